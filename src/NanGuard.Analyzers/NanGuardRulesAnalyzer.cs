@@ -3,7 +3,6 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using NanGuard.Analyzers.Infrastructure;
-using NanGuard.Analyzers.Rules;
 
 namespace NanGuard.Analyzers;
 
@@ -14,11 +13,12 @@ namespace NanGuard.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class NanGuardRulesAnalyzer : NanGuardAnalyzer
 {
-    /// <summary>Every rule NanGuard ships.</summary>
-    internal static ImmutableArray<NanGuardAnalyzer> Rules { get; } = ImmutableArray.Create<NanGuardAnalyzer>(
-        new LogOfSoftmaxAnalyzer(),
-        new HandWrittenCrossEntropyAnalyzer(),
-        new UnclippedStepAnalyzer());
+    /// <summary>Every rule NanGuard ships: each concrete rule class in this assembly, in a stable order.</summary>
+    internal static ImmutableArray<NanGuardAnalyzer> Rules { get; } = typeof(NanGuardRulesAnalyzer).Assembly.GetTypes()
+        .Where(type => type.IsSubclassOf(typeof(NanGuardAnalyzer)) && !type.IsAbstract && type != typeof(NanGuardRulesAnalyzer))
+        .OrderBy(type => type.FullName, System.StringComparer.Ordinal)
+        .Select(type => (NanGuardAnalyzer)System.Activator.CreateInstance(type)!)
+        .ToImmutableArray();
 
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =

@@ -14,28 +14,39 @@ namespace NanGuard.CodeFixes;
 /// </summary>
 internal static class TorchSyntax
 {
-    /// <summary><c>torch.nn.functional</c>, written as the file's usings allow.</summary>
-    public static ExpressionSyntax Functional => Qualified("torch", "nn", "functional");
+    /// <summary><c>torch.nn.functional</c>, shortened as far as the file's usings allow (to <c>F</c> under an alias).</summary>
+    public static ExpressionSyntax Functional =>
+        Member(Member(Member(TorchSharpNamespace, "torch"), "nn"), "functional").WithAdditionalAnnotations(Simplifier.Annotation);
 
-    /// <summary><c>torch.special</c>, written as the file's usings allow.</summary>
-    public static ExpressionSyntax Special => Qualified("torch", "special");
+    /// <summary><c>torch.special</c>: TorchSharp's own spelling, with only <c>torch</c> left to the usings.</summary>
+    public static ExpressionSyntax Special => Member(Torch, "special");
 
-    /// <summary><c>torch.nn.utils</c>, written as the file's usings allow.</summary>
-    public static ExpressionSyntax NnUtils => Qualified("torch", "nn", "utils");
+    /// <summary><c>torch.nn.utils</c>: TorchSharp's own spelling, with only <c>torch</c> left to the usings.</summary>
+    public static ExpressionSyntax NnUtils => Member(Member(Torch, "nn"), "utils");
 
-    /// <summary><c>torch.nn.Reduction</c>, written as the file's usings allow.</summary>
-    public static ExpressionSyntax Reduction => Qualified("torch", "nn", "Reduction");
+    /// <summary><c>torch.nn.Reduction</c>: TorchSharp's own spelling, with only <c>torch</c> left to the usings.</summary>
+    public static ExpressionSyntax Reduction => Member(Member(Torch, "nn"), "Reduction");
 
-    /// <summary><c>TorchSharp.&lt;path&gt;</c> from the global namespace, for the simplifier to shorten.</summary>
-    public static ExpressionSyntax Qualified(params string[] path)
-    {
-        ExpressionSyntax expression = SyntaxFactory.AliasQualifiedName(
-            SyntaxFactory.IdentifierName(SyntaxFactory.Token(SyntaxKind.GlobalKeyword)),
-            SyntaxFactory.IdentifierName("TorchSharp"));
-        foreach (var name in path)
-            expression = SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, expression, SyntaxFactory.IdentifierName(name));
-        return expression.WithAdditionalAnnotations(Simplifier.Annotation);
-    }
+    /// <summary><c>torch</c>, qualified as far as the file's usings need.</summary>
+    public static ExpressionSyntax Torch => Member(TorchSharpNamespace, "torch").WithAdditionalAnnotations(Simplifier.Annotation);
+
+    private static ExpressionSyntax TorchSharpNamespace => SyntaxFactory.AliasQualifiedName(
+        SyntaxFactory.IdentifierName(SyntaxFactory.Token(SyntaxKind.GlobalKeyword)),
+        SyntaxFactory.IdentifierName("TorchSharp"));
+
+    private static ExpressionSyntax Member(ExpressionSyntax container, string name) =>
+        SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, container, SyntaxFactory.IdentifierName(name));
+
+    /// <summary>
+    /// The class to call a static op on, written as the user wrote it in <paramref name="like"/> where that call is
+    /// on the same class (<c>torch.special.softmax</c> gives <c>torch.special</c>), else <paramref name="fallback"/>.
+    /// </summary>
+    public static ExpressionSyntax ContainerLike(Analyzers.Matching.TorchCall like, INamedTypeSymbol? target, ExpressionSyntax fallback) =>
+        !like.IsInstanceForm
+        && SymbolEqualityComparer.Default.Equals(like.Method.ContainingType, target)
+        && like.Invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
+            ? access.Expression.WithoutTrivia()
+            : fallback;
 
     /// <summary><c>container.name(arguments)</c>.</summary>
     public static InvocationExpressionSyntax Call(ExpressionSyntax container, string name, params ArgumentSyntax[] arguments) =>

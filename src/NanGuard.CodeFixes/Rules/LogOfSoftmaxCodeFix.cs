@@ -54,7 +54,9 @@ public sealed class LogOfSoftmaxCodeFix : NanGuardCodeFix
         }
 
         var useSpecial = dtype is not null || TorchSymbols.Is(softmax.Method.ContainingType, symbols.Special);
-        var container = useSpecial ? TorchSyntax.Special : TorchSyntax.Functional;
+        var container = useSpecial
+            ? TorchSyntax.ContainerLike(softmax, symbols.Special, TorchSyntax.Special)
+            : TorchSyntax.ContainerLike(softmax, symbols.Functional, TorchSyntax.Functional);
         var input = TorchSyntax.Argument(x);
         return dtype is null
             ? TorchSyntax.Call(container, "log_softmax", input, dimArgument)
