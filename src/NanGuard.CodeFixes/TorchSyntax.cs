@@ -30,6 +30,11 @@ internal static class TorchSyntax
     /// <summary><c>torch</c>, qualified as far as the file's usings need.</summary>
     public static ExpressionSyntax Torch => Member(TorchSharpNamespace, "torch").WithAdditionalAnnotations(Simplifier.Annotation);
 
+    /// <summary>A type's name, fully qualified for the simplifier to shorten and a using to be added where it helps.</summary>
+    public static ExpressionSyntax TypeName(INamedTypeSymbol type) =>
+        SyntaxFactory.ParseExpression(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))
+            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+
     private static ExpressionSyntax TorchSharpNamespace => SyntaxFactory.AliasQualifiedName(
         SyntaxFactory.IdentifierName(SyntaxFactory.Token(SyntaxKind.GlobalKeyword)),
         SyntaxFactory.IdentifierName("TorchSharp"));

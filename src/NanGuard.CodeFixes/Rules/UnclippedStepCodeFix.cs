@@ -26,6 +26,11 @@ public sealed class UnclippedStepCodeFix : NanGuardCodeFix
     /// <summary>The equivalence key of the clip_grad_norm_ insertion.</summary>
     public const string EquivalenceKey = DiagnosticIds.UnclippedStep + ".ClipGradNorm";
 
+    /// <summary>The equivalence key of the NanGuard.Runtime guarded step, offered where the project references it.</summary>
+    public const string GuardedStepEquivalenceKey = DiagnosticIds.UnclippedStep + ".GuardedStep";
+
+    private const string GuardedStepType = "NanGuard.Runtime.GuardedStep";
+
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.UnclippedStep);
 
@@ -49,6 +54,20 @@ public sealed class UnclippedStepCodeFix : NanGuardCodeFix
             .WithAdditionalAnnotations(Formatter.Annotation);
 
         yield return context.Change("Clip the gradient norm before step()", EquivalenceKey, root => InsertBefore(root, statement, clip));
+
+        // The guarded step clips, then steps only on a finite norm: it replaces a step whose result is unused.
+        if (statement.Expression == step.Syntax
+            && context.Model.Compilation.GetTypeByMetadataName(GuardedStepType) is { } guardedStep
+            && step.Instance is { } stepOptimizer)
+        {
+            var guarded = TorchSyntax.Call(
+                TorchSyntax.TypeName(guardedStep),
+                "ClipAndStep",
+                TorchSyntax.Argument(TorchSyntax.Expression(ValueFlow.SkipConversions(stepOptimizer))),
+                TorchSyntax.Argument(parameters),
+                TorchSyntax.Argument(TorchSyntax.DoubleLiteral(maxNorm)));
+            yield return context.Replace("Use NanGuard's guarded step (skips non-finite steps)", GuardedStepEquivalenceKey, step.Syntax, guarded);
+        }
     }
 
     /// <summary><c>model.parameters()</c> where the optimizer's construction shows the model, else <c>optimizer.parameters()</c>.</summary>
