@@ -35,7 +35,7 @@ static class Program
             optimizer.zero_grad();
             var loss = F.cross_entropy(model.call(images), labels);
             loss.backward();
-            optimizer.step();
+            optimizer.step();  // NanGuard: NG2001
         }
     }
 }

@@ -31,9 +31,9 @@ static class Program
             optimizer.zero_grad();
             var logits = model.call(images);
             var probabilities = F.softmax(logits, 1);
-            var loss = -(targets * torch.log(probabilities)).sum();
+            var loss = -(targets * torch.log(probabilities)).sum();  // NanGuard: NG1002
             loss.backward();
-            optimizer.step();
+            optimizer.step();  // NanGuard: NG2001
         }
     }
 
@@ -41,6 +41,6 @@ static class Program
     {
         using var _ = torch.no_grad();
         var logits = model.call(images);
-        return F.nll_loss(torch.log(F.softmax(logits, 1)), labels).item<float>();
+        return F.nll_loss(torch.log(F.softmax(logits, 1)), labels).item<float>();  // NanGuard: NG1001
     }
 }
