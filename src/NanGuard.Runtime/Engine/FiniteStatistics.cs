@@ -53,6 +53,26 @@ public sealed class FiniteStatistics
     /// <summary>The mean of the finite values, or <see langword="null"/> when none is finite.</summary>
     public double? Mean { get; }
 
+    /// <summary>
+    /// Statistics from reductions already computed elsewhere (on the tensor's device, by the glue): the counts, and
+    /// the min, max and sum over the finite values (ignored when no value is finite).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A count is negative, or the non-finite counts exceed the total.</exception>
+    internal static FiniteStatistics FromReductions(long count, long nanCount, long positiveInfinityCount, long negativeInfinityCount, double finiteMin, double finiteMax, double finiteSum)
+    {
+        if (count < 0 || nanCount < 0 || positiveInfinityCount < 0 || negativeInfinityCount < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), "Counts cannot be negative.");
+        }
+
+        if (nanCount + positiveInfinityCount + negativeInfinityCount > count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, "There are more non-finite values than values.");
+        }
+
+        return new FiniteStatistics(count, nanCount, positiveInfinityCount, negativeInfinityCount, finiteMin, finiteMax, finiteSum);
+    }
+
     /// <summary>Statistics of double values.</summary>
     /// <param name="values">The values.</param>
     /// <returns>The statistics.</returns>
