@@ -1,0 +1,11 @@
+// Signature-only reference assembly of TorchSharp 0.106.0: declarations only, every body throws.
+// Shapes follow torch.linalg in TorchSharp's src/TorchSharp/LinearAlgebra.cs.
+namespace TorchSharp;
+
+public static partial class torch
+{
+    public static partial class linalg
+    {
+        public static Tensor vector_norm(Tensor input, double ord = 2d, long[]? dims = null, bool keepdim = false) => throw null!;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace NanGuard.Analyzers.Infrastructure;
+
+/// <summary>
+/// NanGuard's rule options, read from <c>.editorconfig</c> (or a global config) for the file being analyzed:
+/// <c>nanguard.&lt;id&gt;.&lt;option&gt;</c> for a rule's own option, <c>nanguard.&lt;option&gt;</c> for a shared one.
+/// A value that does not parse, or is out of range, falls back to the default: an option never breaks analysis.
+/// </summary>
+internal static class NanGuardOptions
+{
+    public const double DefaultMaxNorm = 1.0;
+    public const double DefaultLearningRateThreshold = 0.01;
+    public const double DefaultEps = 1e-8;
+
+    /// <summary><c>nanguard.NG2001.max_norm</c>: the max norm NG2001's fix passes to clip_grad_norm_.</summary>
+    public static double MaxNorm(AnalyzerOptions options, SyntaxTree tree) =>
+        PositiveDouble(options, tree, "nanguard." + DiagnosticIds.UnclippedStep + ".max_norm", DefaultMaxNorm);
+
+    /// <summary><c>nanguard.NG2003.lr_threshold</c>: the learning rate from which a loop counts as risky.</summary>
+    public static double LearningRateThreshold(AnalyzerOptions options, SyntaxTree tree) =>
+        PositiveDouble(options, tree, "nanguard." + DiagnosticIds.HighLearningRate + ".lr_threshold", DefaultLearningRateThreshold);
+
+    /// <summary><c>nanguard.eps</c>: the epsilon the numerics fixes write.</summary>
+    public static double Eps(AnalyzerOptions options, SyntaxTree tree) =>
+        PositiveDouble(options, tree, "nanguard.eps", DefaultEps);
+
+    /// <summary>Reads a raw option value; editorconfig keys are case-insensitive, and Roslyn stores them lower-cased.</summary>
+    public static string? Raw(AnalyzerOptions options, SyntaxTree tree, string key) =>
+        options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(key.ToLowerInvariant(), out var value)
+            ? value
+            : null;
+
+    /// <summary>Formats a double as a C# literal that reads back as the same value.</summary>
+    public static string ToLiteral(double value)
+    {
+        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        return text.IndexOfAny(new[] { '.', 'E', 'e' }) >= 0 ? text : text + ".0";
+    }
+
+    private static double PositiveDouble(AnalyzerOptions options, SyntaxTree tree, string key, double fallback)
+    {
+        var raw = Raw(options, tree, key);
+        return raw is not null
+            && double.TryParse(raw.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            && value > 0
+            && !double.IsInfinity(value)
+            ? value
+            : fallback;
+    }
+}

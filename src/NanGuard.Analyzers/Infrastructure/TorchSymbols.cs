@@ -1,0 +1,117 @@
+using Microsoft.CodeAnalysis;
+
+namespace NanGuard.Analyzers.Infrastructure;
+
+/// <summary>
+/// The TorchSharp types NanGuard matches against, resolved once per compilation by metadata name.
+/// A rule looks symbols up here and never by text. Everything but <c>torch</c> and <c>Tensor</c> may be absent
+/// (older or trimmed TorchSharp builds): a rule that needs an absent symbol stays silent.
+/// </summary>
+internal sealed class TorchSymbols
+{
+    private const string AssemblyName = "TorchSharp";
+
+    private TorchSymbols(Compilation compilation, INamedTypeSymbol torch, INamedTypeSymbol tensor)
+    {
+        Assembly = torch.ContainingAssembly;
+        Torch = torch;
+        Tensor = tensor;
+        Nn = Find(compilation, "TorchSharp.torch+nn");
+        Functional = Find(compilation, "TorchSharp.torch+nn+functional");
+        NnUtils = Find(compilation, "TorchSharp.torch+nn+utils");
+        Special = Find(compilation, "TorchSharp.torch+special");
+        Linalg = Find(compilation, "TorchSharp.torch+linalg");
+        Optim = Find(compilation, "TorchSharp.torch+optim");
+        Optimizer = Find(compilation, "TorchSharp.torch+optim+Optimizer");
+        Module = Find(compilation, "TorchSharp.torch+nn+Module");
+        Reduction = Find(compilation, "TorchSharp.torch+nn+Reduction");
+        Lstm = Find(compilation, "TorchSharp.Modules.LSTM");
+        Gru = Find(compilation, "TorchSharp.Modules.GRU");
+        Rnn = Find(compilation, "TorchSharp.Modules.RNN");
+    }
+
+    /// <summary>The TorchSharp assembly the compilation references.</summary>
+    public IAssemblySymbol Assembly { get; }
+
+    /// <summary><c>TorchSharp.torch</c>.</summary>
+    public INamedTypeSymbol Torch { get; }
+
+    /// <summary><c>TorchSharp.torch.Tensor</c>.</summary>
+    public INamedTypeSymbol Tensor { get; }
+
+    public INamedTypeSymbol? Nn { get; }
+    public INamedTypeSymbol? Functional { get; }
+    public INamedTypeSymbol? NnUtils { get; }
+    public INamedTypeSymbol? Special { get; }
+    public INamedTypeSymbol? Linalg { get; }
+    public INamedTypeSymbol? Optim { get; }
+    public INamedTypeSymbol? Optimizer { get; }
+    public INamedTypeSymbol? Module { get; }
+    public INamedTypeSymbol? Reduction { get; }
+    public INamedTypeSymbol? Lstm { get; }
+    public INamedTypeSymbol? Gru { get; }
+    public INamedTypeSymbol? Rnn { get; }
+
+    /// <summary>The symbols of TorchSharp, or null when the compilation does not reference TorchSharp.</summary>
+    public static TorchSymbols? TryCreate(Compilation compilation)
+    {
+        var torch = Find(compilation, "TorchSharp.torch");
+        var tensor = Find(compilation, "TorchSharp.torch+Tensor");
+        if (torch is null || tensor is null)
+            return null;
+        return new TorchSymbols(compilation, torch, tensor);
+    }
+
+    /// <summary>
+    /// True for a tensor op named <paramref name="name"/>: a static function of <c>torch</c>,
+    /// <c>torch.nn.functional</c>, <c>torch.special</c> or <c>torch.linalg</c>, or a <c>Tensor</c> method.
+    /// TorchSharp gives an op the same name in each of those places, so the name and the declaring type say which op it is.
+    /// </summary>
+    public bool IsOp(IMethodSymbol method, string name) =>
+        method.Name == name && IsOpContainer(method.ContainingType);
+
+    /// <summary>True for a method of <c>torch.nn.utils</c> named <paramref name="name"/>.</summary>
+    public bool IsUtil(IMethodSymbol method, string name) =>
+        method.Name == name && Is(method.ContainingType, NnUtils);
+
+    /// <summary>True where <paramref name="type"/> is, or derives from, <c>torch.optim.Optimizer</c>.</summary>
+    public bool IsOptimizer(ITypeSymbol? type) => DerivesFrom(type, Optimizer);
+
+    /// <summary>True where <paramref name="type"/> is, or derives from, <c>torch.nn.Module</c>.</summary>
+    public bool IsModule(ITypeSymbol? type) => DerivesFrom(type, Module);
+
+    /// <summary>True where <paramref name="type"/> is a tensor (a <c>Tensor</c> or a type deriving from it, such as Parameter).</summary>
+    public bool IsTensor(ITypeSymbol? type) => DerivesFrom(type, Tensor);
+
+    /// <summary>True for TorchSharp's recurrent modules (LSTM, GRU, RNN), whose gradients are the classic explosion.</summary>
+    public bool IsRecurrentModule(ITypeSymbol? type) =>
+        DerivesFrom(type, Lstm) || DerivesFrom(type, Gru) || DerivesFrom(type, Rnn);
+
+    /// <summary>True where <paramref name="type"/> is <paramref name="expected"/>.</summary>
+    public static bool Is(ITypeSymbol? type, ITypeSymbol? expected) =>
+        expected is not null && SymbolEqualityComparer.Default.Equals(type?.OriginalDefinition, expected);
+
+    private bool IsOpContainer(INamedTypeSymbol? type) =>
+        type is not null
+        && SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, Assembly)
+        && (Is(type, Tensor) || Is(type, Torch) || Is(type, Functional) || Is(type, Special) || Is(type, Linalg));
+
+    private static bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? baseType)
+    {
+        if (baseType is null)
+            return false;
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, baseType))
+                return true;
+        }
+        return false;
+    }
+
+    private static INamedTypeSymbol? Find(Compilation compilation, string metadataName)
+    {
+        var type = compilation.GetTypeByMetadataName(metadataName);
+        // A user's own class in a namespace called TorchSharp is not TorchSharp.
+        return type?.ContainingAssembly?.Identity.Name == AssemblyName ? type : null;
+    }
+}

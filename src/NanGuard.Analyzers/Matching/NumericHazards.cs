@@ -1,0 +1,33 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using NanGuard.Analyzers.Infrastructure;
+
+namespace NanGuard.Analyzers.Matching;
+
+/// <summary>
+/// Whether a loss is computed by an expression one of the numerics rules (NG1xxx) flags: such a loss makes an
+/// unclipped step a real risk, so the training rules raise their severity for it.
+/// </summary>
+internal static class NumericHazards
+{
+    /// <summary>The id of the first numerics hazard in the computation of <paramref name="value"/>, or null.</summary>
+    public static string? Find(IOperation value, TorchSymbols symbols)
+    {
+        foreach (var operation in ValueFlow.Unwrap(value).DescendantsAndSelf())
+        {
+            if (operation is IInvocationOperation invocation && Hazard(invocation, symbols) is { } id)
+                return id;
+        }
+        return null;
+    }
+
+    private static string? Hazard(IInvocationOperation invocation, TorchSymbols symbols)
+    {
+        var method = invocation.TargetMethod;
+        if (symbols.IsOp(method, "log") && TorchPatterns.IsLogOfSoftmax(new TorchCall(invocation), symbols, out _))
+            return DiagnosticIds.LogOfSoftmax;
+        if ((symbols.IsOp(method, "sum") || symbols.IsOp(method, "mean")) && CrossEntropyMatcher.TryMatch(invocation, symbols, out _))
+            return DiagnosticIds.HandWrittenCrossEntropy;
+        return null;
+    }
+}

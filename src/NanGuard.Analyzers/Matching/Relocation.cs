@@ -1,0 +1,52 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace NanGuard.Analyzers.Matching;
+
+/// <summary>
+/// Decides whether an expression written in one place (a local's initializer, an optimizer's construction) may be
+/// written again at another place with the same meaning: it reads only names visible there that still hold the
+/// same value, and it calls nothing, so writing it again neither duplicates work nor repeats a side effect.
+/// </summary>
+internal static class Relocation
+{
+    /// <summary>True where <paramref name="expression"/> already lies inside <paramref name="target"/>.</summary>
+    public static bool IsInside(IOperation expression, SyntaxNode target) =>
+        expression.Syntax.SyntaxTree == target.SyntaxTree && target.Span.Contains(expression.Syntax.Span);
+
+    /// <summary>True where <paramref name="expression"/> can be evaluated at <paramref name="position"/> to the same value.</summary>
+    public static bool CanEvaluateAt(IOperation expression, int position, SemanticModel model)
+    {
+        if (expression.Syntax.SyntaxTree != model.SyntaxTree)
+            return false;
+        foreach (var operation in expression.DescendantsAndSelf())
+        {
+            if (!IsMovable(operation, position, model))
+                return false;
+        }
+        return true;
+    }
+
+    private static bool IsMovable(IOperation operation, int position, SemanticModel model) => operation switch
+    {
+        ILocalReferenceOperation local => IsVisibleUnchanged(local.Local, position, model),
+        IParameterReferenceOperation parameter => IsVisibleUnchanged(parameter.Parameter, position, model),
+        IInstanceReferenceOperation => model.GetEnclosingSymbol(position) is { IsStatic: false },
+        IFieldReferenceOperation field => field.Field.IsStatic || field.Instance is not null,
+        IPropertyReferenceOperation property => property.Arguments.IsEmpty && (property.Property.IsStatic || property.Instance is not null),
+        ILiteralOperation or IConversionOperation or IParenthesizedOperation or IDefaultValueOperation => true,
+        IMemberReferenceOperation => true,
+        _ => operation.ConstantValue.HasValue,
+    };
+
+    private static bool IsVisibleUnchanged(ISymbol symbol, int position, SemanticModel model)
+    {
+        var declared = symbol.DeclaringSyntaxReferences.FirstOrDefault();
+        if (declared is null || declared.SyntaxTree != model.SyntaxTree || declared.Span.End > position)
+            return false;
+        var visible = model.LookupSymbols(position, name: symbol.Name);
+        return visible.Any(s => SymbolEqualityComparer.Default.Equals(s, symbol))
+            && !ValueFlow.IsReassigned(symbol, model);
+    }
+}

@@ -1,0 +1,105 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using NanGuard.Analyzers.Infrastructure;
+
+namespace NanGuard.Analyzers.Matching;
+
+/// <summary>The log-probabilities of a softmax: <c>log(softmax(x, d))</c> or <c>log_softmax(x, d)</c>.</summary>
+internal readonly struct LogProbabilities
+{
+    public LogProbabilities(TorchCall call, TorchCall softmax, bool isLogOfSoftmax)
+    {
+        Call = call;
+        Softmax = softmax;
+        IsLogOfSoftmax = isLogOfSoftmax;
+    }
+
+    /// <summary>The outer call: the log, or the log_softmax.</summary>
+    public TorchCall Call { get; }
+
+    /// <summary>The softmax (or log_softmax) call that takes the logits.</summary>
+    public TorchCall Softmax { get; }
+
+    /// <summary>True for log(softmax(x)), false for log_softmax(x).</summary>
+    public bool IsLogOfSoftmax { get; }
+
+    /// <summary>The logits as written in the softmax call.</summary>
+    public IOperation? Logits => Softmax.Input;
+
+    /// <summary>The softmax dim when it is a constant.</summary>
+    public long? Dim => Softmax.IntegerArgument("dim");
+
+    /// <summary>True when the softmax was asked to compute in another dtype.</summary>
+    public bool HasDtype => Softmax.Has("dtype");
+}
+
+/// <summary>The tensor patterns several rules share, each named for what it matches.</summary>
+internal static class TorchPatterns
+{
+    /// <summary>A call of the tensor op <paramref name="name"/>, in any form, seen through locals and conversions.</summary>
+    public static bool IsOp(IOperation operation, TorchSymbols symbols, string name, out TorchCall call)
+    {
+        if (ValueFlow.Unwrap(operation) is IInvocationOperation invocation && symbols.IsOp(invocation.TargetMethod, name))
+        {
+            call = new TorchCall(invocation);
+            return true;
+        }
+        call = default;
+        return false;
+    }
+
+    /// <summary><c>torch.log(p)</c> / <c>p.log()</c> where p is a softmax, however written.</summary>
+    public static bool IsLogOfSoftmax(TorchCall log, TorchSymbols symbols, out TorchCall softmax)
+    {
+        softmax = default;
+        return symbols.IsOp(log.Method, "log")
+            && log.Input is { } input
+            && IsOp(input, symbols, "softmax", out softmax);
+    }
+
+    /// <summary>Log-probabilities of a softmax: <c>log(softmax(x, d))</c> or <c>log_softmax(x, d)</c>.</summary>
+    public static bool IsLogProbabilities(IOperation operation, TorchSymbols symbols, out LogProbabilities result)
+    {
+        result = default;
+        if (IsOp(operation, symbols, "log", out var log) && IsLogOfSoftmax(log, symbols, out var softmax))
+        {
+            result = new LogProbabilities(log, softmax, isLogOfSoftmax: true);
+            return true;
+        }
+        if (IsOp(operation, symbols, "log_softmax", out var logSoftmax))
+        {
+            result = new LogProbabilities(logSoftmax, logSoftmax, isLogOfSoftmax: false);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>A tensor product <c>a * b</c> (TorchSharp's operator), seen through locals and conversions.</summary>
+    public static bool IsTensorProduct(IOperation operation, TorchSymbols symbols, out IBinaryOperation product)
+    {
+        product = null!;
+        if (ValueFlow.Unwrap(operation) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } binary
+            && IsTorchOperator(binary.OperatorMethod, symbols))
+        {
+            product = binary;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>A tensor negation <c>-t</c> (TorchSharp's unary operator).</summary>
+    public static bool IsTensorNegation(IOperation? operation, TorchSymbols symbols, out IUnaryOperation negation)
+    {
+        negation = null!;
+        if (operation is IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus } unary
+            && IsTorchOperator(unary.OperatorMethod, symbols))
+        {
+            negation = unary;
+            return true;
+        }
+        return false;
+    }
+
+    private static bool IsTorchOperator(IMethodSymbol? method, TorchSymbols symbols) =>
+        method is not null && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, symbols.Assembly);
+}

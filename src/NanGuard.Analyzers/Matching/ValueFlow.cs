@@ -1,0 +1,166 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace NanGuard.Analyzers.Matching;
+
+/// <summary>
+/// Sees through what does not change a value: conversions, parentheses, argument wrappers, and locals that are
+/// assigned once (<c>var p = F.softmax(x, 1); ... torch.log(p)</c>).
+/// </summary>
+internal static class ValueFlow
+{
+    // Bounds a chain of locals each initialised from the previous one.
+    private const int MaxHops = 16;
+
+    /// <summary>The operation that computes the value <paramref name="operation"/> stands for.</summary>
+    public static IOperation Unwrap(IOperation operation)
+    {
+        var current = operation;
+        for (var hops = 0; hops < MaxHops; hops++)
+        {
+            switch (current)
+            {
+                case IArgumentOperation argument:
+                    current = argument.Value;
+                    continue;
+                case IConversionOperation conversion:
+                    current = conversion.Operand;
+                    continue;
+                case IParenthesizedOperation parenthesized:
+                    current = parenthesized.Operand;
+                    continue;
+                case ILocalReferenceOperation local when TryGetSingleValue(local, out var value):
+                    current = value;
+                    continue;
+                default:
+                    return current;
+            }
+        }
+        return current;
+    }
+
+    /// <summary>Strips conversions and parentheses only (not locals): the operation as written at this place.</summary>
+    public static IOperation SkipConversions(IOperation operation)
+    {
+        var current = operation;
+        while (true)
+        {
+            switch (current)
+            {
+                case IArgumentOperation argument:
+                    current = argument.Value;
+                    break;
+                case IConversionOperation conversion:
+                    current = conversion.Operand;
+                    break;
+                case IParenthesizedOperation parenthesized:
+                    current = parenthesized.Operand;
+                    break;
+                default:
+                    return current;
+            }
+        }
+    }
+
+    /// <summary>The nearest ancestor that is not a conversion, parenthesis or argument wrapper.</summary>
+    public static IOperation? ParentValue(IOperation operation)
+    {
+        var parent = operation.Parent;
+        while (parent is IConversionOperation or IParenthesizedOperation or IArgumentOperation)
+            parent = parent.Parent;
+        return parent;
+    }
+
+    /// <summary>
+    /// The initializer of a local that is declared with one and never written again, so that every read of it
+    /// sees that value.
+    /// </summary>
+    public static bool TryGetSingleValue(ILocalReferenceOperation reference, out IOperation value)
+    {
+        value = reference;
+        var local = reference.Local;
+        if (local.IsRef || local.DeclaringSyntaxReferences.Length != 1 || reference.SemanticModel is not { } model)
+            return false;
+        if (local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: { } initializer } declarator)
+            return false;
+        if (declarator.SyntaxTree != model.SyntaxTree || IsWrittenAfterDeclaration(local, declarator, model))
+            return false;
+        if (model.GetOperation(initializer) is not { } operation)
+            return false;
+        value = operation;
+        return true;
+    }
+
+    /// <summary>True where the local or parameter is assigned anywhere but its declaration.</summary>
+    public static bool IsReassigned(ISymbol symbol, SemanticModel model)
+    {
+        var declaration = symbol.DeclaringSyntaxReferences.Length == 1
+            ? symbol.DeclaringSyntaxReferences[0].GetSyntax()
+            : null;
+        if (declaration is null || declaration.SyntaxTree != model.SyntaxTree)
+            return true;
+        return symbol is ILocalSymbol local
+            ? local.IsRef || IsWrittenAfterDeclaration(local, declaration, model)
+            : IsWritten(symbol, ScopeOfParameter(declaration), model);
+    }
+
+    private static bool IsWrittenAfterDeclaration(ILocalSymbol local, SyntaxNode declaration, SemanticModel model) =>
+        IsWritten(local, ScopeOfLocal(declaration), model);
+
+    private static bool IsWritten(ISymbol symbol, SyntaxNode scope, SemanticModel model)
+    {
+        foreach (var identifier in scope.DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            if (identifier.Identifier.ValueText != symbol.Name || !IsWritePosition(identifier))
+                continue;
+            if (SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier).Symbol, symbol))
+                return true;
+        }
+        return false;
+    }
+
+    private static bool IsWritePosition(IdentifierNameSyntax identifier)
+    {
+        SyntaxNode node = identifier;
+        // A write through a deconstruction target sits inside tuples on the left of the assignment.
+        while (node.Parent is ArgumentSyntax or TupleExpressionSyntax or ParenthesizedExpressionSyntax)
+        {
+            if (node.Parent is ArgumentSyntax { RefKindKeyword.RawKind: not 0 })
+                return true;
+            node = node.Parent;
+        }
+        return node.Parent switch
+        {
+            AssignmentExpressionSyntax assignment => assignment.Left == node,
+            PrefixUnaryExpressionSyntax prefix => prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression),
+            PostfixUnaryExpressionSyntax postfix => postfix.IsKind(SyntaxKind.PostIncrementExpression) || postfix.IsKind(SyntaxKind.PostDecrementExpression),
+            RefExpressionSyntax => true,
+            _ => false,
+        };
+    }
+
+    private static SyntaxNode ScopeOfLocal(SyntaxNode declarator)
+    {
+        foreach (var ancestor in declarator.Ancestors())
+        {
+            if (ancestor is BlockSyntax or SwitchSectionSyntax or ForStatementSyntax or UsingStatementSyntax
+                or FixedStatementSyntax or CompilationUnitSyntax)
+                return ancestor;
+        }
+        return declarator.SyntaxTree.GetRoot();
+    }
+
+    private static SyntaxNode ScopeOfParameter(SyntaxNode parameter)
+    {
+        foreach (var ancestor in parameter.Ancestors())
+        {
+            if (ancestor is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax
+                or AccessorDeclarationSyntax or TypeDeclarationSyntax)
+                return ancestor;
+        }
+        return parameter.SyntaxTree.GetRoot();
+    }
+}

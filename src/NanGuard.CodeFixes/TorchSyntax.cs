@@ -1,0 +1,108 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Simplification;
+
+namespace NanGuard.CodeFixes;
+
+/// <summary>
+/// Builds the TorchSharp expressions fixes write. Names are written fully qualified and annotated for the
+/// simplifier, which shortens them to what the file's usings allow (<c>F.</c>, <c>torch.</c>, a <c>using static</c>),
+/// so a fix never adds a using and never relies on one that is missing.
+/// </summary>
+internal static class TorchSyntax
+{
+    /// <summary><c>torch.nn.functional</c>, shortened as far as the file's usings allow (to <c>F</c> under an alias).</summary>
+    public static ExpressionSyntax Functional =>
+        Member(Member(Member(TorchSharpNamespace, "torch"), "nn"), "functional").WithAdditionalAnnotations(Simplifier.Annotation);
+
+    /// <summary><c>torch.special</c>: TorchSharp's own spelling, with only <c>torch</c> left to the usings.</summary>
+    public static ExpressionSyntax Special => Member(Torch, "special");
+
+    /// <summary><c>torch.nn.utils</c>: TorchSharp's own spelling, with only <c>torch</c> left to the usings.</summary>
+    public static ExpressionSyntax NnUtils => Member(Member(Torch, "nn"), "utils");
+
+    /// <summary><c>torch.nn.Reduction</c>: TorchSharp's own spelling, with only <c>torch</c> left to the usings.</summary>
+    public static ExpressionSyntax Reduction => Member(Member(Torch, "nn"), "Reduction");
+
+    /// <summary><c>torch</c>, qualified as far as the file's usings need.</summary>
+    public static ExpressionSyntax Torch => Member(TorchSharpNamespace, "torch").WithAdditionalAnnotations(Simplifier.Annotation);
+
+    private static ExpressionSyntax TorchSharpNamespace => SyntaxFactory.AliasQualifiedName(
+        SyntaxFactory.IdentifierName(SyntaxFactory.Token(SyntaxKind.GlobalKeyword)),
+        SyntaxFactory.IdentifierName("TorchSharp"));
+
+    private static ExpressionSyntax Member(ExpressionSyntax container, string name) =>
+        SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, container, SyntaxFactory.IdentifierName(name));
+
+    /// <summary>
+    /// The class to call a static op on, written as the user wrote it in <paramref name="like"/> where that call is
+    /// on the same class (<c>torch.special.softmax</c> gives <c>torch.special</c>), else <paramref name="fallback"/>.
+    /// </summary>
+    public static ExpressionSyntax ContainerLike(Analyzers.Matching.TorchCall like, INamedTypeSymbol? target, ExpressionSyntax fallback) =>
+        !like.IsInstanceForm
+        && SymbolEqualityComparer.Default.Equals(like.Method.ContainingType, target)
+        && like.Invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
+            ? access.Expression.WithoutTrivia()
+            : fallback;
+
+    /// <summary><c>container.name(arguments)</c>.</summary>
+    public static InvocationExpressionSyntax Call(ExpressionSyntax container, string name, params ArgumentSyntax[] arguments) =>
+        SyntaxFactory.InvocationExpression(
+            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, container, SyntaxFactory.IdentifierName(name)),
+            SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments)));
+
+    /// <summary><c>receiver.name(arguments)</c>, parenthesizing the receiver where its precedence needs it.</summary>
+    public static InvocationExpressionSyntax InstanceCall(ExpressionSyntax receiver, string name, params ArgumentSyntax[] arguments) =>
+        Call(AsReceiver(receiver), name, arguments);
+
+    /// <summary>An argument holding <paramref name="expression"/>, with no leading or trailing trivia.</summary>
+    public static ArgumentSyntax Argument(ExpressionSyntax expression) =>
+        SyntaxFactory.Argument(expression.WithoutTrivia());
+
+    /// <summary>An argument copied from the user's, named as <paramref name="name"/> when the user named it.</summary>
+    public static ArgumentSyntax ArgumentLike(IArgumentOperation original, string name)
+    {
+        var argument = SyntaxFactory.Argument(((ExpressionSyntax)original.Value.Syntax).WithoutTrivia());
+        return original.Syntax is ArgumentSyntax { NameColon: not null }
+            ? argument.WithNameColon(SyntaxFactory.NameColon(name))
+            : argument;
+    }
+
+    /// <summary>A named argument <c>name: expression</c>.</summary>
+    public static ArgumentSyntax NamedArgument(string name, ExpressionSyntax expression) =>
+        SyntaxFactory.Argument(expression).WithNameColon(SyntaxFactory.NameColon(name));
+
+    /// <summary>The expression of an operation the user wrote, without its surrounding trivia.</summary>
+    public static ExpressionSyntax Expression(IOperation operation) =>
+        ((ExpressionSyntax)operation.Syntax).WithoutTrivia();
+
+    /// <summary>A double literal as C# writes it (always with a decimal point or exponent).</summary>
+    public static LiteralExpressionSyntax DoubleLiteral(string text) =>
+        SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.ParseToken(text));
+
+    private static ExpressionSyntax AsReceiver(ExpressionSyntax receiver) =>
+        receiver is IdentifierNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax
+            or ElementAccessExpressionSyntax or ThisExpressionSyntax or ParenthesizedExpressionSyntax
+            ? receiver
+            : SyntaxFactory.ParenthesizedExpression(receiver.WithoutTrivia()).WithAdditionalAnnotations(Simplifier.Annotation);
+
+    /// <summary>The operation a diagnostic's span covers, of the kind the fix expects.</summary>
+    public static bool TryGetOperation<T>(SemanticModel model, SyntaxNode root, Microsoft.CodeAnalysis.Text.TextSpan span, System.Threading.CancellationToken cancellationToken, out T operation)
+        where T : class, IOperation
+    {
+        var node = root.FindNode(span, getInnermostNodeForTie: true);
+        foreach (var candidate in node.AncestorsAndSelf().TakeWhile(n => n.Span == span))
+        {
+            if (model.GetOperation(candidate, cancellationToken) is T found)
+            {
+                operation = found;
+                return true;
+            }
+        }
+        operation = null!;
+        return false;
+    }
+}

@@ -1,0 +1,289 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using NanGuard.Analyzers.Rules;
+using NanGuard.Analyzers.Tests.Verifiers;
+using NanGuard.CodeFixes.Rules;
+using Xunit;
+using Verify = NanGuard.Analyzers.Tests.Verifiers.CodeFixVerifier<
+    NanGuard.Analyzers.Rules.LogOfSoftmaxAnalyzer,
+    NanGuard.CodeFixes.Rules.LogOfSoftmaxCodeFix>;
+
+namespace NanGuard.Analyzers.Tests.Rules;
+
+public sealed class LogOfSoftmaxTests
+{
+    private const string Usings = """
+        using TorchSharp;
+        using static TorchSharp.torch;
+        using F = TorchSharp.torch.nn.functional;
+
+        """;
+
+    [Fact]
+    public Task Static_log_of_functional_softmax_becomes_functional_log_softmax() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor Loss(Tensor x) => [|torch.log(F.softmax(x, 1))|];
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor Loss(Tensor x) => F.log_softmax(x, 1);
+            }
+            """);
+
+    [Fact]
+    public Task Instance_form_stays_instance_form() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor Loss(Tensor x) => [|x.softmax(1).log()|];
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor Loss(Tensor x) => x.log_softmax(1);
+            }
+            """);
+
+    [Fact]
+    public Task Torch_softmax_and_log_through_using_static() =>
+        Verify.VerifyCodeFixAsync("""
+            using static TorchSharp.torch;
+
+            class C
+            {
+                Tensor Loss(Tensor x) => [|log(softmax(x, 1))|];
+            }
+            """, """
+            using static TorchSharp.torch;
+
+            class C
+            {
+                Tensor Loss(Tensor x) => nn.functional.log_softmax(x, 1);
+            }
+            """);
+
+    [Fact]
+    public Task Fully_qualified_names_without_usings() =>
+        Verify.VerifyCodeFixAsync("""
+            class C
+            {
+                TorchSharp.torch.Tensor Loss(TorchSharp.torch.Tensor x) =>
+                    [|TorchSharp.torch.log(TorchSharp.torch.nn.functional.softmax(x, 1))|];
+            }
+            """, """
+            class C
+            {
+                TorchSharp.torch.Tensor Loss(TorchSharp.torch.Tensor x) =>
+                    TorchSharp.torch.nn.functional.log_softmax(x, 1);
+            }
+            """);
+
+    [Fact]
+    public Task Softmax_through_a_local_assigned_once() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor Loss(Tensor logits)
+                {
+                    var p = F.softmax(logits, dim: 1);
+                    return [|torch.log(p)|];
+                }
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor Loss(Tensor logits)
+                {
+                    var p = F.softmax(logits, dim: 1);
+                    return F.log_softmax(logits, dim: 1);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Special_softmax_becomes_special_log_softmax() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor Loss(Tensor x) => [|torch.special.softmax(x, 1).log()|];
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor Loss(Tensor x) => torch.special.log_softmax(x, 1);
+            }
+            """);
+
+    [Fact]
+    public Task Softmax_with_dtype_keeps_the_dtype_through_special_log_softmax() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor Loss(Tensor x) => [|torch.log(F.softmax(x, 1, ScalarType.Float64))|];
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor Loss(Tensor x) => torch.special.log_softmax(x, 1, ScalarType.Float64);
+            }
+            """);
+
+    [Fact]
+    public Task Instance_softmax_with_dtype_keeps_the_named_dtype() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor Loss(Tensor x) => [|x.softmax(1, dtype: ScalarType.Float64).log()|];
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor Loss(Tensor x) => x.log_softmax(1, dtype: ScalarType.Float64);
+            }
+            """);
+
+    [Fact]
+    public Task Receiver_expression_is_parenthesized_where_needed() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor Loss(Tensor a, Tensor b) => [|(a + b).softmax(1).log()|];
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor Loss(Tensor a, Tensor b) => (a + b).log_softmax(1);
+            }
+            """);
+
+    [Fact]
+    public Task Flagged_inside_lambda_local_function_and_module_forward() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            using System;
+            using TorchSharp.Modules;
+
+            sealed class Net : nn.Module<Tensor, Tensor>
+            {
+                private readonly Linear fc = nn.Linear(10, 3);
+                public Net() : base(nameof(Net)) => RegisterComponents();
+                public override Tensor forward(Tensor x) => [|torch.log(F.softmax(fc.call(x), 1))|];
+            }
+
+            class C
+            {
+                Func<Tensor, Tensor> f = x => [|x.softmax(1).log()|];
+                Tensor M(Tensor x)
+                {
+                    Tensor Inner(Tensor y) => [|torch.log(torch.softmax(y, 1))|];
+                    return Inner(x);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Fix_all_fixes_every_occurrence() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => [|torch.log(F.softmax(x, 1))|];
+                Tensor B(Tensor x) => [|x.softmax(0).log()|] + [|torch.log(torch.softmax(x, 1))|];
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => F.log_softmax(x, 1);
+                Tensor B(Tensor x) => x.log_softmax(0) + F.log_softmax(x, 1);
+            }
+            """);
+
+    [Fact]
+    public Task Safe_look_alikes_are_not_flagged() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            using System;
+
+            class C
+            {
+                Tensor A(Tensor x) => F.log_softmax(x, 1);
+                Tensor B(Tensor x) => x.log_softmax(1);
+                Tensor D(Tensor x) => torch.log(F.sigmoid(x) + 1e-6);
+                Tensor E(Tensor x) => torch.log(F.softmax(x, 1) + 1e-8);
+                double G(double p) => Math.Log(p);
+                Tensor H(Tensor x)
+                {
+                    var p = F.softmax(x, 1);
+                    p = x;
+                    return torch.log(p);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_users_own_torch_class_is_not_TorchSharp() =>
+        Verify.VerifyAnalyzerAsync("""
+            namespace MyMath
+            {
+                static class torch
+                {
+                    public static double softmax(double x, int d) => x;
+                    public static double log(double x) => System.Math.Log(x);
+                }
+                class C
+                {
+                    double M(double x) => torch.log(torch.softmax(x, 1));
+                }
+            }
+            """);
+
+    [Fact]
+    public async Task Nothing_is_registered_without_TorchSharp()
+    {
+        var test = Verify.Test();
+        test.References = TestReferences.WithoutTorchSharp;
+        test.TestCode = """
+            namespace TorchSharp
+            {
+                public static class torch
+                {
+                    public sealed class Tensor { public Tensor softmax(long d) => this; public Tensor log() => this; }
+                }
+            }
+            class C
+            {
+                TorchSharp.torch.Tensor M(TorchSharp.torch.Tensor x) => x.softmax(1).log();
+            }
+            """;
+        test.ExpectNoFix = true;
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task Message_names_the_replacement_in_the_users_form()
+    {
+        var diagnostics = await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => [|x.softmax(1).log()|];
+            }
+            """);
+        Assert.Contains("x.log_softmax(dim)", diagnostics[0].GetMessage());
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostics[0].Severity);
+    }
+
+    [Fact]
+    public Task No_fix_where_the_logits_changed_after_the_softmax() =>
+        Verify.VerifyNoFixAsync(Usings + """
+            class C
+            {
+                Tensor Loss(Tensor logits)
+                {
+                    var x = logits;
+                    var p = F.softmax(x, 1);
+                    x = x * 2;
+                    return [|torch.log(p)|];
+                }
+            }
+            """);
+}
