@@ -25,6 +25,8 @@ public sealed class TrainingGuard : IDisposable
     private readonly optim.Optimizer _optimizer;
     private readonly GuardPolicyEngine _engine;
     private readonly DecisionApplier _applier;
+    private readonly double _maxNorm;
+    private readonly double _normType;
 
     /// <summary>Creates a guard for a model and the optimizer that trains it.</summary>
     /// <param name="model">The model whose parameters are clipped and, on rollback, restored.</param>
@@ -37,6 +39,8 @@ public sealed class TrainingGuard : IDisposable
         _optimizer = Require.NotNull(optimizer, nameof(optimizer));
         _engine = new GuardPolicyEngine(options ?? new GuardOptions());
         _applier = new DecisionApplier(model, optimizer);
+        _maxNorm = _engine.Options.MaxNorm;
+        _normType = _engine.Options.NormType;
     }
 
     /// <summary>Raised on every bad step, after the guard has acted and before it throws (if it stops).</summary>
@@ -75,9 +79,8 @@ public sealed class TrainingGuard : IDisposable
     /// <exception cref="NonFiniteTrainingException">The guard stopped.</exception>
     public StepDecision Step(double loss)
     {
-        var options = _engine.Options;
         var parameters = _model.parameters().ToList();
-        var norm = torch.nn.utils.clip_grad_norm_(parameters, options.MaxNorm, options.NormType);
+        var norm = torch.nn.utils.clip_grad_norm_(parameters, _maxNorm, _normType);
         var decision = _engine.Decide(loss, norm);
         if (!decision.Steps)
         {
