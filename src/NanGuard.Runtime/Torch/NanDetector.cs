@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Linq.Expressions;
 using System.Reflection;
+using System.Runtime.ExceptionServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +11,8 @@ namespace NanGuard.Runtime;
 
 /// <summary>
 /// A debugging scope that names the module whose forward output first holds NaN or Inf. It registers a forward hook
-/// on the model and every submodule (TorchSharp runs hooks only through <c>call()</c>, not <c>forward()</c>), checks
+/// on the model and every submodule derived from TorchSharp's <c>Module&lt;T1, ..., TResult&gt;</c> forms, whatever their
+/// number of inputs (TorchSharp runs hooks only through <c>call()</c>, not <c>forward()</c>), checks
 /// each floating-point output with one reduction, and on the first non-finite one records a
 /// <see cref="NanOffender"/>: module name, type, the output's shape and dtype, NaN/Inf counts and finite min/max.
 /// Optionally it turns on TorchSharp's autograd anomaly mode, so that <c>backward()</c> names the op whose gradient
@@ -31,10 +34,6 @@ namespace NanGuard.Runtime;
 /// </example>
 public sealed class NanDetector : IDisposable
 {
-    private static readonly MethodInfo Attach1Method = Method(nameof(Attach1));
-    private static readonly MethodInfo Attach2Method = Method(nameof(Attach2));
-    private static readonly MethodInfo Attach3Method = Method(nameof(Attach3));
-
     private readonly List<Action> _removers = new();
     private readonly List<string> _unhooked = new();
     private readonly OffenderLog _log;
@@ -77,7 +76,7 @@ public sealed class NanDetector : IDisposable
     /// <summary>How many modules are hooked.</summary>
     public int HookedModules => _removers.Count;
 
-    /// <summary>Modules that could not be hooked (not derived from TorchSharp's <c>Module&lt;...&gt;</c> forms); their outputs are seen only through the module that calls them.</summary>
+    /// <summary>Modules that could not be hooked (not derived from TorchSharp's hookable <c>Module&lt;...&gt;</c> forms); their outputs are seen only through the module that calls them.</summary>
     public IReadOnlyList<string> UnhookedModules => _unhooked;
 
     /// <summary>How many outputs have been checked.</summary>
@@ -112,66 +111,32 @@ public sealed class NanDetector : IDisposable
             return;
         }
 
-        for (var type = module.GetType(); type is not null; type = type.BaseType)
+        var hookable = ForwardHooks.FindHookable(module.GetType());
+        if (hookable is null)
         {
-            if (!type.IsGenericType)
-            {
-                continue;
-            }
-
-            var definition = type.GetGenericTypeDefinition();
-            var attach = definition == typeof(nn.Module<,>) ? Attach1Method
-                : definition == typeof(nn.Module<,,>) ? Attach2Method
-                : definition == typeof(nn.Module<,,,>) ? Attach3Method
-                : null;
-            if (attach is null)
-            {
-                continue;
-            }
-
-            try
-            {
-                attach.MakeGenericMethod(type.GetGenericArguments()).Invoke(this, new object[] { module, name });
-            }
-            catch (TargetInvocationException ex) when (ex.InnerException is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
-            }
-
+            _unhooked.Add(name);
             return;
         }
 
-        _unhooked.Add(name);
+        var hookType = hookable.GetGenericArguments()[1];
+        var hook = ForwardHooks.BuildPostHook(hookType, (m, output) => Inspect(name, m, output));
+        var register = hookable.GetMethod("register_forward_hook", new[] { hookType })!;
+        var remover = Invoke(register, module, hook)!;
+        var remove = remover.GetType().GetMethod("remove", Type.EmptyTypes)!;
+        _removers.Add((Action)Delegate.CreateDelegate(typeof(Action), remover, remove));
     }
 
-    private void Attach1<T, TResult>(nn.Module<T, TResult> module, string name)
+    private static object? Invoke(MethodInfo method, object target, params object[] arguments)
     {
-        var remover = module.register_forward_hook((m, input, output) =>
+        try
         {
-            Inspect(name, m, output);
-            return output;
-        });
-        _removers.Add(remover.remove);
-    }
-
-    private void Attach2<T1, T2, TResult>(nn.Module<T1, T2, TResult> module, string name)
-    {
-        var remover = module.register_forward_hook((m, input1, input2, output) =>
+            return method.Invoke(target, arguments);
+        }
+        catch (TargetInvocationException ex) when (ex.InnerException is not null)
         {
-            Inspect(name, m, output);
-            return output;
-        });
-        _removers.Add(remover.remove);
-    }
-
-    private void Attach3<T1, T2, T3, TResult>(nn.Module<T1, T2, T3, TResult> module, string name)
-    {
-        var remover = module.register_forward_hook((m, input1, input2, input3, output) =>
-        {
-            Inspect(name, m, output);
-            return output;
-        });
-        _removers.Add(remover.remove);
+            ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+            throw;
+        }
     }
 
     private void Inspect(string name, nn.Module module, object? output)
@@ -205,9 +170,6 @@ public sealed class NanDetector : IDisposable
         }
     }
 
-    private static MethodInfo Method(string name) =>
-        typeof(NanDetector).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Instance)!;
-
     private sealed class ReferenceEqualityComparer : IEqualityComparer<nn.Module>
     {
         internal static readonly ReferenceEqualityComparer Instance = new();
@@ -215,6 +177,42 @@ public sealed class NanDetector : IDisposable
         public bool Equals(nn.Module? x, nn.Module? y) => ReferenceEquals(x, y);
 
         public int GetHashCode(nn.Module obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+    }
+}
+
+/// <summary>
+/// Forward hooks for any arity of TorchSharp's <c>Module&lt;T1, ..., TResult&gt;</c>: each derives from
+/// <c>HookableModule&lt;TPreHook, TPostHook&gt;</c> with TPostHook = <c>Func&lt;module, inputs..., TResult, TResult&gt;</c>.
+/// </summary>
+internal static class ForwardHooks
+{
+    /// <summary>The closed <c>HookableModule&lt;,&gt;</c> a module type derives from, or null.</summary>
+    internal static Type? FindHookable(Type moduleType)
+    {
+        for (var type = moduleType; type is not null; type = type.BaseType)
+        {
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(nn.HookableModule<,>))
+            {
+                return type;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A TPostHook that passes the module and its output to <paramref name="inspect"/> and returns the output unchanged.</summary>
+    internal static Delegate BuildPostHook(Type hookType, Action<nn.Module, object?> inspect)
+    {
+        var invoke = hookType.GetMethod("Invoke")!;
+        var parameters = invoke.GetParameters().Select(p => Expression.Parameter(p.ParameterType, p.Name)).ToArray();
+        var output = parameters[parameters.Length - 1];
+        var body = Expression.Block(
+            Expression.Invoke(
+                Expression.Constant(inspect),
+                Expression.Convert(parameters[0], typeof(nn.Module)),
+                Expression.Convert(output, typeof(object))),
+            output);
+        return Expression.Lambda(hookType, body, parameters).Compile();
     }
 }
 
