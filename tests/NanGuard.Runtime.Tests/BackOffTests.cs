@@ -106,6 +106,12 @@ public sealed class BackOffTests
         Assert.Equal(Skip, after.Action);
         Assert.False(after.ChangesLearningRate);
         Assert.Equal(0.5, engine.LearningRateScale, 12);
+
+        // The streak restarts after the failure: one clean step is not enough, two are.
+        Drive.Clean(engine, 1);
+        Assert.Equal(0.5, engine.LearningRateScale, 12);
+        Drive.Clean(engine, 1);
+        Assert.Equal(1.0, engine.LearningRateScale, 12);
     }
 
     [Fact]
