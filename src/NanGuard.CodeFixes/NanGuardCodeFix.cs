@@ -4,7 +4,9 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
 using NanGuard.Analyzers.Infrastructure;
 
 namespace NanGuard.CodeFixes;
@@ -35,7 +37,7 @@ internal sealed class FixContext
         var newNode = replacement.WithTriviaFrom(node).WithAdditionalAnnotations(Formatter.Annotation);
         return CodeAction.Create(
             title,
-            _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(node, newNode))),
+            cancellationToken => AddImportsAsync(document.WithSyntaxRoot(root.ReplaceNode(node, newNode)), cancellationToken),
             equivalenceKey);
     }
 
@@ -46,9 +48,14 @@ internal sealed class FixContext
         var root = Root;
         return CodeAction.Create(
             title,
-            _ => Task.FromResult(document.WithSyntaxRoot(change(root))),
+            cancellationToken => AddImportsAsync(document.WithSyntaxRoot(change(root)), cancellationToken),
             equivalenceKey);
     }
+
+    /// <summary>Adds a using for each name a fix marked with <see cref="Simplifier.AddImportsAnnotation"/>; the
+    /// simplifier then shortens the name. Fixes that mark nothing are left as they are.</summary>
+    private static Task<Document> AddImportsAsync(Document document, CancellationToken cancellationToken) =>
+        ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken);
 }
 
 /// <summary>
