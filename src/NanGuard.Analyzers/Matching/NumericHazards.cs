@@ -17,6 +17,8 @@ internal static class NumericHazards
         {
             if (operation is IInvocationOperation invocation && Hazard(invocation, symbols) is { } id)
                 return id;
+            if (operation is IBinaryOperation binary && Hazard(binary, symbols) is { } binaryId)
+                return binaryId;
         }
         return null;
     }
@@ -28,6 +30,13 @@ internal static class NumericHazards
             return DiagnosticIds.LogOfSoftmax;
         if ((symbols.IsOp(method, "sum") || symbols.IsOp(method, "mean")) && CrossEntropyMatcher.TryMatch(invocation, symbols, out _))
             return DiagnosticIds.HandWrittenCrossEntropy;
+        return null;
+    }
+
+    private static string? Hazard(IBinaryOperation binary, TorchSymbols symbols)
+    {
+        if (binary.OperatorKind == BinaryOperatorKind.Multiply && NumericPatterns.IsXLogY(binary, symbols, out _, out _))
+            return DiagnosticIds.XLogY;
         return null;
     }
 }
