@@ -30,6 +30,8 @@ internal static class NumericHazards
             return DiagnosticIds.LogOfSoftmax;
         if ((symbols.IsOp(method, "sum") || symbols.IsOp(method, "mean")) && CrossEntropyMatcher.TryMatch(invocation, symbols, out _))
             return DiagnosticIds.HandWrittenCrossEntropy;
+        if ((symbols.IsOp(method, "sqrt") || symbols.IsOp(method, "pow")) && NumericPatterns.IsSqrtOfSumOfSquares(new TorchCall(invocation), symbols, out _, out _))
+            return DiagnosticIds.SqrtOfSumOfSquares;
         return null;
     }
 

@@ -172,4 +172,14 @@ internal static class NumericPatterns
         }
         return SameValue(factor, input) || IsNormalizedByItsSum(input, symbols);
     }
+
+    /// <summary>NG1010's pattern: <c>sqrt</c> or <c>pow(0.5)</c> of a sum of squares.</summary>
+    public static bool IsSqrtOfSumOfSquares(TorchCall root, TorchSymbols symbols, out TorchCall sum, out IOperation x)
+    {
+        sum = default;
+        x = null!;
+        var isRoot = symbols.IsOp(root.Method, "sqrt")
+            || symbols.IsOp(root.Method, "pow") && Constant(root.Argument("exponent")) == 0.5;
+        return isRoot && root.Input is { } input && IsSumOfSquares(input, symbols, out sum, out x);
+    }
 }
