@@ -32,6 +32,8 @@ internal static class NumericHazards
             return DiagnosticIds.HandWrittenCrossEntropy;
         if ((symbols.IsOp(method, "sqrt") || symbols.IsOp(method, "pow")) && NumericPatterns.IsSqrtOfSumOfSquares(new TorchCall(invocation), symbols, out _, out _))
             return DiagnosticIds.SqrtOfSumOfSquares;
+        if (symbols.IsOp(method, "where") && IsUnsafeWhere(new TorchCall(invocation), symbols))
+            return DiagnosticIds.UnsafeWhere;
         return null;
     }
 
@@ -41,4 +43,8 @@ internal static class NumericHazards
             return DiagnosticIds.XLogY;
         return null;
     }
+
+    private static bool IsUnsafeWhere(TorchCall where, TorchSymbols symbols) =>
+        NumericPatterns.IsWhere(where, symbols, out _, out var whenTrue, out var whenFalse)
+        && (NumericPatterns.IsUnsafeBranch(whenTrue, symbols, out _, out _) || NumericPatterns.IsUnsafeBranch(whenFalse, symbols, out _, out _));
 }

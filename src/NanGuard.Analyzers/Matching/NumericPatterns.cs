@@ -182,4 +182,66 @@ internal static class NumericPatterns
             || symbols.IsOp(root.Method, "pow") && Constant(root.Argument("exponent")) == 0.5;
         return isRoot && root.Input is { } input && IsSumOfSquares(input, symbols, out sum, out x);
     }
+
+    /// <summary>
+    /// A value already kept away from the unsafe point: a where, a clamp, or a sum with a positive constant
+    /// (<c>x + eps</c>).
+    /// </summary>
+    public static bool IsGuarded(IOperation operation, TorchSymbols symbols)
+    {
+        var value = ValueFlow.Unwrap(operation);
+        if (value is IInvocationOperation invocation)
+        {
+            var method = invocation.TargetMethod;
+            return symbols.IsOp(method, "where") || symbols.IsOp(method, "clamp") || symbols.IsOp(method, "clamp_min")
+                || symbols.IsOp(method, "clip") || symbols.IsOp(method, "clamp_max") || symbols.IsOp(method, "nan_to_num");
+        }
+        return value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } sum
+            && (Constant(sum.RightOperand) > 0 || Constant(sum.LeftOperand) > 0);
+    }
+
+    /// <summary>
+    /// NG1015's unsafe branch: an unguarded <c>log(x)</c> (the unsafe input is x), or a tensor division <c>a / b</c>
+    /// (the unsafe input is b).
+    /// </summary>
+    public static bool IsUnsafeBranch(IOperation branch, TorchSymbols symbols, out IOperation unsafeInput, out string op)
+    {
+        var value = ValueFlow.Unwrap(branch);
+        unsafeInput = null!;
+        op = "";
+        if (value is IInvocationOperation invocation && symbols.IsOp(invocation.TargetMethod, "log")
+            && new TorchCall(invocation).Input is { } x && !IsGuarded(x, symbols))
+        {
+            unsafeInput = x;
+            op = "log";
+            return true;
+        }
+        if (value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } quotient
+            && IsTorchOperator(quotient.OperatorMethod, symbols)
+            && IsTensor(quotient.RightOperand, symbols)
+            && !IsGuarded(quotient.RightOperand, symbols))
+        {
+            unsafeInput = ValueFlow.SkipConversions(quotient.RightOperand);
+            op = "a division";
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>The condition and the two branches of <c>torch.where(c, x, y)</c> or <c>x.where(c, y)</c>.</summary>
+    public static bool IsWhere(TorchCall call, TorchSymbols symbols, out IOperation condition, out IOperation whenTrue, out IOperation whenFalse)
+    {
+        condition = whenTrue = whenFalse = null!;
+        if (!symbols.IsOp(call.Method, "where") || call.Argument("condition") is not { } c || call.Argument("y") is not { } y)
+            return false;
+        condition = ValueFlow.SkipConversions(c.Value);
+        whenFalse = ValueFlow.SkipConversions(y.Value);
+        if (call.Invocation.Instance is { } instance)
+            whenTrue = ValueFlow.SkipConversions(instance);
+        else if (call.Argument("x") is { } x)
+            whenTrue = ValueFlow.SkipConversions(x.Value);
+        else
+            return false;
+        return true;
+    }
 }
