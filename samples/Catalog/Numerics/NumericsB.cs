@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Catalog.Numerics;
 
 /// <summary>
-/// Numerics rules NG1009, NG1010 and NG1015, each tripped once (NanGuard reports the marked lines), beside the
+/// Numerics rules NG1009, NG1010, NG1012 and NG1015, each tripped once (NanGuard reports the marked lines), beside the
 /// form each fix writes.
 /// </summary>
 public static class NumericsB
@@ -27,4 +27,10 @@ public static class NumericsB
     /// <summary>NG1015 fixed (double where).</summary>
     public static Tensor SafeLogFixed(Tensor x) =>
         torch.where(x > 0, torch.log(torch.where(x > 0, x, torch.ones_like(x))), torch.zeros_like(x));
+
+    /// <summary>NG1012: a constant input has std 0: 0 / 0.</summary>
+    public static Tensor Standardize(Tensor x) => (x - x.mean()) / x.std();
+
+    /// <summary>NG1012 fixed.</summary>
+    public static Tensor StandardizeFixed(Tensor x) => (x - x.mean()) / (x.std() + 1e-8);
 }
