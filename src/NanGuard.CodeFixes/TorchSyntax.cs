@@ -53,6 +53,18 @@ internal static class TorchSyntax
             ? access.Expression.WithoutTrivia()
             : fallback;
 
+    /// <summary>
+    /// The callee for a function of <c>torch</c> named <paramref name="name"/>, spelled like <paramref name="like"/>:
+    /// bare where the user called it under <c>using static TorchSharp.torch;</c>, on the class as the user wrote it
+    /// where the call was <c>torch.op(...)</c>, else <c>torch.name</c> shortened by the simplifier.
+    /// </summary>
+    public static ExpressionSyntax TorchFunctionLike(Analyzers.Matching.TorchCall like, INamedTypeSymbol target, string name) =>
+        !like.IsInstanceForm
+        && SymbolEqualityComparer.Default.Equals(like.Method.ContainingType, target)
+        && like.Invocation.Syntax is InvocationExpressionSyntax { Expression: IdentifierNameSyntax }
+            ? SyntaxFactory.IdentifierName(name)
+            : Member(ContainerLike(like, target, Torch), name);
+
     /// <summary><c>container.name(arguments)</c>.</summary>
     public static InvocationExpressionSyntax Call(ExpressionSyntax container, string name, params ArgumentSyntax[] arguments) =>
         SyntaxFactory.InvocationExpression(

@@ -17,6 +17,8 @@ internal static class NumericHazards
         {
             if (operation is IInvocationOperation invocation && Hazard(invocation, symbols) is { } id)
                 return id;
+            if (operation is IBinaryOperation binary && Hazard(binary, symbols) is { } binaryId)
+                return binaryId;
         }
         return null;
     }
@@ -28,6 +30,21 @@ internal static class NumericHazards
             return DiagnosticIds.LogOfSoftmax;
         if ((symbols.IsOp(method, "sum") || symbols.IsOp(method, "mean")) && CrossEntropyMatcher.TryMatch(invocation, symbols, out _))
             return DiagnosticIds.HandWrittenCrossEntropy;
+        if ((symbols.IsOp(method, "sqrt") || symbols.IsOp(method, "pow")) && NumericPatterns.IsSqrtOfSumOfSquares(new TorchCall(invocation), symbols, out _, out _))
+            return DiagnosticIds.SqrtOfSumOfSquares;
+        if (symbols.IsOp(method, "where") && IsUnsafeWhere(new TorchCall(invocation), symbols))
+            return DiagnosticIds.UnsafeWhere;
         return null;
     }
+
+    private static string? Hazard(IBinaryOperation binary, TorchSymbols symbols)
+    {
+        if (binary.OperatorKind == BinaryOperatorKind.Multiply && NumericPatterns.IsXLogY(binary, symbols, out _, out _))
+            return DiagnosticIds.XLogY;
+        return null;
+    }
+
+    private static bool IsUnsafeWhere(TorchCall where, TorchSymbols symbols) =>
+        NumericPatterns.IsWhere(where, symbols, out _, out var whenTrue, out var whenFalse)
+        && (NumericPatterns.IsUnsafeBranch(whenTrue, symbols, out _, out _) || NumericPatterns.IsUnsafeBranch(whenFalse, symbols, out _, out _));
 }

@@ -1,0 +1,247 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Operations;
+using NanGuard.Analyzers.Infrastructure;
+
+namespace NanGuard.Analyzers.Matching;
+
+/// <summary>The arithmetic patterns the numerics rules NG1009..NG1015 share, each named for what it matches.</summary>
+internal static class NumericPatterns
+{
+    /// <summary>
+    /// True where <paramref name="a"/> and <paramref name="b"/> denote the same value: the same local or parameter,
+    /// the same local's initializer, or the same pure expression written twice (<c>(1 - p) * log(1 - p)</c>).
+    /// </summary>
+    public static bool SameValue(IOperation a, IOperation b)
+    {
+        var left = ValueFlow.SkipConversions(a);
+        var right = ValueFlow.SkipConversions(b);
+        if (ReferencedSymbol(left) is { } l && SymbolEqualityComparer.Default.Equals(l, ReferencedSymbol(right)))
+            return !(l is ILocalSymbol or IParameterSymbol) || left.SemanticModel is not { } model || !ValueFlow.IsReassigned(l, model);
+        var unwrappedLeft = ValueFlow.Unwrap(left);
+        var unwrappedRight = ValueFlow.Unwrap(right);
+        if (unwrappedLeft.Syntax == unwrappedRight.Syntax && (left != unwrappedLeft || right != unwrappedRight))
+            return true;
+        return IsPure(left) && IsPure(right) && SyntaxFactory.AreEquivalent(left.Syntax, right.Syntax);
+    }
+
+    /// <summary><c>x * x</c>, <c>x.pow(2)</c>, <c>torch.pow(x, 2)</c>: the square of <paramref name="x"/>.</summary>
+    public static bool IsSquare(IOperation operation, TorchSymbols symbols, out IOperation x)
+    {
+        x = null!;
+        var value = ValueFlow.Unwrap(operation);
+        if (value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product
+            && IsTorchOperator(product.OperatorMethod, symbols)
+            && SameValue(product.LeftOperand, product.RightOperand))
+        {
+            x = ValueFlow.SkipConversions(product.LeftOperand);
+            return true;
+        }
+        if (value is IInvocationOperation invocation && symbols.IsOp(invocation.TargetMethod, "pow"))
+        {
+            var pow = new TorchCall(invocation);
+            if (pow.Input is { } input && Constant(pow.Argument("exponent")) == 2)
+            {
+                x = input;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary><c>(x * x).sum(d)</c>, <c>x.pow(2).sum()</c>, <c>torch.sum(x * x, d)</c> and the like.</summary>
+    public static bool IsSumOfSquares(IOperation operation, TorchSymbols symbols, out TorchCall sum, out IOperation x)
+    {
+        x = null!;
+        return TorchPatterns.IsOp(operation, symbols, "sum", out sum)
+            && sum.Input is { } input
+            && IsSquare(input, symbols, out x);
+    }
+
+    /// <summary>The constant number an argument holds (a <c>Scalar</c> conversion seen through), or null.</summary>
+    public static double? Constant(IArgumentOperation? argument) => argument is null ? null : Constant(argument.Value);
+
+    /// <summary>The constant number an operation holds, conversions seen through, or null.</summary>
+    public static double? Constant(IOperation operation)
+    {
+        var value = ValueFlow.SkipConversions(operation);
+        return value.ConstantValue is { HasValue: true, Value: { } constant } && constant is int or long or double or float or short or byte
+            ? System.Convert.ToDouble(constant, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+    }
+
+    /// <summary>True for a TorchSharp operator method (tensor arithmetic, comparison).</summary>
+    public static bool IsTorchOperator(IMethodSymbol? method, TorchSymbols symbols) =>
+        method is not null && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, symbols.Assembly);
+
+    /// <summary>True where the operation's type is a tensor.</summary>
+    public static bool IsTensor(IOperation operation, TorchSymbols symbols) =>
+        symbols.IsTensor(ValueFlow.SkipConversions(operation).Type);
+
+    /// <summary>
+    /// An expression that reads only locals, parameters, fields, literals and tensor operators, so that writing it
+    /// twice computes the same value twice and calls nothing with a side effect.
+    /// </summary>
+    public static bool IsPure(IOperation operation)
+    {
+        foreach (var part in operation.DescendantsAndSelf())
+        {
+            switch (part)
+            {
+                case ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation
+                    or IInstanceReferenceOperation or ILiteralOperation or IConversionOperation or IParenthesizedOperation
+                    or IBinaryOperation or IUnaryOperation:
+                    continue;
+                case IPropertyReferenceOperation property when property.Arguments.IsEmpty:
+                    continue;
+                default:
+                    if (part.ConstantValue.HasValue)
+                        continue;
+                    return false;
+            }
+        }
+        return true;
+    }
+
+    private static ISymbol? ReferencedSymbol(IOperation operation) => operation switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
+        _ => null,
+    };
+
+    /// <summary>
+    /// A log NG1001 or NG1003 already reports (the log of a softmax, of a sigmoid, of <c>1 - sigmoid</c>): their fixes
+    /// remove the -inf, so the rules that look at logs leave these to them.
+    /// </summary>
+    public static bool IsLogCoveredElsewhere(TorchCall log, TorchSymbols symbols)
+    {
+        if (log.Input is not { } input)
+            return false;
+        if (TorchPatterns.IsOp(input, symbols, "softmax", out _) || TorchPatterns.IsOp(input, symbols, "sigmoid", out _))
+            return true;
+        return ValueFlow.Unwrap(input) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } difference
+            && IsTorchOperator(difference.OperatorMethod, symbols)
+            && Constant(difference.LeftOperand) == 1
+            && TorchPatterns.IsOp(difference.RightOperand, symbols, "sigmoid", out _);
+    }
+
+    /// <summary>The factors of <c>y * log(p)</c> (either way round), with the log call.</summary>
+    public static bool IsTimesLog(IBinaryOperation product, TorchSymbols symbols, out IOperation factor, out TorchCall log)
+    {
+        factor = null!;
+        if (product.OperatorKind != BinaryOperatorKind.Multiply)
+        {
+            log = default;
+            return false;
+        }
+        if (TorchPatterns.IsOp(product.RightOperand, symbols, "log", out log))
+        {
+            factor = ValueFlow.SkipConversions(product.LeftOperand);
+            return true;
+        }
+        if (TorchPatterns.IsOp(product.LeftOperand, symbols, "log", out log))
+        {
+            factor = ValueFlow.SkipConversions(product.RightOperand);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>A probability normalised by hand: <c>t / t.sum(d, keepdim: true)</c> or <c>t / t.sum()</c>; 0 wherever t is.</summary>
+    public static bool IsNormalizedByItsSum(IOperation operation, TorchSymbols symbols) =>
+        ValueFlow.Unwrap(operation) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } quotient
+        && IsTorchOperator(quotient.OperatorMethod, symbols)
+        && TorchPatterns.IsOp(quotient.RightOperand, symbols, "sum", out var sum)
+        && sum.Input is { } summed
+        && SameValue(summed, quotient.LeftOperand);
+
+    /// <summary>NG1009's pattern: an entropy term <c>p * log(p)</c>, or <c>y * log(p)</c> with p a probability normalised by hand.</summary>
+    public static bool IsXLogY(IBinaryOperation product, TorchSymbols symbols, out IOperation factor, out TorchCall log)
+    {
+        if (!IsTorchOperator(product.OperatorMethod, symbols)
+            || !IsTimesLog(product, symbols, out factor, out log)
+            || log.Input is not { } input
+            || !IsTensor(factor, symbols)
+            || IsLogCoveredElsewhere(log, symbols))
+        {
+            factor = null!;
+            log = default;
+            return false;
+        }
+        return SameValue(factor, input) || IsNormalizedByItsSum(input, symbols);
+    }
+
+    /// <summary>NG1010's pattern: <c>sqrt</c> or <c>pow(0.5)</c> of a sum of squares.</summary>
+    public static bool IsSqrtOfSumOfSquares(TorchCall root, TorchSymbols symbols, out TorchCall sum, out IOperation x)
+    {
+        sum = default;
+        x = null!;
+        var isRoot = symbols.IsOp(root.Method, "sqrt")
+            || symbols.IsOp(root.Method, "pow") && Constant(root.Argument("exponent")) == 0.5;
+        return isRoot && root.Input is { } input && IsSumOfSquares(input, symbols, out sum, out x);
+    }
+
+    /// <summary>
+    /// A value already kept away from the unsafe point: a where, a clamp, or a sum with a positive constant
+    /// (<c>x + eps</c>).
+    /// </summary>
+    public static bool IsGuarded(IOperation operation, TorchSymbols symbols)
+    {
+        var value = ValueFlow.Unwrap(operation);
+        if (value is IInvocationOperation invocation)
+        {
+            var method = invocation.TargetMethod;
+            return symbols.IsOp(method, "where") || symbols.IsOp(method, "clamp") || symbols.IsOp(method, "clamp_min")
+                || symbols.IsOp(method, "clip") || symbols.IsOp(method, "clamp_max") || symbols.IsOp(method, "nan_to_num");
+        }
+        return value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } sum
+            && (Constant(sum.RightOperand) > 0 || Constant(sum.LeftOperand) > 0);
+    }
+
+    /// <summary>
+    /// NG1015's unsafe branch: an unguarded <c>log(x)</c> (the unsafe input is x), or a tensor division <c>a / b</c>
+    /// (the unsafe input is b).
+    /// </summary>
+    public static bool IsUnsafeBranch(IOperation branch, TorchSymbols symbols, out IOperation unsafeInput, out string op)
+    {
+        var value = ValueFlow.Unwrap(branch);
+        unsafeInput = null!;
+        op = "";
+        if (value is IInvocationOperation invocation && symbols.IsOp(invocation.TargetMethod, "log")
+            && new TorchCall(invocation).Input is { } x && !IsGuarded(x, symbols))
+        {
+            unsafeInput = x;
+            op = "log";
+            return true;
+        }
+        if (value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } quotient
+            && IsTorchOperator(quotient.OperatorMethod, symbols)
+            && IsTensor(quotient.RightOperand, symbols)
+            && !IsGuarded(quotient.RightOperand, symbols))
+        {
+            unsafeInput = ValueFlow.SkipConversions(quotient.RightOperand);
+            op = "a division";
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>The condition and the two branches of <c>torch.where(c, x, y)</c> or <c>x.where(c, y)</c>.</summary>
+    public static bool IsWhere(TorchCall call, TorchSymbols symbols, out IOperation condition, out IOperation whenTrue, out IOperation whenFalse)
+    {
+        condition = whenTrue = whenFalse = null!;
+        if (!symbols.IsOp(call.Method, "where") || call.Argument("condition") is not { } c || call.Argument("y") is not { } y)
+            return false;
+        condition = ValueFlow.SkipConversions(c.Value);
+        whenFalse = ValueFlow.SkipConversions(y.Value);
+        if (call.Invocation.Instance is { } instance)
+            whenTrue = ValueFlow.SkipConversions(instance);
+        else if (call.Argument("x") is { } x)
+            whenTrue = ValueFlow.SkipConversions(x.Value);
+        else
+            return false;
+        return true;
+    }
+}
