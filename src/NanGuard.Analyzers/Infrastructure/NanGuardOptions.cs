@@ -33,11 +33,16 @@ internal static class NanGuardOptions
             ? value
             : null;
 
-    /// <summary>Formats a double as a C# literal that reads back as the same value.</summary>
+    /// <summary>Formats a double as a C# literal that reads back as the same value, as people write them:
+    /// <c>1.0</c>, <c>0.5</c>, <c>1e-8</c>, <c>2.5e-7</c>.</summary>
     public static string ToLiteral(double value)
     {
         var text = value.ToString("R", CultureInfo.InvariantCulture);
-        return text.IndexOfAny(new[] { '.', 'E', 'e' }) >= 0 ? text : text + ".0";
+        var exponentAt = text.IndexOf('E');
+        if (exponentAt < 0)
+            return text.IndexOf('.') >= 0 ? text : text + ".0";
+        var exponent = int.Parse(text.Substring(exponentAt + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        return text.Substring(0, exponentAt) + "e" + exponent.ToString(CultureInfo.InvariantCulture);
     }
 
     private static double PositiveDouble(AnalyzerOptions options, SyntaxTree tree, string key, double fallback)

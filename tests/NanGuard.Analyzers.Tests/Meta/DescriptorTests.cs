@@ -72,7 +72,7 @@ public sealed class DescriptorTests
     public void Every_rule_class_runs_in_the_analyzer_the_compiler_loads()
     {
         var ruleTypes = typeof(NanGuardRulesAnalyzer).Assembly.GetTypes()
-            .Where(t => t.IsSubclassOf(typeof(Infrastructure.NanGuardAnalyzer)) && !t.IsAbstract && t != typeof(NanGuardRulesAnalyzer))
+            .Where(t => t.IsSubclassOf(typeof(NanGuard.Analyzers.Infrastructure.NanGuardAnalyzer)) && !t.IsAbstract && t != typeof(NanGuardRulesAnalyzer))
             .ToList();
         Assert.NotEmpty(ruleTypes);
         Assert.Equal(ruleTypes.Count, NanGuardRulesAnalyzer.Rules.Length);

@@ -32,12 +32,12 @@ public sealed class StandardizationWithoutEpsTests
             """, Usings + """
             class C
             {
-                Tensor A(Tensor x) => (x - x.mean()) / (x.std() + 1E-08);
+                Tensor A(Tensor x) => (x - x.mean()) / (x.std() + 1e-8);
                 Tensor B(Tensor x)
                 {
                     var m = x.mean(new long[] { 0 }, keepdim: true);
                     var s = x.std();
-                    return (x - m) / (s + 1E-08);
+                    return (x - m) / (s + 1e-8);
                 }
             }
             """);
@@ -52,7 +52,7 @@ public sealed class StandardizationWithoutEpsTests
             """, Usings + """
             class C
             {
-                Tensor A(Tensor x) => (x - torch.mean(x)) / (x.std(unbiased: false) + 1E-05);
+                Tensor A(Tensor x) => (x - torch.mean(x)) / (x.std(unbiased: false) + 1e-5);
             }
             """, editorConfig: "nanguard.eps = 1e-5");
 
