@@ -49,6 +49,6 @@ public sealed class Log1pExpm1CodeFix : NanGuardCodeFix
         var x = TorchSyntax.Expression(operand);
         return like.IsInstanceForm
             ? TorchSyntax.InstanceCall(x, name)
-            : TorchSyntax.Call(TorchSyntax.ContainerLike(like, context.Symbols.Torch, TorchSyntax.Torch), name, TorchSyntax.Argument(x));
+            : ExpLogSyntax.StaticCall(like, context.Symbols.Torch, TorchSyntax.Torch, name, context.Model, TorchSyntax.Argument(x));
     }
 }

@@ -48,8 +48,7 @@ public sealed class LogSumExpCodeFix : NanGuardCodeFix
         else
         {
             arguments.Insert(0, TorchSyntax.Argument(x));
-            var container = TorchSyntax.ContainerLike(log, context.Symbols.Torch, TorchSyntax.Torch);
-            replacement = TorchSyntax.Call(container, "logsumexp", arguments.ToArray());
+            replacement = ExpLogSyntax.StaticCall(log, context.Symbols.Torch, TorchSyntax.Torch, "logsumexp", context.Model, arguments.ToArray());
         }
         yield return context.Replace("Use logsumexp", EquivalenceKey, invocation.Syntax, replacement);
     }
