@@ -17,6 +17,8 @@ internal static class NumericHazards
         {
             if (operation is IInvocationOperation invocation && Hazard(invocation, symbols) is { } id)
                 return id;
+            if (operation is IBinaryOperation binary && Hazard(binary, symbols) is { } operatorId)
+                return operatorId;
         }
         return null;
     }
@@ -28,6 +30,32 @@ internal static class NumericHazards
             return DiagnosticIds.LogOfSoftmax;
         if ((symbols.IsOp(method, "sum") || symbols.IsOp(method, "mean")) && CrossEntropyMatcher.TryMatch(invocation, symbols, out _))
             return DiagnosticIds.HandWrittenCrossEntropy;
+        if (symbols.IsOp(method, "log"))
+            return LogHazard(new TorchCall(invocation), symbols);
+        if (symbols.IsOp(method, "binary_cross_entropy") && BinaryCrossEntropyMatcher.TryMatchCall(invocation, symbols, out _))
+            return DiagnosticIds.BinaryCrossEntropyOnProbabilities;
+        return null;
+    }
+
+    private static string? LogHazard(TorchCall log, TorchSymbols symbols)
+    {
+        if (ExpLogPatterns.IsLogOfSigmoid(log, symbols, out _, out _))
+            return BinaryCrossEntropyMatcher.IsPartOfHandWritten(log.Invocation, symbols)
+                ? DiagnosticIds.BinaryCrossEntropyOnProbabilities
+                : DiagnosticIds.LogOfSigmoid;
+        if (ExpLogPatterns.IsLogOfSumOfExp(log, symbols, out _, out _))
+            return DiagnosticIds.LogSumExp;
+        if (ExpLogPatterns.IsLogOfOnePlusExp(log, symbols, out _))
+            return DiagnosticIds.HandWrittenSoftplus;
+        return null;
+    }
+
+    private static string? Hazard(IBinaryOperation binary, TorchSymbols symbols)
+    {
+        if (binary.OperatorKind == BinaryOperatorKind.Divide && ExpLogPatterns.IsHandWrittenSoftmax(binary, symbols, out _, out _))
+            return DiagnosticIds.HandWrittenSoftmax;
+        if (binary.OperatorKind == BinaryOperatorKind.Add && BinaryCrossEntropyMatcher.TryMatchHandWritten(binary, symbols, out _))
+            return DiagnosticIds.BinaryCrossEntropyOnProbabilities;
         return null;
     }
 }
