@@ -113,6 +113,22 @@ public sealed class BinaryCrossEntropyOnProbabilitiesTests
             """);
 
     [Fact]
+    public Task Hand_written_with_a_static_reduction_and_the_negation_inside() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x, Tensor y) =>
+                    [|torch.mean(-(torch.log(torch.sigmoid(x)) * y + (1 - y) * torch.log(1 - torch.sigmoid(x))))|];
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor A(Tensor x, Tensor y) =>
+                    F.binary_cross_entropy_with_logits(x, y);
+            }
+            """);
+
+    [Fact]
     public Task Flagged_inside_lambda_local_function_and_module_forward() =>
         Verify.VerifyAnalyzerAsync(Usings + """
             using System;
