@@ -17,8 +17,8 @@ internal static class NumericHazards
         {
             if (operation is IInvocationOperation invocation && Hazard(invocation, symbols) is { } id)
                 return id;
-            if (operation is IBinaryOperation binary && Hazard(binary, symbols) is { } binaryId)
-                return binaryId;
+            if (operation is IBinaryOperation binary && Hazard(binary, symbols) is { } operatorId)
+                return operatorId;
         }
         return null;
     }
@@ -26,23 +26,41 @@ internal static class NumericHazards
     private static string? Hazard(IInvocationOperation invocation, TorchSymbols symbols)
     {
         var method = invocation.TargetMethod;
-        if (symbols.IsOp(method, "log") && TorchPatterns.IsLogOfSoftmax(new TorchCall(invocation), symbols, out _))
-            return DiagnosticIds.LogOfSoftmax;
+        if (symbols.IsOp(method, "log"))
+            return LogHazard(new TorchCall(invocation), symbols);
         if ((symbols.IsOp(method, "sum") || symbols.IsOp(method, "mean")) && CrossEntropyMatcher.TryMatch(invocation, symbols, out _))
             return DiagnosticIds.HandWrittenCrossEntropy;
         if ((symbols.IsOp(method, "sqrt") || symbols.IsOp(method, "pow")) && NumericPatterns.IsSqrtOfSumOfSquares(new TorchCall(invocation), symbols, out _, out _))
             return DiagnosticIds.SqrtOfSumOfSquares;
         if (symbols.IsOp(method, "where") && IsUnsafeWhere(new TorchCall(invocation), symbols))
             return DiagnosticIds.UnsafeWhere;
+        if (symbols.IsOp(method, "binary_cross_entropy") && BinaryCrossEntropyMatcher.TryMatchCall(invocation, symbols, out _))
+            return DiagnosticIds.BinaryCrossEntropyOnProbabilities;
         return null;
     }
 
-    private static string? Hazard(IBinaryOperation binary, TorchSymbols symbols)
+    private static string? LogHazard(TorchCall log, TorchSymbols symbols)
     {
-        if (binary.OperatorKind == BinaryOperatorKind.Multiply && NumericPatterns.IsXLogY(binary, symbols, out _, out _))
-            return DiagnosticIds.XLogY;
+        if (TorchPatterns.IsLogOfSoftmax(log, symbols, out _))
+            return DiagnosticIds.LogOfSoftmax;
+        if (ExpLogPatterns.IsLogOfSigmoid(log, symbols, out _, out _))
+            return BinaryCrossEntropyMatcher.IsPartOfHandWritten(log.Invocation, symbols)
+                ? DiagnosticIds.BinaryCrossEntropyOnProbabilities
+                : DiagnosticIds.LogOfSigmoid;
+        if (ExpLogPatterns.IsLogOfSumOfExp(log, symbols, out _, out _))
+            return DiagnosticIds.LogSumExp;
+        if (ExpLogPatterns.IsLogOfOnePlusExp(log, symbols, out _))
+            return DiagnosticIds.HandWrittenSoftplus;
         return null;
     }
+
+    private static string? Hazard(IBinaryOperation binary, TorchSymbols symbols) => binary.OperatorKind switch
+    {
+        BinaryOperatorKind.Divide when ExpLogPatterns.IsHandWrittenSoftmax(binary, symbols, out _, out _) => DiagnosticIds.HandWrittenSoftmax,
+        BinaryOperatorKind.Add when BinaryCrossEntropyMatcher.TryMatchHandWritten(binary, symbols, out _) => DiagnosticIds.BinaryCrossEntropyOnProbabilities,
+        BinaryOperatorKind.Multiply when NumericPatterns.IsXLogY(binary, symbols, out _, out _) => DiagnosticIds.XLogY,
+        _ => null,
+    };
 
     private static bool IsUnsafeWhere(TorchCall where, TorchSymbols symbols) =>
         NumericPatterns.IsWhere(where, symbols, out _, out var whenTrue, out var whenFalse)

@@ -1,0 +1,181 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using NanGuard.Analyzers.Infrastructure;
+
+namespace NanGuard.Analyzers.Matching;
+
+/// <summary>
+/// The exp/log/sigmoid patterns the overflow rules (NG1003 to NG1008) share, each named for what it matches.
+/// Every operand is seen through conversions, parentheses and locals assigned once.
+/// </summary>
+internal static class ExpLogPatterns
+{
+    /// <summary>
+    /// <c>log(sigmoid(x))</c> (<paramref name="complement"/> false) or <c>log(1 - sigmoid(x))</c> (true), in any form.
+    /// </summary>
+    public static bool IsLogOfSigmoid(TorchCall log, TorchSymbols symbols, out TorchCall sigmoid, out bool complement)
+    {
+        sigmoid = default;
+        complement = false;
+        if (!symbols.IsOp(log.Method, "log") || log.Input is not { } input)
+            return false;
+        if (TorchPatterns.IsOp(input, symbols, "sigmoid", out sigmoid))
+            return true;
+        if (IsOneMinus(input, symbols, out var operand) && TorchPatterns.IsOp(operand, symbols, "sigmoid", out sigmoid))
+        {
+            complement = true;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary><c>log(exp(x).sum(...))</c> in any form: the sum and the exp it sums.</summary>
+    public static bool IsLogOfSumOfExp(TorchCall log, TorchSymbols symbols, out TorchCall sum, out TorchCall exp)
+    {
+        exp = default;
+        sum = default;
+        return symbols.IsOp(log.Method, "log")
+            && log.Input is { } input
+            && TorchPatterns.IsOp(input, symbols, "sum", out sum)
+            && sum.Input is { } summed
+            && TorchPatterns.IsOp(summed, symbols, "exp", out exp);
+    }
+
+    /// <summary><c>log(1 + exp(x))</c> (either order of the sum): the exp.</summary>
+    public static bool IsLogOfOnePlusExp(TorchCall log, TorchSymbols symbols, out TorchCall exp)
+    {
+        exp = default;
+        return IsLogOfOnePlus(log, symbols, out var addend)
+            && TorchPatterns.IsOp(addend, symbols, "exp", out exp);
+    }
+
+    /// <summary><c>log(1 + x)</c> (either order of the sum): the addend <c>x</c> as written.</summary>
+    public static bool IsLogOfOnePlus(TorchCall log, TorchSymbols symbols, out IOperation addend)
+    {
+        addend = null!;
+        return symbols.IsOp(log.Method, "log")
+            && log.Input is { } input
+            && IsOnePlus(input, symbols, out addend);
+    }
+
+    /// <summary><c>exp(x) - 1</c>: the exp.</summary>
+    public static bool IsExpMinusOne(IBinaryOperation subtraction, TorchSymbols symbols, out TorchCall exp)
+    {
+        exp = default;
+        return subtraction.OperatorKind == BinaryOperatorKind.Subtract
+            && IsTorchOperator(subtraction.OperatorMethod, symbols)
+            && IsConstantOne(subtraction.RightOperand)
+            && TorchPatterns.IsOp(subtraction.LeftOperand, symbols, "exp", out exp);
+    }
+
+    /// <summary>
+    /// <c>exp(x) / exp(x).sum(d, keepdim: true)</c>: the numerator's exp and the sum (the same exp through a local counts).
+    /// </summary>
+    public static bool IsHandWrittenSoftmax(IBinaryOperation division, TorchSymbols symbols, out TorchCall exp, out TorchCall sum)
+    {
+        exp = default;
+        sum = default;
+        return division.OperatorKind == BinaryOperatorKind.Divide
+            && IsTorchOperator(division.OperatorMethod, symbols)
+            && TorchPatterns.IsOp(division.LeftOperand, symbols, "exp", out exp)
+            && TorchPatterns.IsOp(division.RightOperand, symbols, "sum", out sum)
+            && sum.Has("dim")
+            && sum.Argument("keepdim")?.Value.ConstantValue is { HasValue: true, Value: true }
+            && sum.Input is { } summed
+            && TorchPatterns.IsOp(summed, symbols, "exp", out var summedExp)
+            && exp.Input is { } x
+            && summedExp.Input is { } summedX
+            && IsSameValue(x, summedX);
+    }
+
+    /// <summary><c>1 - x</c> on a tensor: the operand <c>x</c> as written.</summary>
+    public static bool IsOneMinus(IOperation operation, TorchSymbols symbols, out IOperation operand)
+    {
+        operand = null!;
+        if (IsTensorOperator(operation, symbols, BinaryOperatorKind.Subtract, out var binary) && IsConstantOne(binary.LeftOperand))
+        {
+            operand = ValueFlow.SkipConversions(binary.RightOperand);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary><c>1 + x</c> or <c>x + 1</c> on a tensor: the other addend as written.</summary>
+    public static bool IsOnePlus(IOperation operation, TorchSymbols symbols, out IOperation addend)
+    {
+        addend = null!;
+        if (!IsTensorOperator(operation, symbols, BinaryOperatorKind.Add, out var binary))
+            return false;
+        if (IsConstantOne(binary.LeftOperand))
+            addend = ValueFlow.SkipConversions(binary.RightOperand);
+        else if (IsConstantOne(binary.RightOperand))
+            addend = ValueFlow.SkipConversions(binary.LeftOperand);
+        return addend is not null;
+    }
+
+    /// <summary>A TorchSharp binary operator of <paramref name="kind"/>, seen through locals and conversions.</summary>
+    public static bool IsTensorOperator(IOperation operation, TorchSymbols symbols, BinaryOperatorKind kind, out IBinaryOperation binary)
+    {
+        binary = null!;
+        if (ValueFlow.Unwrap(operation) is IBinaryOperation candidate
+            && candidate.OperatorKind == kind
+            && IsTorchOperator(candidate.OperatorMethod, symbols))
+        {
+            binary = candidate;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>The numeric constant 1 of any type (<c>1</c>, <c>1.0</c>, <c>1f</c>), through conversions.</summary>
+    public static bool IsConstantOne(IOperation operation)
+    {
+        var value = ValueFlow.SkipConversions(operation).ConstantValue;
+        if (!value.HasValue || value.Value is null or bool or string or char)
+            return false;
+        try
+        {
+            return System.Convert.ToDouble(value.Value, System.Globalization.CultureInfo.InvariantCulture) == 1.0;
+        }
+        catch (System.InvalidCastException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// True where <paramref name="a"/> and <paramref name="b"/> certainly hold the same tensor: the same expression
+    /// (also through one local), or reads of the same local, parameter, field or property with no side effect.
+    /// </summary>
+    public static bool IsSameValue(IOperation a, IOperation b)
+    {
+        a = ValueFlow.Unwrap(a);
+        b = ValueFlow.Unwrap(b);
+        if (a.Syntax == b.Syntax)
+            return true;
+        return (a, b) switch
+        {
+            (ILocalReferenceOperation x, ILocalReferenceOperation y) =>
+                SymbolEqualityComparer.Default.Equals(x.Local, y.Local) && IsUnchanged(x.Local, x),
+            (IParameterReferenceOperation x, IParameterReferenceOperation y) =>
+                SymbolEqualityComparer.Default.Equals(x.Parameter, y.Parameter) && IsUnchanged(x.Parameter, x),
+            (IInstanceReferenceOperation, IInstanceReferenceOperation) => true,
+            (IFieldReferenceOperation x, IFieldReferenceOperation y) =>
+                SymbolEqualityComparer.Default.Equals(x.Field, y.Field) && SameInstance(x.Instance, y.Instance),
+            (IPropertyReferenceOperation x, IPropertyReferenceOperation y) =>
+                x.Arguments.IsEmpty && y.Arguments.IsEmpty
+                && SymbolEqualityComparer.Default.Equals(x.Property, y.Property) && SameInstance(x.Instance, y.Instance),
+            _ => false,
+        };
+    }
+
+    // A variable written between the two reads could hold another tensor at each.
+    private static bool IsUnchanged(ISymbol symbol, IOperation read) =>
+        read.SemanticModel is { } model && !ValueFlow.IsReassigned(symbol, model);
+
+    private static bool SameInstance(IOperation? a, IOperation? b) =>
+        a is null ? b is null : b is not null && IsSameValue(a, b);
+
+    private static bool IsTorchOperator(IMethodSymbol? method, TorchSymbols symbols) =>
+        method is not null && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, symbols.Assembly);
+}

@@ -1,0 +1,165 @@
+using System.Threading.Tasks;
+using NanGuard.Analyzers.Tests.Verifiers;
+using Xunit;
+using Verify = NanGuard.Analyzers.Tests.Verifiers.CodeFixVerifier<
+    NanGuard.Analyzers.Rules.HandWrittenSoftmaxAnalyzer,
+    NanGuard.CodeFixes.Rules.HandWrittenSoftmaxCodeFix>;
+
+namespace NanGuard.Analyzers.Tests.Rules;
+
+public sealed class HandWrittenSoftmaxTests
+{
+    private const string Usings = """
+        using TorchSharp;
+        using static TorchSharp.torch;
+        using F = TorchSharp.torch.nn.functional;
+
+        """;
+
+    [Fact]
+    public Task Static_and_instance_forms_become_softmax() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => [|torch.exp(x) / torch.exp(x).sum(1, keepdim: true)|];
+                Tensor B(Tensor x) => [|x.exp() / x.exp().sum(-1, true)|];
+                Tensor D(Tensor x) => [|torch.exp(x) / torch.sum(torch.exp(x), dim: 0, keepdim: true)|];
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => F.softmax(x, 1);
+                Tensor B(Tensor x) => x.softmax(-1);
+                Tensor D(Tensor x) => F.softmax(x, dim: 0);
+            }
+            """);
+
+    [Fact]
+    public Task The_same_exp_through_a_local() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor logits)
+                {
+                    var e = torch.exp(logits);
+                    return [|e / e.sum(1, keepdim: true)|];
+                }
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor A(Tensor logits)
+                {
+                    var e = torch.exp(logits);
+                    return F.softmax(logits, 1);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Using_static_and_fully_qualified_forms() =>
+        Verify.VerifyCodeFixAsync("""
+            using static TorchSharp.torch;
+
+            class C
+            {
+                Tensor A(Tensor x) => [|exp(x) / exp(x).sum(1, true)|];
+                TorchSharp.torch.Tensor B(TorchSharp.torch.Tensor x) =>
+                    [|TorchSharp.torch.exp(x) / TorchSharp.torch.exp(x).sum(1, true)|];
+            }
+            """, """
+            using static TorchSharp.torch;
+
+            class C
+            {
+                Tensor A(Tensor x) => nn.functional.softmax(x, 1);
+                TorchSharp.torch.Tensor B(TorchSharp.torch.Tensor x) =>
+                    nn.functional.softmax(x, 1);
+            }
+            """);
+
+    [Fact]
+    public Task Flagged_inside_lambda_local_function_and_module_forward() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            using System;
+            using TorchSharp.Modules;
+
+            sealed class Net : nn.Module<Tensor, Tensor>
+            {
+                private readonly Linear fc = nn.Linear(10, 3);
+                public Net() : base(nameof(Net)) => RegisterComponents();
+                public override Tensor forward(Tensor input)
+                {
+                    var h = fc.call(input);
+                    return [|h.exp() / h.exp().sum(1, keepdim: true)|];
+                }
+            }
+
+            class C
+            {
+                Func<Tensor, Tensor> f = x => [|x.exp() / x.exp().sum(1, true)|];
+                Tensor M(Tensor x)
+                {
+                    Tensor Inner(Tensor y) => [|torch.exp(y) / torch.exp(y).sum(1, true)|];
+                    return Inner(x);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Safe_look_alikes_are_not_flagged() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                Tensor Field = torch.ones(3);
+                Tensor A(Tensor x) => F.softmax(x, 1);
+                Tensor B(Tensor x, Tensor z) => torch.exp(x) / torch.exp(z).sum(1, true);
+                Tensor D(Tensor x) => torch.exp(x) / torch.exp(x).sum(1);
+                Tensor E(Tensor x) => torch.exp(x) / (torch.exp(x).sum(1, true) + 1);
+                Tensor G(Tensor x) => x / x.sum(1, true);
+                Tensor H(Tensor x)
+                {
+                    var y = x;
+                    var e = torch.exp(y);
+                    y = y * 2;
+                    return e / torch.exp(y).sum(1, true);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task No_fix_with_a_dtype_on_the_sum() =>
+        Verify.VerifyNoFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => [|x.exp() / x.exp().sum(1, true, ScalarType.Float64)|];
+            }
+            """);
+
+    [Fact]
+    public async Task Nothing_is_registered_without_TorchSharp()
+    {
+        var test = Verify.Test();
+        test.References = TestReferences.WithoutTorchSharp;
+        test.TestCode = """
+            namespace TorchSharp
+            {
+                public static class torch
+                {
+                    public sealed class Tensor
+                    {
+                        public Tensor exp() => this;
+                        public Tensor sum(long d, bool keepdim) => this;
+                        public static Tensor operator /(Tensor a, Tensor b) => a;
+                    }
+                }
+            }
+            class C
+            {
+                TorchSharp.torch.Tensor M(TorchSharp.torch.Tensor x) => x.exp() / x.exp().sum(1, true);
+            }
+            """;
+        test.ExpectNoFix = true;
+        await test.RunAsync();
+    }
+}

@@ -1,0 +1,221 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using NanGuard.Analyzers.Tests.Verifiers;
+using Xunit;
+using Verify = NanGuard.Analyzers.Tests.Verifiers.CodeFixVerifier<
+    NanGuard.Analyzers.Rules.LogOfSigmoidAnalyzer,
+    NanGuard.CodeFixes.Rules.LogOfSigmoidCodeFix>;
+
+namespace NanGuard.Analyzers.Tests.Rules;
+
+public sealed class LogOfSigmoidTests
+{
+    private const string Usings = """
+        using TorchSharp;
+        using static TorchSharp.torch;
+        using F = TorchSharp.torch.nn.functional;
+
+        """;
+
+    [Fact]
+    public Task Static_log_of_sigmoid_becomes_logsigmoid() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => [|torch.log(F.sigmoid(x))|];
+                Tensor B(Tensor x) => [|torch.log(torch.sigmoid(x))|];
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => F.logsigmoid(x);
+                Tensor B(Tensor x) => F.logsigmoid(x);
+            }
+            """);
+
+    [Fact]
+    public Task Instance_form_stays_instance_form() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => [|x.sigmoid().log()|];
+                Tensor B(Tensor a, Tensor b) => [|(a + b).sigmoid().log()|];
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => x.log_sigmoid();
+                Tensor B(Tensor a, Tensor b) => (a + b).log_sigmoid();
+            }
+            """);
+
+    [Fact]
+    public Task One_minus_sigmoid_becomes_logsigmoid_of_the_negation() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => [|torch.log(1 - torch.sigmoid(x))|];
+                Tensor B(Tensor x) => [|(1.0 - x.sigmoid()).log()|];
+                Tensor D(Tensor a, Tensor b) => [|torch.log(1 - F.sigmoid(a + b))|];
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => F.logsigmoid(-x);
+                Tensor B(Tensor x) => (-x).log_sigmoid();
+                Tensor D(Tensor a, Tensor b) => F.logsigmoid(-(a + b));
+            }
+            """);
+
+    [Fact]
+    public Task Using_static_and_fully_qualified_forms() =>
+        Verify.VerifyCodeFixAsync("""
+            using static TorchSharp.torch;
+
+            class C
+            {
+                Tensor A(Tensor x) => [|log(sigmoid(x))|];
+                TorchSharp.torch.Tensor B(TorchSharp.torch.Tensor x) =>
+                    [|TorchSharp.torch.log(TorchSharp.torch.nn.functional.sigmoid(x))|];
+            }
+            """, """
+            using static TorchSharp.torch;
+
+            class C
+            {
+                Tensor A(Tensor x) => nn.functional.logsigmoid(x);
+                TorchSharp.torch.Tensor B(TorchSharp.torch.Tensor x) =>
+                    TorchSharp.torch.nn.functional.logsigmoid(x);
+            }
+            """);
+
+    [Fact]
+    public Task Sigmoid_through_a_local_assigned_once_keeps_trivia() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor Loss(Tensor logits)
+                {
+                    var p = torch.sigmoid(logits);
+                    return /* keep */ [|torch.log(p)|] /* this */;
+                }
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor Loss(Tensor logits)
+                {
+                    var p = torch.sigmoid(logits);
+                    return /* keep */ F.logsigmoid(logits) /* this */;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Flagged_inside_lambda_local_function_and_module_forward() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            using System;
+            using TorchSharp.Modules;
+
+            sealed class Net : nn.Module<Tensor, Tensor>
+            {
+                private readonly Linear fc = nn.Linear(10, 1);
+                public Net() : base(nameof(Net)) => RegisterComponents();
+                public override Tensor forward(Tensor x) => [|torch.log(torch.sigmoid(fc.call(x)))|];
+            }
+
+            class C
+            {
+                Func<Tensor, Tensor> f = x => [|x.sigmoid().log()|];
+                Tensor P => [|torch.log(1 - torch.sigmoid(torch.ones(3)))|];
+                Tensor M(Tensor x)
+                {
+                    Tensor Inner(Tensor y) => [|torch.log(F.sigmoid(y))|];
+                    return Inner(x);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Safe_look_alikes_are_not_flagged() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => F.logsigmoid(x);
+                Tensor B(Tensor x) => x.log_sigmoid();
+                Tensor D(Tensor x) => torch.log(torch.sigmoid(x) + 1e-6);
+                Tensor E(Tensor x) => torch.log(2 - torch.sigmoid(x));
+                Tensor G(Tensor x) => torch.log(1 + torch.sigmoid(x));
+                Tensor H(Tensor x) => torch.log1p(-torch.sigmoid(x));
+                Tensor I(Tensor x) => torch.sigmoid(torch.log(x));
+                Tensor J(Tensor x)
+                {
+                    var p = torch.sigmoid(x);
+                    p = x;
+                    return torch.log(p);
+                }
+                double K(double p) => System.Math.Log(1 / (1 + System.Math.Exp(-p)));
+            }
+            """);
+
+    [Fact]
+    public Task Logs_of_a_hand_written_binary_cross_entropy_are_left_to_NG1004() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                Tensor Loss(Tensor x, Tensor y) =>
+                    -(y * torch.log(torch.sigmoid(x)) + (1 - y) * torch.log(1 - torch.sigmoid(x))).mean();
+            }
+            """);
+
+    [Fact]
+    public Task No_fix_where_the_logits_changed_after_the_sigmoid() =>
+        Verify.VerifyNoFixAsync(Usings + """
+            class C
+            {
+                Tensor Loss(Tensor logits)
+                {
+                    var x = logits;
+                    var p = torch.sigmoid(x);
+                    x = x * 2;
+                    return [|torch.log(p)|];
+                }
+            }
+            """);
+
+    [Fact]
+    public async Task Message_names_the_replacement_and_severity_is_warning()
+    {
+        var diagnostics = await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => [|torch.log(1 - torch.sigmoid(x))|];
+            }
+            """);
+        Assert.Contains("F.logsigmoid(-x)", diagnostics[0].GetMessage());
+        Assert.Contains("1 - sigmoid(x)", diagnostics[0].GetMessage());
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostics[0].Severity);
+    }
+
+    [Fact]
+    public async Task Nothing_is_registered_without_TorchSharp()
+    {
+        var test = Verify.Test();
+        test.References = TestReferences.WithoutTorchSharp;
+        test.TestCode = """
+            namespace TorchSharp
+            {
+                public static class torch
+                {
+                    public sealed class Tensor { public Tensor sigmoid() => this; public Tensor log() => this; }
+                }
+            }
+            class C
+            {
+                TorchSharp.torch.Tensor M(TorchSharp.torch.Tensor x) => x.sigmoid().log();
+            }
+            """;
+        test.ExpectNoFix = true;
+        await test.RunAsync();
+    }
+}
