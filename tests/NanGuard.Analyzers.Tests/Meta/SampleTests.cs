@@ -52,7 +52,8 @@ public sealed class SampleTests
             .Select(d => $"{Path.GetFileName(d.Location.SourceTree!.FilePath)}:{d.Location.GetLineSpan().StartLinePosition.Line + 1}: {d.Id}")
             .OrderBy(x => x)
             .ToList();
-        Assert.Equal(expected, actual);
+        Assert.True(expected.SequenceEqual(actual),
+            "Findings differ from the markers.\nExpected:\n  " + string.Join("\n  ", expected) + "\nActual:\n  " + string.Join("\n  ", actual));
         if (folder.EndsWith("Fixed", System.StringComparison.Ordinal))
             Assert.Empty(actual);
     }
