@@ -12,8 +12,8 @@ public static class RobustnessSettings
     /// <summary><c>NANGUARD_ROBUSTNESS_SEED</c>: the generator's seed; the same seed generates the same inputs.</summary>
     public static int Seed { get; } = Integer("NANGUARD_ROBUSTNESS_SEED", 20261124);
 
-    /// <summary><c>NANGUARD_ROBUSTNESS_CASES</c>: how many mutated inputs the generator makes (CI default 250).</summary>
-    public static int Cases { get; } = Math.Max(0, Integer("NANGUARD_ROBUSTNESS_CASES", 250));
+    /// <summary><c>NANGUARD_ROBUSTNESS_CASES</c>: how many mutated inputs the generator makes (CI default 120).</summary>
+    public static int Cases { get; } = Math.Max(0, Integer("NANGUARD_ROBUSTNESS_CASES", 120));
 
     /// <summary><c>NANGUARD_ROBUSTNESS_TIME_SCALE</c>: multiplies every time bound (a slow or busy machine).</summary>
     public static double TimeScale { get; } = Number("NANGUARD_ROBUSTNESS_TIME_SCALE", 1.0);
