@@ -41,6 +41,15 @@ internal sealed class FixContext
             equivalenceKey);
     }
 
+    /// <summary>
+    /// True where <paramref name="expression"/>, written at <paramref name="position"/>, binds to a method: a fix
+    /// writes only calls the referenced TorchSharp really has (an older or trimmed build may lack them).
+    /// </summary>
+    public bool Binds(SyntaxNode expression, int position) =>
+        expression is Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax written
+        && Microsoft.CodeAnalysis.CSharp.CSharpExtensions.GetSpeculativeSymbolInfo(
+            Model, position, written, SpeculativeBindingOption.BindAsExpression).Symbol is IMethodSymbol;
+
     /// <summary>A code action that applies <paramref name="change"/> to the root.</summary>
     public CodeAction Change(string title, string equivalenceKey, System.Func<SyntaxNode, SyntaxNode> change)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -46,25 +47,42 @@ internal sealed class TrainingLoop
         if (!IsOptimizerStep(step, symbols) || HasClosure(step) || EnclosingLoop(step) is not { } enclosing)
             return false;
 
+        var scan = LoopScans.GetValue(enclosing, l => Scan(l, symbols));
         IInvocationOperation? backward = null;
-        var clipping = ImmutableList<IInvocationOperation>.Empty;
         var stepStart = step.Syntax.SpanStart;
-        foreach (var invocation in enclosing.Body.DescendantsAndSelf().OfType<IInvocationOperation>())
+        foreach (var candidate in scan.Backwards)
         {
-            if (IsBackward(invocation, symbols))
-            {
-                if (invocation.Syntax.SpanStart < stepStart && (backward is null || invocation.Syntax.SpanStart > backward.Syntax.SpanStart))
-                    backward = invocation;
-            }
-            else if (IsClipping(invocation, symbols))
-            {
-                clipping = clipping.Add(invocation);
-            }
+            if (candidate.Syntax.SpanStart < stepStart && (backward is null || candidate.Syntax.SpanStart > backward.Syntax.SpanStart))
+                backward = candidate;
         }
+        var clipping = scan.Clipping;
         if (backward is null)
             return false;
         loop = new TrainingLoop(enclosing, step, backward, clipping);
         return true;
+    }
+
+    // The backward() and clipping calls of a loop body, found once per loop: a loop with many steps would otherwise
+    // walk its whole body again for each step (quadratic). Keyed weakly by the loop's operation tree.
+    private static readonly ConditionalWeakTable<ILoopOperation, LoopScan> LoopScans = new();
+
+    private sealed class LoopScan
+    {
+        public ImmutableList<IInvocationOperation> Backwards { get; set; } = ImmutableList<IInvocationOperation>.Empty;
+        public ImmutableList<IInvocationOperation> Clipping { get; set; } = ImmutableList<IInvocationOperation>.Empty;
+    }
+
+    private static LoopScan Scan(ILoopOperation loop, TorchSymbols symbols)
+    {
+        var scan = new LoopScan();
+        foreach (var invocation in loop.Body.DescendantsAndSelf().OfType<IInvocationOperation>())
+        {
+            if (IsBackward(invocation, symbols))
+                scan.Backwards = scan.Backwards.Add(invocation);
+            else if (IsClipping(invocation, symbols))
+                scan.Clipping = scan.Clipping.Add(invocation);
+        }
+        return scan;
     }
 
     /// <summary>
@@ -83,13 +101,23 @@ internal sealed class TrainingLoop
     private static bool IsNanGuardRuntime(IMethodSymbol method) =>
         method.ContainingNamespace is { Name: "Runtime", ContainingNamespace: { Name: "NanGuard", ContainingNamespace.IsGlobalNamespace: true } };
 
+    // Whether a user method's body clips, once per method: a loop with many steps asks for each of its calls again
+    // per step. Keyed weakly by the compilation's own symbols, so it lives and dies with the compilation.
+    private static readonly ConditionalWeakTable<IMethodSymbol, StrongBox<bool>> ClippingMethods = new();
+
     private static bool CallsClipping(IInvocationOperation invocation, TorchSymbols symbols)
     {
         var method = invocation.TargetMethod;
         if (method.ContainingAssembly is null
             || SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, symbols.Assembly)
-            || invocation.SemanticModel is not { } model)
+            || invocation.SemanticModel is not { } model
+            || !method.OriginalDefinition.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == model.SyntaxTree))
             return false;
+        return ClippingMethods.GetValue(method.OriginalDefinition, m => new StrongBox<bool>(BodyCallsClipping(m, model, symbols))).Value;
+    }
+
+    private static bool BodyCallsClipping(IMethodSymbol method, SemanticModel model, TorchSymbols symbols)
+    {
         foreach (var reference in method.OriginalDefinition.DeclaringSyntaxReferences)
         {
             if (reference.SyntaxTree != model.SyntaxTree)

@@ -48,6 +48,8 @@ public sealed class HandWrittenCrossEntropyCodeFix : NanGuardCodeFix
                 SyntaxKind.SimpleMemberAccessExpression, TorchSyntax.Reduction, SyntaxFactory.IdentifierName("Sum"))));
         }
         var crossEntropy = TorchSyntax.Call(TorchSyntax.Functional, "cross_entropy", arguments.ToArray());
+        if (!context.Binds(crossEntropy, match.Root.Syntax.SpanStart))
+            yield break;
         yield return context.Replace("Use F.cross_entropy on the logits", EquivalenceKey, match.Root.Syntax, crossEntropy);
     }
 

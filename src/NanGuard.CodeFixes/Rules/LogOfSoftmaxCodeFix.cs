@@ -38,6 +38,8 @@ public sealed class LogOfSoftmaxCodeFix : NanGuardCodeFix
             yield break;
 
         var replacement = LogSoftmax(softmax, logits, dim, context.Symbols);
+        if (!context.Binds(replacement, log.Syntax.SpanStart))
+            yield break;
         yield return context.Replace("Use log_softmax", EquivalenceKey, log.Syntax, replacement);
     }
 

@@ -52,6 +52,8 @@ public sealed class UnclippedStepCodeFix : NanGuardCodeFix
                 TorchSyntax.Argument(parameters),
                 TorchSyntax.Argument(TorchSyntax.DoubleLiteral(maxNorm))))
             .WithAdditionalAnnotations(Formatter.Annotation);
+        if (!context.Binds(clip.Expression, statement.SpanStart))
+            yield break;
 
         yield return context.Change("Clip the gradient norm before step()", EquivalenceKey, root => InsertBefore(root, statement, clip));
 
