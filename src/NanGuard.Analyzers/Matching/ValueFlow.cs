@@ -1,4 +1,5 @@
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -112,15 +113,24 @@ internal static class ValueFlow
 
     private static bool IsWritten(ISymbol symbol, SyntaxNode scope, SemanticModel model)
     {
-        foreach (var identifier in scope.DescendantNodes().OfType<IdentifierNameSyntax>())
+        foreach (var identifier in WritesIn(scope)[symbol.Name])
         {
-            if (identifier.Identifier.ValueText != symbol.Name || !IsWritePosition(identifier))
-                continue;
             if (SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier).Symbol, symbol))
                 return true;
         }
         return false;
     }
+
+    // The names written in a scope, found by one walk of its syntax and kept as long as the syntax tree lives (syntax
+    // is immutable, so the index never goes stale). Without it every question about a local walks its whole method
+    // again: quadratic in a method with many locals or many training steps.
+    private static readonly ConditionalWeakTable<SyntaxNode, ILookup<string, IdentifierNameSyntax>> Writes = new();
+
+    private static ILookup<string, IdentifierNameSyntax> WritesIn(SyntaxNode scope) =>
+        Writes.GetValue(scope, static node => node.DescendantNodes()
+            .OfType<IdentifierNameSyntax>()
+            .Where(IsWritePosition)
+            .ToLookup(identifier => identifier.Identifier.ValueText, System.StringComparer.Ordinal));
 
     private static bool IsWritePosition(IdentifierNameSyntax identifier)
     {

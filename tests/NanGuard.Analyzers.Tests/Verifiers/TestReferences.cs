@@ -38,8 +38,10 @@ public sealed class TestReferences
     public ImmutableArray<MetadataReference> Extra { get; }
 
     /// <summary>The .NET framework, TorchSharp and NanGuard.Runtime: a project that can call the runtime's helpers.</summary>
-    public static TestReferences WithNanGuardRuntime { get; } =
-        WithTorchSharp.WithAssembly(Path.Combine(AppContext.BaseDirectory, "NanGuard.Runtime.dll"));
+    public static TestReferences WithNanGuardRuntime => RuntimeReferences.Value;
+
+    private static readonly Lazy<TestReferences> RuntimeReferences = new(() =>
+        WithTorchSharp.WithAssembly(Path.Combine(AppContext.BaseDirectory, "NanGuard.Runtime.dll")));
 
     /// <summary>These references plus <paramref name="reference"/>.</summary>
     public TestReferences With(MetadataReference reference) => new(Extra.Add(reference), HasTorchSharp);
