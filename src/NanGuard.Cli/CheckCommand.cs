@@ -78,7 +78,7 @@ public sealed class CheckCommand
         foreach (var project in projects)
         {
             if (!await NanGuardEngine.SeesTorchSharpAsync(project, cancellationToken).ConfigureAwait(false))
-                Warn($"{project.Name} does not reference TorchSharp (or is not restored: run 'dotnet restore'); NanGuard has nothing to check in it");
+                Progress($"{project.Name} does not reference TorchSharp (or is not restored: run 'dotnet restore'); nothing to check in it");
         }
 
         var fixedFiles = 0;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -68,7 +69,8 @@ public static class MSBuildLoader
             else
                 solution = await workspace.OpenSolutionAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
 
-            if (failures.Count > 0 && solution.ProjectIds.Count == 0)
+            // A project MSBuild could not evaluate still comes back, empty: with nothing loaded, that is a failure.
+            if (failures.Count > 0 && !solution.Projects.Any(p => p.DocumentIds.Count > 0))
                 throw new LoadFailedException(string.Join(Environment.NewLine, failures));
             foreach (var failure in failures)
                 warnings(failure);
