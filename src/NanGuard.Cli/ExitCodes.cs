@@ -1,0 +1,16 @@
+namespace NanGuard.Cli;
+
+/// <summary>The exit codes of <c>nanguard</c>: 0 clean, 1 findings at or above the threshold remain, 2 and up: the run could not do its job.</summary>
+public static class ExitCodes
+{
+    /// <summary>No finding at or above the <c>--fail-on</c> severity.</summary>
+    public const int Success = 0;
+    /// <summary>At least one finding at or above the <c>--fail-on</c> severity remains.</summary>
+    public const int FindingsRemain = 1;
+    /// <summary>Bad arguments, a missing path, or a file that is not C#.</summary>
+    public const int UsageError = 2;
+    /// <summary>A project or solution failed to load, or a fixed file could not be written.</summary>
+    public const int LoadOrWriteError = 3;
+    /// <summary>Interrupted (Ctrl+C).</summary>
+    public const int Cancelled = 130;
+}

@@ -1,0 +1,179 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace NanGuard.Cli.Tests;
+
+/// <summary>The command end to end in process, on loose folders (MSBuild paths are covered by the end-to-end tests).</summary>
+public sealed class CheckCommandTests
+{
+    private const string Buggy = """
+        using TorchSharp;
+        using static TorchSharp.torch;
+        using F = TorchSharp.torch.nn.functional;
+
+        static class Loss
+        {
+            static Tensor Compute(Tensor logits) => torch.log(F.softmax(logits, 1));
+        }
+        """;
+
+    private static async Task<(int Code, string Output, string Errors)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        var code = await new CheckCommand(output, errors).RunAsync(args, CancellationToken.None);
+        return (code, output.ToString(), errors.ToString());
+    }
+
+    [Fact]
+    public async Task Folder_findings_are_listed_and_fail_the_run()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("Loss.cs"), Buggy);
+        var (code, output, errors) = await RunAsync("check", folder.Path);
+        Assert.Equal(ExitCodes.FindingsRemain, code);
+        Assert.Matches(@"Loss\.cs\(7,45\): warning NG1001: log of a softmax", output);
+        Assert.Contains("1 warning", output);
+        Assert.Contains("TorchSharp:", output);
+        Assert.Contains("loading 1 file", errors);
+    }
+
+    [Fact]
+    public async Task Threshold_above_the_findings_passes()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("Loss.cs"), Buggy);
+        Assert.Equal(ExitCodes.Success, (await RunAsync("check", folder.Path, "--fail-on", "error", "-q")).Code);
+    }
+
+    [Fact]
+    public async Task Editorconfig_severity_is_respected()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("Loss.cs"), Buggy);
+        File.WriteAllText(folder.File(".editorconfig"), "root = true\n\n[*.cs]\ndotnet_diagnostic.NG1001.severity = error\n");
+        var (code, output, _) = await RunAsync("check", folder.Path, "-q", "--fail-on", "error");
+        Assert.Equal(ExitCodes.FindingsRemain, code);
+        Assert.Contains("error NG1001", output);
+
+        File.WriteAllText(folder.File(".editorconfig"), "root = true\n\n[*.cs]\ndotnet_diagnostic.NG1001.severity = none\n");
+        (code, output, _) = await RunAsync("check", folder.Path, "-q");
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains("no findings", output);
+    }
+
+    [Fact]
+    public async Task Sarif_output_file_names_the_rules()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("Loss.cs"), Buggy);
+        var sarifPath = folder.File("out/report.sarif");
+        var (code, _, _) = await RunAsync("check", folder.Path, "--format", "sarif", "-o", sarifPath, "-q");
+        Assert.Equal(ExitCodes.FindingsRemain, code);
+        using var sarif = JsonDocument.Parse(File.ReadAllText(sarifPath));
+        var result = sarif.RootElement.GetProperty("runs")[0].GetProperty("results")[0];
+        Assert.Equal("NG1001", result.GetProperty("ruleId").GetString());
+        Assert.Equal("Loss.cs", result.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
+    }
+
+    [Theory]
+    [InlineData(true, "\r\n")]
+    [InlineData(false, "\n")]
+    [InlineData(true, "\n")]
+    [InlineData(false, "\r\n")]
+    public async Task Fix_rewrites_the_file_keeping_encoding_and_line_endings(bool bom, string newline)
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("Loss.cs");
+        var source = Buggy.Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", newline, StringComparison.Ordinal) + newline;
+        File.WriteAllBytes(path, (bom ? new byte[] { 0xEF, 0xBB, 0xBF } : Array.Empty<byte>()).Concat(Encoding.UTF8.GetBytes(source)).ToArray());
+
+        var (code, output, _) = await RunAsync("check", folder.Path, "--fix", "-q");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains("fixed 1 file", output);
+        var bytes = File.ReadAllBytes(path);
+        Assert.Equal(bom, bytes.Take(3).SequenceEqual(new byte[] { 0xEF, 0xBB, 0xBF }));
+        var text = Encoding.UTF8.GetString(bytes.AsSpan(bom ? 3 : 0));
+        Assert.Contains("F.log_softmax(logits, 1)", text);
+        Assert.DoesNotContain("torch.log(", text);
+        var lineBreaks = text.Count(c => c == '\n');
+        Assert.Equal(newline == "\r\n" ? lineBreaks : 0, text.Split("\r\n").Length - 1);
+        Assert.Single(Directory.GetFiles(folder.Path));
+    }
+
+    [Fact]
+    public async Task Fix_with_rule_only_fixes_that_rule()
+    {
+        using var folder = new TempFolder();
+        var sample = File.ReadAllText(RepositoryFile("samples", "MnistSoftmaxLoss", "Buggy", "Program.cs"));
+        File.WriteAllText(folder.File("Program.cs"), sample);
+
+        var (code, output, _) = await RunAsync("check", folder.Path, "--fix", "--rule", "NG1001", "-q");
+        Assert.Equal(ExitCodes.Success, code);
+        var text = File.ReadAllText(folder.File("Program.cs"));
+        Assert.Contains("F.log_softmax(logits, 1)", text);
+        Assert.Contains("-(targets * torch.log(probabilities)).sum()", text);
+
+        (code, output, _) = await RunAsync("check", folder.Path, "-q");
+        Assert.Equal(ExitCodes.FindingsRemain, code);
+        Assert.DoesNotContain("NG1001", output);
+        Assert.Contains("NG1002", output);
+    }
+
+    [Fact]
+    public async Task Missing_path_is_a_clear_message()
+    {
+        var (code, _, errors) = await RunAsync("check", "/no/such/folder");
+        Assert.Equal(ExitCodes.UsageError, code);
+        Assert.Equal("nanguard: /no/such/folder does not exist", errors.Trim());
+    }
+
+    [Fact]
+    public async Task Not_csharp_is_a_clear_message()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("notes.txt"), "hello");
+        var (code, _, errors) = await RunAsync("check", folder.File("notes.txt"));
+        Assert.Equal(ExitCodes.UsageError, code);
+        Assert.Contains("is not C#", errors);
+        Assert.DoesNotContain("   at ", errors);
+    }
+
+    [Fact]
+    public async Task Binary_file_named_cs_is_a_clear_message()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllBytes(folder.File("blob.cs"), new byte[] { 0x4D, 0x5A, 0, 0, 0, 1, 2, 0, 0, 0 });
+        var (code, _, errors) = await RunAsync("check", folder.Path);
+        Assert.Equal(ExitCodes.UsageError, code);
+        Assert.Contains("not C# text", errors);
+    }
+
+    [Fact]
+    public async Task Broken_project_is_a_clear_message()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("Broken.csproj"), "<Project><Oops");
+        var (code, _, errors) = await RunAsync("check", folder.File("Broken.csproj"), "-q");
+        Assert.Equal(ExitCodes.LoadOrWriteError, code);
+        Assert.Contains("could not load", errors);
+        Assert.DoesNotContain("   at ", errors);
+    }
+
+    private static string RepositoryFile(params string[] parts)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "NanGuard.Analyzers.sln")))
+                return Path.Combine(dir.FullName, Path.Combine(parts));
+        }
+        throw new InvalidOperationException("repository root not found");
+    }
+}
