@@ -34,6 +34,7 @@ internal sealed class CorpusGenerator
     private readonly bool _torch;
     private readonly ImmutableArray<PlantEntry> _entries;
     private int _plantIndex;
+    private readonly Dictionary<string, int> _variantIndex = new(StringComparer.Ordinal);
 
     private CorpusGenerator(int seed, bool torch, ImmutableArray<PlantEntry> entries)
     {
@@ -83,8 +84,18 @@ internal sealed class CorpusGenerator
             planted.ToImmutableDictionary(StringComparer.Ordinal), copies.ToImmutableDictionary(StringComparer.Ordinal));
     }
 
-    private PlantEntry? NextPlant() =>
-        _entries.IsEmpty ? null : _entries[_plantIndex++ % _entries.Length];
+    /// <summary>Each rule in turn (so every rule gets its share), and each rule's variants in turn.</summary>
+    private PlantEntry? NextPlant()
+    {
+        if (_entries.IsEmpty)
+            return null;
+        var rules = _entries.Select(e => e.Rule).Distinct().ToArray();
+        var rule = rules[_plantIndex++ % rules.Length];
+        var variants = _entries.Where(e => e.Rule == rule).ToArray();
+        _variantIndex.TryGetValue(rule, out var variant);
+        _variantIndex[rule] = variant + 1;
+        return variants[variant % variants.Length];
+    }
 
     private static int CountLines(StringBuilder text)
     {

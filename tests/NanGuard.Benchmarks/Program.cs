@@ -331,7 +331,7 @@ internal sealed class Benchmark
         Verdict($"NanGuard <= 1% of compile ({corpus.Name})", share <= 1.0, share.ToString("0.00", CultureInfo.InvariantCulture) + "%");
         Verdict($"NanGuard <= 2x {Plants.PeerRule} ({corpus.Name})", cost <= 2 * Math.Max(peer, 0) || share <= 0.25,
             string.Format(CultureInfo.InvariantCulture, "{0:+0;-0} ms vs {1:+0;-0} ms ({2:0.00}x){3}", cost, peer, ratio,
-                cost > 2 * Math.Max(peer, 0) ? " - both within noise (NanGuard <= 0.25% of compile)" : ""));
+                cost > 2 * Math.Max(peer, 0) && share <= 0.25 ? " - both within noise (NanGuard <= 0.25% of compile)" : ""));
     }
 
     private void SummarisePlain(Corpus corpus, Measured result)
