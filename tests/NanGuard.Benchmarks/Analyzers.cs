@@ -1,0 +1,103 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Runtime.Loader;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace NanGuard.Benchmarks;
+
+/// <summary>
+/// The baseline: an analyzer that asks for every invocation and binary operator and does nothing with them. Roslyn
+/// builds the operation trees for it exactly as for NanGuard, so NanGuard's cost over it is NanGuard's own work.
+/// </summary>
+/// <remarks>Hosted by the benchmark only, never shipped: no [DiagnosticAnalyzer] attribute, no release tracking.</remarks>
+#pragma warning disable RS1001 // Hosted in-process by the benchmark, never loaded by a compiler: no attribute.
+internal sealed class BaselineAnalyzer : DiagnosticAnalyzer
+#pragma warning restore RS1001
+{
+    // An analyzer with no enabled diagnostic is skipped by the driver, so the baseline declares one it never reports.
+#pragma warning disable RS2008 // The benchmark's own analyzer is never shipped: no release tracking.
+    private static readonly DiagnosticDescriptor Never = new(
+        "BENCH0001", "Never reported", "Never reported", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
+#pragma warning restore RS2008
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Never);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterOperationAction(static _ => { }, OperationKind.Invocation, OperationKind.Binary);
+    }
+}
+
+/// <summary>Loads the peer rule, CA2242, from the NetAnalyzers of the installed .NET SDK.</summary>
+internal static class PeerAnalyzer
+{
+    /// <summary>The analyzer that reports CA2242, and the file it came from; or the reason it could not be loaded.</summary>
+    public static (DiagnosticAnalyzer? Analyzer, string Source) Load(string? sdkOverride)
+    {
+        var folder = sdkOverride ?? FindSdkFolder();
+        if (folder is null)
+            return (null, "no .NET SDK folder found (pass --sdk <folder>)");
+        var analyzers = Path.Combine(folder, "Sdks", "Microsoft.NET.Sdk", "analyzers");
+        var loader = new Loader();
+        var failures = new List<string>();
+        foreach (var file in new[] { "Microsoft.CodeAnalysis.NetAnalyzers.dll", "Microsoft.CodeAnalysis.CSharp.NetAnalyzers.dll" })
+        {
+            var path = Path.Combine(analyzers, file);
+            if (!File.Exists(path))
+                continue;
+            var reference = new AnalyzerFileReference(path, loader);
+            reference.AnalyzerLoadFailed += (_, e) => failures.Add(e.Message + (e.Exception is null ? "" : ": " + e.Exception.Message));
+            foreach (var analyzer in reference.GetAnalyzers(LanguageNames.CSharp))
+            {
+                if (analyzer.SupportedDiagnostics.Any(d => d.Id == Plants.PeerRule))
+                    return (analyzer, $"{analyzer.GetType().Name} from {path}");
+            }
+        }
+        return (null, $"no analyzer reporting {Plants.PeerRule} in {analyzers}" + (failures.Count > 0 ? ": " + failures[0] : ""));
+    }
+
+    /// <summary>The newest SDK of the running runtime's major version, beside the runtime (or under DOTNET_ROOT).</summary>
+    private static string? FindSdkFolder()
+    {
+        var roots = new List<string>();
+        if (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } root)
+            roots.Add(root);
+        // .../dotnet/shared/Microsoft.NETCore.App/<version>/
+        var runtime = RuntimeEnvironment.GetRuntimeDirectory().TrimEnd(Path.DirectorySeparatorChar);
+        if (Directory.GetParent(runtime)?.Parent?.Parent is { } dotnet)
+            roots.Add(dotnet.FullName);
+        var major = Environment.Version.Major;
+        foreach (var candidate in roots)
+        {
+            var sdk = Path.Combine(candidate, "sdk");
+            if (!Directory.Exists(sdk))
+                continue;
+            var best = Directory.GetDirectories(sdk)
+                .Select(d => (Path: d, Version: Version.TryParse(Path.GetFileName(d).Split('-')[0], out var v) ? v : null))
+                .Where(d => d.Version is not null && d.Version.Major == major
+                    && File.Exists(Path.Combine(d.Path, "Sdks", "Microsoft.NET.Sdk", "analyzers", "Microsoft.CodeAnalysis.NetAnalyzers.dll")))
+                .OrderByDescending(d => d.Version)
+                .FirstOrDefault();
+            if (best.Path is not null)
+                return best.Path;
+        }
+        return null;
+    }
+
+    private sealed class Loader : IAnalyzerAssemblyLoader
+    {
+        public void AddDependencyLocation(string fullPath)
+        {
+        }
+
+        public Assembly LoadFromPath(string fullPath) => AssemblyLoadContext.Default.LoadFromAssemblyPath(fullPath);
+    }
+}
