@@ -41,6 +41,8 @@ internal static class NumericHazards
     {
         if (binary.OperatorKind == BinaryOperatorKind.Multiply && NumericPatterns.IsXLogY(binary, symbols, out _, out _))
             return DiagnosticIds.XLogY;
+        if (binary.OperatorKind == BinaryOperatorKind.Divide && NormPatterns.IsDivisionByNorm(binary, symbols, out _))
+            return DiagnosticIds.DivisionByNorm;
         return null;
     }
 

@@ -1,0 +1,18 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Catalog.Numerics;
+
+/// <summary>
+/// Numerics rules NG1011, NG1013 and NG1014, each tripped once (NanGuard reports the marked lines), beside the form
+/// each fix writes.
+/// </summary>
+public static class NumericsC
+{
+    /// <summary>NG1011: a zero row has norm 0: 0 / 0.</summary>
+    public static Tensor Unit(Tensor x) => x / x.norm(1, keepdim: true); // NanGuard: NG1011
+
+    /// <summary>NG1011 fixed.</summary>
+    public static Tensor UnitFixed(Tensor x) => F.normalize(x, 2.0, 1);
+}
