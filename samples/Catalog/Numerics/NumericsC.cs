@@ -15,4 +15,10 @@ public static class NumericsC
 
     /// <summary>NG1011 fixed.</summary>
     public static Tensor UnitFixed(Tensor x) => F.normalize(x, 2.0, 1);
+
+    /// <summary>NG1013: an empty mask sums to 0: 0 / 0.</summary>
+    public static Tensor MaskedMean(Tensor x, Tensor mask) => (x * mask).sum() / mask.sum(); // NanGuard: NG1013
+
+    /// <summary>NG1013 fixed.</summary>
+    public static Tensor MaskedMeanFixed(Tensor x, Tensor mask) => (x * mask).sum() / mask.sum().clamp_min(1);
 }
