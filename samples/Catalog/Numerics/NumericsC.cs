@@ -21,4 +21,10 @@ public static class NumericsC
 
     /// <summary>NG1013 fixed.</summary>
     public static Tensor MaskedMeanFixed(Tensor x, Tensor mask) => (x * mask).sum() / mask.sum().clamp_min(1);
+
+    /// <summary>NG1014: a relu is 0 for every negative input: log(0) = -inf.</summary>
+    public static Tensor LogRelu(Tensor x) => torch.log(F.relu(x)); // NanGuard: NG1014
+
+    /// <summary>NG1014 fixed.</summary>
+    public static Tensor LogReluFixed(Tensor x) => torch.log(F.relu(x).clamp_min(1e-8));
 }
