@@ -59,6 +59,7 @@ internal static class NumericHazards
         BinaryOperatorKind.Divide when ExpLogPatterns.IsHandWrittenSoftmax(binary, symbols, out _, out _) => DiagnosticIds.HandWrittenSoftmax,
         BinaryOperatorKind.Add when BinaryCrossEntropyMatcher.TryMatchHandWritten(binary, symbols, out _) => DiagnosticIds.BinaryCrossEntropyOnProbabilities,
         BinaryOperatorKind.Multiply when NumericPatterns.IsXLogY(binary, symbols, out _, out _) => DiagnosticIds.XLogY,
+        BinaryOperatorKind.Divide when NormPatterns.IsDivisionByNorm(binary, symbols, out _) => DiagnosticIds.DivisionByNorm,
         _ => null,
     };
 

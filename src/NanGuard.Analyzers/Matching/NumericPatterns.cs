@@ -244,4 +244,70 @@ internal static class NumericPatterns
             return false;
         return true;
     }
+
+    /// <summary>
+    /// Terms whose sum can be exactly 0, named for a message: a comparison (<c>x > 0</c>, <c>x.eq(y)</c>, converted with
+    /// <c>to_type</c> or not) or a tensor named as a mask (<c>mask</c>, <c>padMask</c>) count something
+    /// (<paramref name="isCount"/>); a relu and an abs are only non-negative. Null for anything else.
+    /// </summary>
+    public static string? ZeroableTerms(IOperation operation, TorchSymbols symbols, out bool isCount)
+    {
+        isCount = true;
+        if (IsComparison(operation, symbols))
+            return "a comparison";
+        if (IsNamedMask(operation, symbols))
+            return "a mask";
+        isCount = false;
+        if (TorchPatterns.IsOp(operation, symbols, "relu", out _))
+            return "a relu";
+        if (TorchPatterns.IsOp(operation, symbols, "abs", out _))
+            return "an abs";
+        return null;
+    }
+
+    /// <summary>A boolean tensor from a comparison: a TorchSharp comparison operator or method, or its dtype conversion.</summary>
+    public static bool IsComparison(IOperation operation, TorchSymbols symbols)
+    {
+        var value = ValueFlow.Unwrap(operation);
+        if (value is IBinaryOperation binary && IsTorchOperator(binary.OperatorMethod, symbols))
+        {
+            return binary.OperatorKind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals
+                or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual
+                or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual;
+        }
+        if (value is not IInvocationOperation invocation)
+            return false;
+        var call = new TorchCall(invocation);
+        foreach (var name in ComparisonMethods)
+        {
+            if (symbols.IsOp(call.Method, name))
+                return true;
+        }
+        return IsDtypeConversion(call, symbols) && call.Input is { } converted && IsComparison(converted, symbols);
+    }
+
+    private static readonly string[] ComparisonMethods = { "eq", "ne", "lt", "le", "gt", "ge", "isnan", "isinf", "isfinite", "isposinf", "isneginf" };
+
+    private static bool IsDtypeConversion(TorchCall call, TorchSymbols symbols) =>
+        call.IsInstanceForm && (symbols.IsOp(call.Method, "to_type") || symbols.IsOp(call.Method, "type_as") || symbols.IsOp(call.Method, "to"));
+
+    // A heuristic of the P2 rules: a tensor local, parameter or field whose name says it is a mask (0/1 values).
+    private static bool IsNamedMask(IOperation operation, TorchSymbols symbols)
+    {
+        var value = ValueFlow.SkipConversions(operation);
+        if (value is IInvocationOperation invocation && IsDtypeConversion(new TorchCall(invocation), symbols)
+            && new TorchCall(invocation).Input is { } converted)
+            value = ValueFlow.SkipConversions(converted);
+        var name = value switch
+        {
+            ILocalReferenceOperation local => local.Local.Name,
+            IParameterReferenceOperation parameter => parameter.Parameter.Name,
+            IFieldReferenceOperation field => field.Field.Name,
+            IPropertyReferenceOperation property => property.Property.Name,
+            _ => null,
+        };
+        return name is not null
+            && name.IndexOf("mask", System.StringComparison.OrdinalIgnoreCase) >= 0
+            && IsTensor(value, symbols);
+    }
 }

@@ -1,0 +1,163 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using NanGuard.Analyzers.Infrastructure;
+
+namespace NanGuard.Analyzers.Matching;
+
+/// <summary>A 2-norm over exactly one constant dim: <c>x.norm(d, keepdim)</c> or <c>torch.linalg.vector_norm(x, 2, new long[] { d }, keepdim)</c>.</summary>
+internal readonly struct TwoNorm
+{
+    public TwoNorm(TorchCall call, IOperation input, IOperation dim, long dimValue, bool keepdim)
+    {
+        Call = call;
+        Input = input;
+        Dim = dim;
+        DimValue = dimValue;
+        Keepdim = keepdim;
+    }
+
+    public TorchCall Call { get; }
+
+    /// <summary>The normed tensor as written.</summary>
+    public IOperation Input { get; }
+
+    /// <summary>The dim as written (the argument's value, or the array element for vector_norm).</summary>
+    public IOperation Dim { get; }
+
+    public long DimValue { get; }
+
+    public bool Keepdim { get; }
+}
+
+/// <summary>
+/// A division by a norm NG1011 reports: <c>x / x.norm(d, keepdim: true)</c> (<see cref="IsCosine"/> false), or the
+/// cosine <c>(a * b).sum(d) / (a.norm(d) * b.norm(d))</c> (<see cref="IsCosine"/> true).
+/// </summary>
+internal readonly struct NormDivision
+{
+    public NormDivision(IBinaryOperation quotient, TwoNorm norm, IOperation? a, IOperation? b, TwoNorm? otherNorm)
+    {
+        Quotient = quotient;
+        Norm = norm;
+        A = a;
+        B = b;
+        OtherNorm = otherNorm;
+    }
+
+    public IBinaryOperation Quotient { get; }
+
+    /// <summary>The norm of x (normalize form) or of a (cosine form).</summary>
+    public TwoNorm Norm { get; }
+
+    /// <summary>The norm of b (cosine form only).</summary>
+    public TwoNorm? OtherNorm { get; }
+
+    /// <summary>The factors of the cosine's product, as written in the numerator (cosine form only).</summary>
+    public IOperation? A { get; }
+
+    public IOperation? B { get; }
+
+    public bool IsCosine => OtherNorm is not null;
+}
+
+/// <summary>The norm patterns NG1011 and NumericHazards share, each named for what it matches.</summary>
+internal static class NormPatterns
+{
+    /// <summary>
+    /// <c>x.norm(d, keepdim)</c> with p absent or 2, or <c>torch.linalg.vector_norm(x, 2, new long[] { d }, keepdim)</c> with
+    /// ord absent or 2; d and keepdim constants. A norm over all elements, over several dims, or of another order is not one.
+    /// </summary>
+    public static bool IsTwoNormOverOneDim(IOperation operation, TorchSymbols symbols, out TwoNorm norm)
+    {
+        norm = default;
+        if (TorchPatterns.IsOp(operation, symbols, "norm", out var call))
+            return IsTensorNorm(call, out norm);
+        if (TorchPatterns.IsOp(operation, symbols, "vector_norm", out call))
+            return IsVectorNorm(call, out norm);
+        return false;
+    }
+
+    private static bool IsTensorNorm(TorchCall call, out TwoNorm norm)
+    {
+        norm = default;
+        if (call.Input is not { } input
+            || call.Argument("dim") is not { } dim
+            || call.IntegerArgument("dim") is not { } dimValue
+            || !IsDefaultOrTwo(call.Argument("p"))
+            || Keepdim(call) is not { } keepdim)
+            return false;
+        norm = new TwoNorm(call, input, ValueFlow.SkipConversions(dim.Value), dimValue, keepdim);
+        return true;
+    }
+
+    private static bool IsVectorNorm(TorchCall call, out TwoNorm norm)
+    {
+        norm = default;
+        if (call.Input is not { } input
+            || !IsDefaultOrTwo(call.Argument("ord"))
+            || Keepdim(call) is not { } keepdim
+            || call.Argument("dims") is not { } dims
+            || ValueFlow.SkipConversions(dims.Value) is not IArrayCreationOperation { Initializer.ElementValues: { Length: 1 } elements }
+            || NumericPatterns.Constant(elements[0]) is not { } value
+            || value != System.Math.Floor(value))
+            return false;
+        norm = new TwoNorm(call, input, ValueFlow.SkipConversions(elements[0]), (long)value, keepdim);
+        return true;
+    }
+
+    private static bool IsDefaultOrTwo(IArgumentOperation? order) =>
+        order is null || NumericPatterns.Constant(order) == 2;
+
+    private static bool? Keepdim(TorchCall call) => call.Argument("keepdim") switch
+    {
+        null => false,
+        { Value.ConstantValue: { HasValue: true, Value: bool keep } } => keep,
+        _ => null,
+    };
+
+    /// <summary>
+    /// NG1011's pattern: <c>x / x.norm(d, keepdim: true)</c> (a 2-norm of the same value over one constant dim, kept), or
+    /// <c>(a * b).sum(d) / (a.norm(d) * b.norm(d))</c> with one constant dim throughout and no keepdim.
+    /// </summary>
+    public static bool IsDivisionByNorm(IBinaryOperation quotient, TorchSymbols symbols, out NormDivision match)
+    {
+        match = default;
+        if (quotient.OperatorKind != BinaryOperatorKind.Divide
+            || !NumericPatterns.IsTorchOperator(quotient.OperatorMethod, symbols)
+            || !NumericPatterns.IsTensor(quotient.LeftOperand, symbols))
+            return false;
+        if (IsTwoNormOverOneDim(quotient.RightOperand, symbols, out var norm))
+        {
+            if (!norm.Keepdim || !NumericPatterns.SameValue(quotient.LeftOperand, norm.Input))
+                return false;
+            match = new NormDivision(quotient, norm, null, null, null);
+            return true;
+        }
+        return IsCosine(quotient, symbols, out match);
+    }
+
+    private static bool IsCosine(IBinaryOperation quotient, TorchSymbols symbols, out NormDivision match)
+    {
+        match = default;
+        if (!TorchPatterns.IsOp(quotient.LeftOperand, symbols, "sum", out var sum)
+            || sum.IntegerArgument("dim") is not { } dim
+            || sum.Has("type")
+            || Keepdim(sum) != false
+            || sum.Input is not { } summed
+            || !TorchPatterns.IsTensorProduct(summed, symbols, out var product)
+            || !TorchPatterns.IsTensorProduct(quotient.RightOperand, symbols, out var norms)
+            || !IsTwoNormOverOneDim(norms.LeftOperand, symbols, out var first)
+            || !IsTwoNormOverOneDim(norms.RightOperand, symbols, out var second)
+            || first.Keepdim || second.Keepdim || first.DimValue != dim || second.DimValue != dim)
+            return false;
+        var a = ValueFlow.SkipConversions(product.LeftOperand);
+        var b = ValueFlow.SkipConversions(product.RightOperand);
+        if (NumericPatterns.SameValue(a, first.Input) && NumericPatterns.SameValue(b, second.Input))
+            match = new NormDivision(quotient, first, a, b, second);
+        else if (NumericPatterns.SameValue(a, second.Input) && NumericPatterns.SameValue(b, first.Input))
+            match = new NormDivision(quotient, second, a, b, first);
+        else
+            return false;
+        return true;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using NanGuard.Analyzers;
+using NanGuard.Analyzers.Matching;
+using NanGuard.Analyzers.Rules;
+
+namespace NanGuard.CodeFixes.Rules;
+
+/// <summary>
+/// NG1014: clamps the input away from the boundary: <c>torch.log(v.clamp_min(eps))</c>, and
+/// <c>torch.acos(c.clamp_min(-1 + b).clamp_max(1 - b))</c> (TorchSharp's <c>clamp(min, max)</c> is ambiguous for two
+/// numbers: a Scalar and a Tensor overload). No fix for the log of a comparison: clamping a boolean tensor is an error.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LogOfZeroableCodeFix)), Shared]
+public sealed class LogOfZeroableCodeFix : NanGuardCodeFix
+{
+    /// <summary>The equivalence key of the clamp rewrite.</summary>
+    public const string EquivalenceKey = DiagnosticIds.LogOfZeroable + ".ClampInput";
+
+    /// <inheritdoc />
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.LogOfZeroable);
+
+    internal override IEnumerable<CodeAction> CreateFixes(FixContext context, Diagnostic diagnostic)
+    {
+        if (!diagnostic.Properties.TryGetValue(LogOfZeroableAnalyzer.BoundProperty, out var bound) || bound is null
+            || !TorchSyntax.TryGetOperation<IInvocationOperation>(context.Model, context.Root, diagnostic.Location.SourceSpan, context.CancellationToken, out var invocation))
+            yield break;
+        var call = new TorchCall(invocation);
+        if (call.Input is not { } input || Written(invocation) is not { } written)
+            yield break;
+        // The operand as written, parentheses included, so that `(1 - p).log()` keeps one pair.
+        var value = written.WithoutTrivia();
+        if (LogOfZeroableAnalyzer.IsInverseCosineOfSimilarity(call, context.Symbols))
+        {
+            var low = SyntaxFactory.BinaryExpression(SyntaxKind.AddExpression, Number("-1"), TorchSyntax.DoubleLiteral(bound));
+            var high = SyntaxFactory.BinaryExpression(SyntaxKind.SubtractExpression, Number("1"), TorchSyntax.DoubleLiteral(bound));
+            var clamped = TorchSyntax.InstanceCall(
+                TorchSyntax.InstanceCall(value, "clamp_min", TorchSyntax.Argument(low)), "clamp_max", TorchSyntax.Argument(high));
+            yield return context.Replace("Clamp the cosine inside (-1, 1)", EquivalenceKey, written, clamped);
+        }
+        else if (LogOfZeroableAnalyzer.IsLogOfZeroable(call, context.Symbols, out _) && !NumericPatterns.IsComparison(input, context.Symbols))
+        {
+            var clamped = TorchSyntax.InstanceCall(value, "clamp_min", TorchSyntax.Argument(TorchSyntax.DoubleLiteral(bound)));
+            yield return context.Replace("Clamp the input of log from below", EquivalenceKey, written, clamped);
+        }
+    }
+
+    private static ExpressionSyntax? Written(IInvocationOperation invocation) =>
+        invocation.Syntax is not InvocationExpressionSyntax syntax ? null
+        : invocation.Instance is not null ? (syntax.Expression as MemberAccessExpressionSyntax)?.Expression
+        : syntax.ArgumentList.Arguments.FirstOrDefault()?.Expression;
+
+    private static ExpressionSyntax Number(string text) => SyntaxFactory.ParseExpression(text);
+}

@@ -1,0 +1,175 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using NanGuard.Analyzers.Tests.Verifiers;
+using Xunit;
+using Verify = NanGuard.Analyzers.Tests.Verifiers.CodeFixVerifier<
+    NanGuard.Analyzers.Rules.DivisionByZeroableSumAnalyzer,
+    NanGuard.CodeFixes.Rules.DivisionByZeroableSumCodeFix>;
+
+namespace NanGuard.Analyzers.Tests.Rules;
+
+public sealed class DivisionByZeroableSumTests
+{
+    private const string Usings = """
+        using TorchSharp;
+        using static TorchSharp.torch;
+        using F = TorchSharp.torch.nn.functional;
+
+        """;
+
+    [Fact]
+    public Task Counts_are_clamped_to_one() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x, Tensor mask) => [|(x * mask).sum() / mask.sum()|];
+                Tensor B(Tensor x) => [|x.sum() / (x > 0).sum()|];
+                Tensor D(Tensor x, Tensor y) => [|x.sum(1) / x.eq(y).to_type(ScalarType.Float32).sum(1)|];
+                Tensor E(Tensor x, Tensor padMask) => [|x.sum() / torch.sum(padMask)|] /* trivia */;
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor A(Tensor x, Tensor mask) => (x * mask).sum() / mask.sum().clamp_min(1);
+                Tensor B(Tensor x) => x.sum() / (x > 0).sum().clamp_min(1);
+                Tensor D(Tensor x, Tensor y) => x.sum(1) / x.eq(y).to_type(ScalarType.Float32).sum(1).clamp_min(1);
+                Tensor E(Tensor x, Tensor padMask) => x.sum() / torch.clamp_min(torch.sum(padMask), 1) /* trivia */;
+            }
+            """);
+
+    [Fact]
+    public Task Relu_and_abs_sums_are_clamped_to_eps() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => [|x / F.relu(x).sum(1, keepdim: true)|];
+                Tensor B(Tensor x) => [|x / x.abs().sum()|];
+                Tensor D(Tensor x)
+                {
+                    var total = torch.abs(x).sum();
+                    return [|x / total|];
+                }
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => x / F.relu(x).sum(1, keepdim: true).clamp_min(1E-08);
+                Tensor B(Tensor x) => x / x.abs().sum().clamp_min(1E-08);
+                Tensor D(Tensor x)
+                {
+                    var total = torch.abs(x).sum();
+                    return x / total.clamp_min(1E-08);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task The_eps_option_changes_the_fix() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => [|x / x.relu().sum()|];
+                Tensor B(Tensor x, Tensor mask) => [|x.sum() / mask.sum()|];
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => x / x.relu().sum().clamp_min(1E-05);
+                Tensor B(Tensor x, Tensor mask) => x.sum() / mask.sum().clamp_min(1);
+            }
+            """, editorConfig: "nanguard.eps = 1e-5");
+
+    [Fact]
+    public Task Using_static_and_fully_qualified_forms() =>
+        Verify.VerifyCodeFixAsync("""
+            using static TorchSharp.torch;
+
+            class C
+            {
+                Tensor A(Tensor x) => [|x.sum() / sum(x > 0)|];
+                TorchSharp.torch.Tensor B(TorchSharp.torch.Tensor x) => [|x / TorchSharp.torch.sum(TorchSharp.torch.relu(x))|];
+            }
+            """, """
+            using static TorchSharp.torch;
+
+            class C
+            {
+                Tensor A(Tensor x) => x.sum() / clamp_min(sum(x > 0), 1);
+                TorchSharp.torch.Tensor B(TorchSharp.torch.Tensor x) => x / TorchSharp.torch.clamp_min(TorchSharp.torch.sum(TorchSharp.torch.relu(x)), 1E-08);
+            }
+            """);
+
+    [Fact]
+    public async Task Reported_as_info_inside_lambda_local_function_and_forward()
+    {
+        var diagnostics = await Verify.VerifyAnalyzerAsync(Usings + """
+            using System;
+
+            sealed class Net : nn.Module<Tensor, Tensor>
+            {
+                public Net() : base(nameof(Net)) { }
+                public override Tensor forward(Tensor x) => [|x.sum() / (x != 0).sum()|];
+            }
+
+            class C
+            {
+                Func<Tensor, Tensor> f = x => [|x / x.abs().sum()|];
+                Tensor M(Tensor x)
+                {
+                    Tensor Inner(Tensor y) => [|y / y.relu().sum()|];
+                    return Inner(x);
+                }
+            }
+            """);
+        Assert.Equal(3, diagnostics.Length);
+        Assert.All(diagnostics, d => Assert.Equal(DiagnosticSeverity.Info, d.Severity));
+    }
+
+    [Fact]
+    public Task Safe_look_alikes_are_not_flagged() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x, Tensor mask) => x.sum() / mask.sum().clamp_min(1);
+                Tensor B(Tensor x, Tensor mask) => x.sum() / (mask.sum() + 1e-8);
+                Tensor D(Tensor x) => x / x.exp().sum(1, keepdim: true);
+                Tensor E(Tensor x) => x / F.softmax(x, 1).sum();
+                Tensor G(Tensor x, Tensor mask) => x.sum() / mask.sum().item<float>();
+                Tensor H(Tensor x, Tensor y) => x.sum() / y.sum();
+                Tensor I(Tensor x) => x / 5;
+                Tensor J(Tensor x, Tensor mask) => x.sum() / torch.clamp_min(mask.sum(), 1);
+                Tensor K(Tensor x)
+                {
+                    var n = (x > 0).sum();
+                    n = n.clamp_min(1);
+                    return x.sum() / n;
+                }
+            }
+            """);
+
+    [Fact]
+    public async Task Nothing_is_registered_without_TorchSharp()
+    {
+        var test = Verify.Test();
+        test.References = TestReferences.WithoutTorchSharp;
+        test.TestCode = """
+            namespace TorchSharp
+            {
+                public static class torch
+                {
+                    public sealed class Tensor
+                    {
+                        public Tensor sum() => this; public Tensor abs() => this;
+                        public static Tensor operator /(Tensor a, Tensor b) => a;
+                    }
+                }
+            }
+            class C
+            {
+                TorchSharp.torch.Tensor M(TorchSharp.torch.Tensor x, TorchSharp.torch.Tensor mask) => x.sum() / mask.sum() / x.abs().sum();
+            }
+            """;
+        test.ExpectNoFix = true;
+        await test.RunAsync();
+    }
+}
