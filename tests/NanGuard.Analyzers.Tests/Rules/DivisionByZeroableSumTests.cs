@@ -53,12 +53,12 @@ public sealed class DivisionByZeroableSumTests
             """, Usings + """
             class C
             {
-                Tensor A(Tensor x) => x / F.relu(x).sum(1, keepdim: true).clamp_min(1E-08);
-                Tensor B(Tensor x) => x / x.abs().sum().clamp_min(1E-08);
+                Tensor A(Tensor x) => x / F.relu(x).sum(1, keepdim: true).clamp_min(1e-8);
+                Tensor B(Tensor x) => x / x.abs().sum().clamp_min(1e-8);
                 Tensor D(Tensor x)
                 {
                     var total = torch.abs(x).sum();
-                    return x / total.clamp_min(1E-08);
+                    return x / total.clamp_min(1e-8);
                 }
             }
             """);
@@ -74,7 +74,7 @@ public sealed class DivisionByZeroableSumTests
             """, Usings + """
             class C
             {
-                Tensor A(Tensor x) => x / x.relu().sum().clamp_min(1E-05);
+                Tensor A(Tensor x) => x / x.relu().sum().clamp_min(1e-5);
                 Tensor B(Tensor x, Tensor mask) => x.sum() / mask.sum().clamp_min(1);
             }
             """, editorConfig: "nanguard.eps = 1e-5");
@@ -95,7 +95,7 @@ public sealed class DivisionByZeroableSumTests
             class C
             {
                 Tensor A(Tensor x) => x.sum() / clamp_min(sum(x > 0), 1);
-                TorchSharp.torch.Tensor B(TorchSharp.torch.Tensor x) => x / TorchSharp.torch.clamp_min(TorchSharp.torch.sum(TorchSharp.torch.relu(x)), 1E-08);
+                TorchSharp.torch.Tensor B(TorchSharp.torch.Tensor x) => x / TorchSharp.torch.clamp_min(TorchSharp.torch.sum(TorchSharp.torch.relu(x)), 1e-8);
             }
             """);
 

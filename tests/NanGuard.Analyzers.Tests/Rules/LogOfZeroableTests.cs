@@ -36,15 +36,15 @@ public sealed class LogOfZeroableTests
             """, Usings + """
             class C
             {
-                Tensor A(Tensor x) => torch.log(F.relu(x).clamp_min(1E-08));
-                Tensor B(Tensor x) => x.abs().clamp_min(1E-08).log();
-                Tensor D(Tensor p) => torch.log((1 - p).clamp_min(1E-08));
-                Tensor E(Tensor p) => (1.0 - p).clamp_min(1E-08).log();
-                Tensor G(Tensor x, Tensor mask) => /* keep */ torch.log(mask.clamp_min(1E-08)) /* trivia */;
+                Tensor A(Tensor x) => torch.log(F.relu(x).clamp_min(1e-8));
+                Tensor B(Tensor x) => x.abs().clamp_min(1e-8).log();
+                Tensor D(Tensor p) => torch.log((1 - p).clamp_min(1e-8));
+                Tensor E(Tensor p) => (1.0 - p).clamp_min(1e-8).log();
+                Tensor G(Tensor x, Tensor mask) => /* keep */ torch.log(mask.clamp_min(1e-8)) /* trivia */;
                 Tensor H(Tensor x)
                 {
                     var r = torch.relu(x);
-                    return r.clamp_min(1E-08).log();
+                    return r.clamp_min(1e-8).log();
                 }
             }
             """);
@@ -59,7 +59,7 @@ public sealed class LogOfZeroableTests
             """, Usings + """
             class C
             {
-                Tensor A(Tensor x) => torch.log(x.relu().clamp_min(1E-05));
+                Tensor A(Tensor x) => torch.log(x.relu().clamp_min(1e-5));
             }
             """, editorConfig: "nanguard.eps = 1e-5");
 
@@ -78,11 +78,11 @@ public sealed class LogOfZeroableTests
             """, Usings + """
             class C
             {
-                Tensor A(Tensor a, Tensor b) => torch.acos(F.cosine_similarity(a, b, 1).clamp_min(-1 + 1E-07).clamp_max(1 - 1E-07));
+                Tensor A(Tensor a, Tensor b) => torch.acos(F.cosine_similarity(a, b, 1).clamp_min(-1 + 1e-7).clamp_max(1 - 1e-7));
                 Tensor B(Tensor a, Tensor b)
                 {
                     var cos = F.cosine_similarity(a, b);
-                    return cos.clamp_min(-1 + 1E-07).clamp_max(1 - 1E-07).asin();
+                    return cos.clamp_min(-1 + 1e-7).clamp_max(1 - 1e-7).asin();
                 }
             }
             """);
@@ -97,7 +97,7 @@ public sealed class LogOfZeroableTests
             """, Usings + """
             class C
             {
-                Tensor A(Tensor a, Tensor b) => F.cosine_similarity(a, b).clamp_min(-1 + 1E-05).clamp_max(1 - 1E-05).acos();
+                Tensor A(Tensor a, Tensor b) => F.cosine_similarity(a, b).clamp_min(-1 + 1e-5).clamp_max(1 - 1e-5).acos();
             }
             """, editorConfig: "nanguard.eps = 1e-5");
 
@@ -116,8 +116,8 @@ public sealed class LogOfZeroableTests
 
             class C
             {
-                Tensor A(Tensor x) => log(abs(x).clamp_min(1E-08));
-                TorchSharp.torch.Tensor B(TorchSharp.torch.Tensor x) => TorchSharp.torch.log(TorchSharp.torch.nn.functional.relu(x).clamp_min(1E-08));
+                Tensor A(Tensor x) => log(abs(x).clamp_min(1e-8));
+                TorchSharp.torch.Tensor B(TorchSharp.torch.Tensor x) => TorchSharp.torch.log(TorchSharp.torch.nn.functional.relu(x).clamp_min(1e-8));
             }
             """);
 
