@@ -14,12 +14,18 @@ namespace NanGuard.Analyzers.Matching;
 /// </summary>
 internal sealed class TrainingLoop
 {
-    private TrainingLoop(ILoopOperation loop, IInvocationOperation step, IInvocationOperation backward, ImmutableList<IInvocationOperation> clipping)
+    private TrainingLoop(
+        ILoopOperation loop,
+        IInvocationOperation step,
+        IInvocationOperation backward,
+        ImmutableList<IInvocationOperation> clipping,
+        bool zeroesGradients)
     {
         Loop = loop;
         Step = step;
         Backward = backward;
         Clipping = clipping;
+        ZeroesGradients = zeroesGradients;
     }
 
     public ILoopOperation Loop { get; }
@@ -32,6 +38,34 @@ internal sealed class TrainingLoop
 
     /// <summary>Every call in the loop body that clips gradients, wherever it stands.</summary>
     public ImmutableList<IInvocationOperation> Clipping { get; }
+
+    /// <summary>
+    /// True where the loop body clears the gradients somewhere: <c>zero_grad()</c> on any optimizer or module, a
+    /// method of the user's own (in the same file) that calls it, or a write to a tensor's <c>grad</c>
+    /// (<c>p.grad = null</c>, <c>p.grad.zero_()</c>).
+    /// </summary>
+    public bool ZeroesGradients { get; }
+
+    /// <summary>The clipping calls that stand between the backward() and the step, where clipping takes effect.</summary>
+    public IEnumerable<IInvocationOperation> ClippingInPlace =>
+        Clipping.Where(c => c.Syntax.SpanStart > Backward.Syntax.SpanStart && c.Syntax.SpanStart < Step.Syntax.SpanStart);
+
+    /// <summary>
+    /// True where the step runs only under a condition inside the loop (<c>if ((i + 1) % k == 0) optimizer.step();</c>),
+    /// the shape of gradient accumulation: gradients are meant to add up between steps.
+    /// </summary>
+    public bool IsStepConditional
+    {
+        get
+        {
+            for (var current = Step.Parent; current is not null && current != Loop; current = current.Parent)
+            {
+                if (current is IConditionalOperation or ISwitchOperation or ISwitchCaseOperation)
+                    return true;
+            }
+            return false;
+        }
+    }
 
     /// <summary>The optimizer's <c>step()</c> call, or false for any other call named step.</summary>
     public static bool IsOptimizerStep(IInvocationOperation invocation, TorchSymbols symbols) =>
@@ -48,9 +82,18 @@ internal sealed class TrainingLoop
 
         IInvocationOperation? backward = null;
         var clipping = ImmutableList<IInvocationOperation>.Empty;
+        var zeroesGradients = false;
         var stepStart = step.Syntax.SpanStart;
-        foreach (var invocation in enclosing.Body.DescendantsAndSelf().OfType<IInvocationOperation>())
+        foreach (var operation in enclosing.Body.DescendantsAndSelf())
         {
+            if (operation is IPropertyReferenceOperation { Property.Name: "grad" } grad && symbols.IsTensor(grad.Property.ContainingType)
+                && WritesGradient(grad))
+            {
+                zeroesGradients = true;
+                continue;
+            }
+            if (operation is not IInvocationOperation invocation)
+                continue;
             if (IsBackward(invocation, symbols))
             {
                 if (invocation.Syntax.SpanStart < stepStart && (backward is null || invocation.Syntax.SpanStart > backward.Syntax.SpanStart))
@@ -60,10 +103,14 @@ internal sealed class TrainingLoop
             {
                 clipping = clipping.Add(invocation);
             }
+            else if (IsZeroGrad(invocation, symbols))
+            {
+                zeroesGradients = true;
+            }
         }
         if (backward is null)
             return false;
-        loop = new TrainingLoop(enclosing, step, backward, clipping);
+        loop = new TrainingLoop(enclosing, step, backward, clipping, zeroesGradients);
         return true;
     }
 
@@ -72,7 +119,31 @@ internal sealed class TrainingLoop
     /// NanGuard runtime, or a method of the user's own (in the same file) that makes one of those calls.
     /// </summary>
     public static bool IsClipping(IInvocationOperation invocation, TorchSymbols symbols) =>
-        IsDirectClipping(invocation.TargetMethod, symbols) || CallsClipping(invocation, symbols);
+        IsDirectClipping(invocation.TargetMethod, symbols)
+        || CallsInItsBody(invocation, symbols, callee => IsDirectClipping(callee, symbols));
+
+    /// <summary>
+    /// True for <c>zero_grad()</c> on an optimizer or a module, or a method of the user's own (in the same file)
+    /// that calls one.
+    /// </summary>
+    public static bool IsZeroGrad(IInvocationOperation invocation, TorchSymbols symbols) =>
+        IsDirectZeroGrad(invocation.TargetMethod, symbols)
+        || CallsInItsBody(invocation, symbols, callee => IsDirectZeroGrad(callee, symbols));
+
+    private static bool IsDirectZeroGrad(IMethodSymbol method, TorchSymbols symbols) =>
+        method.Name == "zero_grad" && !method.IsStatic
+        && (symbols.IsOptimizer(method.ContainingType) || symbols.IsModule(method.ContainingType));
+
+    /// <summary>A write to <c>p.grad</c>, or a call on it that changes it in place (<c>p.grad.zero_()</c>).</summary>
+    private static bool WritesGradient(IPropertyReferenceOperation grad)
+    {
+        var parent = ValueFlow.ParentValue(grad);
+        if (parent is IAssignmentOperation assignment && assignment.Target == grad)
+            return true;
+        if (parent is IConditionalAccessOperation access && access.Operation == grad)
+            parent = access.WhenNotNull is IInvocationOperation call ? call : null;
+        return parent is IInvocationOperation { TargetMethod.Name: { } name } && name.EndsWith("_", System.StringComparison.Ordinal);
+    }
 
     private static bool IsDirectClipping(IMethodSymbol method, TorchSymbols symbols) =>
         symbols.IsUtil(method, "clip_grad_norm_") || symbols.IsUtil(method, "clip_grad_value_") || IsNanGuardRuntime(method);
@@ -83,7 +154,7 @@ internal sealed class TrainingLoop
     private static bool IsNanGuardRuntime(IMethodSymbol method) =>
         method.ContainingNamespace is { Name: "Runtime", ContainingNamespace: { Name: "NanGuard", ContainingNamespace.IsGlobalNamespace: true } };
 
-    private static bool CallsClipping(IInvocationOperation invocation, TorchSymbols symbols)
+    private static bool CallsInItsBody(IInvocationOperation invocation, TorchSymbols symbols, System.Func<IMethodSymbol, bool> callee)
     {
         var method = invocation.TargetMethod;
         if (method.ContainingAssembly is null
@@ -104,7 +175,7 @@ internal sealed class TrainingLoop
                 continue;
             foreach (var call in body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
             {
-                if (model.GetSymbolInfo(call).Symbol is IMethodSymbol callee && IsDirectClipping(callee, symbols))
+                if (model.GetSymbolInfo(call).Symbol is IMethodSymbol called && callee(called))
                     return true;
             }
         }
