@@ -182,7 +182,8 @@ internal sealed class TrainingLoop
         return false;
     }
 
-    private static bool HasClosure(IInvocationOperation step) =>
+    /// <summary>True for <c>step(closure)</c>, which computes its own loss and gradients.</summary>
+    public static bool HasClosure(IInvocationOperation step) =>
         step.Arguments.Any(a => a.ArgumentKind != ArgumentKind.DefaultValue && a.Value.ConstantValue is not { HasValue: true, Value: null });
 
     /// <summary>The innermost loop around <paramref name="operation"/> in the same method, lambda or local function.</summary>
