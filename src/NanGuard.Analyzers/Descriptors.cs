@@ -155,7 +155,7 @@ public static class Descriptors
     /// <summary>NG3001.</summary>
     public static readonly DiagnosticDescriptor StaticClampNotInPlace = Create(
         DiagnosticIds.StaticClampNotInPlace, Usage, DiagnosticSeverity.Warning,
-        "torch.{0} is not in place",
+        "Static clamp_min_/clamp_max_ is not in place",
         "torch.{0} returns a new tensor and leaves its input unclamped; call the instance method {1}",
         "In TorchSharp the static clamp_min_ and clamp_max_ call the non-in-place op: the result is discarded and the tensor is not clamped.");
 
