@@ -32,7 +32,10 @@ public sealed class StaticClampNotInPlaceCodeFix : NanGuardCodeFix
 
         var call = new TorchCall(invocation);
         var boundName = invocation.TargetMethod.Name == "clamp_min_" ? "min" : "max";
-        if (call.Input is not { } input || call.Argument(boundName) is not { } bound)
+        // Clamping a temporary in place changes nothing the code reads again: no rewrite makes that statement useful.
+        if (call.Input is not ({ } input and (ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation
+                or IPropertyReferenceOperation or IArrayElementReferenceOperation))
+            || call.Argument(boundName) is not { } bound)
             yield break;
 
         var replacement = TorchSyntax.InstanceCall(TorchSyntax.Expression(input), invocation.TargetMethod.Name, TorchSyntax.ArgumentLike(bound, boundName));

@@ -58,7 +58,7 @@ public sealed class StaticClampNotInPlaceTests
                 {
                     [|clamp_max_(t, 1)|];
                     [|TorchSharp.torch.clamp_max_(input: this.weights, max: 2.5)|];
-                    _ = [|torch.clamp_min_(all[0] * 2, min: 0)|];
+                    _ = [|torch.clamp_min_(all[0], min: 0)|];
                 }
             }
             """, Usings + """
@@ -70,7 +70,7 @@ public sealed class StaticClampNotInPlaceTests
                 {
                     t.clamp_max_(1);
                     this.weights.clamp_max_(max: 2.5);
-                    (all[0] * 2).clamp_min_(min: 0);
+                    all[0].clamp_min_(min: 0);
                 }
             }
             """);
@@ -104,6 +104,15 @@ public sealed class StaticClampNotInPlaceTests
                     Clamp(x);
                     return x;
                 }
+            }
+            """);
+
+    [Fact]
+    public Task No_fix_for_a_temporary() =>
+        Verify.VerifyNoFixAsync(Usings + """
+            class C
+            {
+                void M(Tensor t) => [|torch.clamp_min_(t * 2, 0)|];
             }
             """);
 
