@@ -163,8 +163,8 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor CompareWithNaN = Create(
         DiagnosticIds.CompareWithNaN, Usage, DiagnosticSeverity.Info,
         "Comparison of a tensor with NaN",
-        "comparing with NaN is always false; use isnan()",
-        "NaN is not equal to anything, itself included: t == NaN is false everywhere.");
+        "comparing a tensor with NaN gives {0} everywhere; use {1}",
+        "NaN is not equal to anything, itself included: t == NaN is false everywhere and t != NaN true everywhere. isnan() finds the NaN elements.");
 
     /// <summary>NG3003.</summary>
     public static readonly DiagnosticDescriptor DirectForwardCall = Create(
