@@ -42,7 +42,8 @@ internal sealed class TrainingLoop
     /// <summary>
     /// True where the loop body clears the gradients somewhere: <c>zero_grad()</c> on any optimizer or module, a
     /// method of the user's own (in the same file) that calls it, or a write to a tensor's <c>grad</c>
-    /// (<c>p.grad = null</c>, <c>p.grad.zero_()</c>).
+    /// (<c>p.grad = null</c>, <c>p.grad.zero_()</c>). A loop that hands an optimizer or a module to a method whose body
+    /// this file does not show counts as zeroing: that method may call <c>zero_grad()</c>.
     /// </summary>
     public bool ZeroesGradients { get; }
 
@@ -103,7 +104,7 @@ internal sealed class TrainingLoop
             {
                 clipping = clipping.Add(invocation);
             }
-            else if (IsZeroGrad(invocation, symbols))
+            else if (IsZeroGrad(invocation, symbols) || MayZeroGradUnseen(invocation, symbols))
             {
                 zeroesGradients = true;
             }
@@ -129,6 +130,19 @@ internal sealed class TrainingLoop
     public static bool IsZeroGrad(IInvocationOperation invocation, TorchSymbols symbols) =>
         IsDirectZeroGrad(invocation.TargetMethod, symbols)
         || CallsInItsBody(invocation, symbols, callee => IsDirectZeroGrad(callee, symbols));
+
+    /// <summary>An optimizer or module passed to a method outside TorchSharp whose body is not in this file.</summary>
+    private static bool MayZeroGradUnseen(IInvocationOperation invocation, TorchSymbols symbols)
+    {
+        var method = invocation.TargetMethod;
+        if (SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, symbols.Assembly)
+            || method.ContainingNamespace?.ToDisplayString().StartsWith("System", System.StringComparison.Ordinal) == true
+            || invocation.SemanticModel is not { } model
+            || method.OriginalDefinition.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == model.SyntaxTree))
+            return false;
+        return invocation.Arguments.Any(a => ValueFlow.SkipConversions(a.Value).Type is { } type
+            && (symbols.IsOptimizer(type) || symbols.IsModule(type)));
+    }
 
     private static bool IsDirectZeroGrad(IMethodSymbol method, TorchSymbols symbols) =>
         method.Name == "zero_grad" && !method.IsStatic

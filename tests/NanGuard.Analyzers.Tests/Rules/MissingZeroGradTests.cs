@@ -284,6 +284,49 @@ public sealed class MissingZeroGradTests
             }
             """ + Net);
 
+    [Fact]
+    public Task Optimizer_handed_to_a_method_in_another_file_may_zero_it()
+    {
+        var test = Verify.Test();
+        test.Sources.Add(new TestSource("Test0.cs", Loop("""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        Helpers.Clear(optimizer);
+                        F.mse_loss(model.call(x), y).backward();
+                        optimizer.step();
+                    }
+            """)));
+        test.Sources.Add(new TestSource("Test1.cs", """
+            static class Helpers
+            {
+                public static void Clear(TorchSharp.torch.optim.Optimizer optimizer) => optimizer.zero_grad();
+            }
+            """));
+        test.ExpectNoFix = true;
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task Optimizer_handed_to_a_method_that_does_not_zero_in_this_file_is_still_reported() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                void Train(Net model, Tensor x, Tensor y)
+                {
+                    var optimizer = torch.optim.Adam(model.parameters());
+                    for (var i = 0; i < 10; i++)
+                    {
+                        Log(optimizer);
+                        Console.WriteLine(model);
+                        F.mse_loss(model.call(x), y).backward();
+                        [|optimizer.step()|];
+                    }
+                }
+
+                static void Log(optim.Optimizer optimizer) { }
+            }
+            """ + Net);
+
     [Theory]
     [InlineData("if ((i + 1) % 4 == 0)\n            {\n                optimizer.step();\n                optimizer.zero_grad();\n            }")]
     [InlineData("if ((i + 1) % 4 == 0) optimizer.step();")]
