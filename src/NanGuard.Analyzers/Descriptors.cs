@@ -155,7 +155,7 @@ public static class Descriptors
     /// <summary>NG3001.</summary>
     public static readonly DiagnosticDescriptor StaticClampNotInPlace = Create(
         DiagnosticIds.StaticClampNotInPlace, Usage, DiagnosticSeverity.Warning,
-        "torch.{0} is not in place",
+        "Static clamp_min_/clamp_max_ is not in place",
         "torch.{0} returns a new tensor and leaves its input unclamped; call the instance method {1}",
         "In TorchSharp the static clamp_min_ and clamp_max_ call the non-in-place op: the result is discarded and the tensor is not clamped.");
 
@@ -163,8 +163,8 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor CompareWithNaN = Create(
         DiagnosticIds.CompareWithNaN, Usage, DiagnosticSeverity.Info,
         "Comparison of a tensor with NaN",
-        "comparing with NaN is always false; use isnan()",
-        "NaN is not equal to anything, itself included: t == NaN is false everywhere.");
+        "comparing a tensor with NaN gives {0} everywhere; use {1}",
+        "NaN is not equal to anything, itself included: t == NaN is false everywhere and t != NaN true everywhere. isnan() finds the NaN elements.");
 
     /// <summary>NG3003.</summary>
     public static readonly DiagnosticDescriptor DirectForwardCall = Create(

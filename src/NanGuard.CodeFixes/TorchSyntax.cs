@@ -24,6 +24,20 @@ internal static class TorchSyntax
     /// <summary><c>torch.nn.utils</c>: TorchSharp's own spelling, with only <c>torch</c> left to the usings.</summary>
     public static ExpressionSyntax NnUtils => Member(Member(Torch, "nn"), "utils");
 
+    /// <summary>
+    /// <c>torch.nn.utils</c> as the file at <paramref name="position"/> can spell it: <see cref="NnUtils"/> where
+    /// <c>torch</c> is in scope, else the whole name left to the simplifier (<c>nn.utils</c> under a
+    /// <c>using static TorchSharp.torch;</c> alone, fully qualified with no using at all).
+    /// </summary>
+    public static ExpressionSyntax NnUtilsAt(SemanticModel model, int position) =>
+        IsTorchInScope(model, position)
+            ? NnUtils
+            : Member(Member(Member(TorchSharpNamespace, "torch"), "nn"), "utils").WithAdditionalAnnotations(Simplifier.Annotation);
+
+    /// <summary>True where the name <c>torch</c> at <paramref name="position"/> means TorchSharp's <c>torch</c> class.</summary>
+    public static bool IsTorchInScope(SemanticModel model, int position) =>
+        model.LookupNamespacesAndTypes(position, name: "torch").Any(s => s is INamedTypeSymbol { Name: "torch", ContainingNamespace: { Name: "TorchSharp", ContainingNamespace.IsGlobalNamespace: true } });
+
     /// <summary><c>torch.nn.Reduction</c>: TorchSharp's own spelling, with only <c>torch</c> left to the usings.</summary>
     public static ExpressionSyntax Reduction => Member(Member(Torch, "nn"), "Reduction");
 

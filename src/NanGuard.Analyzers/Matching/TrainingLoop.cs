@@ -15,12 +15,18 @@ namespace NanGuard.Analyzers.Matching;
 /// </summary>
 internal sealed class TrainingLoop
 {
-    private TrainingLoop(ILoopOperation loop, IInvocationOperation step, IInvocationOperation backward, ImmutableList<IInvocationOperation> clipping)
+    private TrainingLoop(
+        ILoopOperation loop,
+        IInvocationOperation step,
+        IInvocationOperation backward,
+        ImmutableList<IInvocationOperation> clipping,
+        bool zeroesGradients)
     {
         Loop = loop;
         Step = step;
         Backward = backward;
         Clipping = clipping;
+        ZeroesGradients = zeroesGradients;
     }
 
     public ILoopOperation Loop { get; }
@@ -33,6 +39,35 @@ internal sealed class TrainingLoop
 
     /// <summary>Every call in the loop body that clips gradients, wherever it stands.</summary>
     public ImmutableList<IInvocationOperation> Clipping { get; }
+
+    /// <summary>
+    /// True where the loop body clears the gradients somewhere: <c>zero_grad()</c> on any optimizer or module, a
+    /// method of the user's own (in the same file) that calls it, or a write to a tensor's <c>grad</c>
+    /// (<c>p.grad = null</c>, <c>p.grad.zero_()</c>). A loop that hands an optimizer or a module to a method whose body
+    /// this file does not show counts as zeroing: that method may call <c>zero_grad()</c>.
+    /// </summary>
+    public bool ZeroesGradients { get; }
+
+    /// <summary>The clipping calls that stand between the backward() and the step, where clipping takes effect.</summary>
+    public IEnumerable<IInvocationOperation> ClippingInPlace =>
+        Clipping.Where(c => c.Syntax.SpanStart > Backward.Syntax.SpanStart && c.Syntax.SpanStart < Step.Syntax.SpanStart);
+
+    /// <summary>
+    /// True where the step runs only under a condition inside the loop (<c>if ((i + 1) % k == 0) optimizer.step();</c>),
+    /// the shape of gradient accumulation: gradients are meant to add up between steps.
+    /// </summary>
+    public bool IsStepConditional
+    {
+        get
+        {
+            for (var current = Step.Parent; current is not null && current != Loop; current = current.Parent)
+            {
+                if (current is IConditionalOperation or ISwitchOperation or ISwitchCaseOperation)
+                    return true;
+            }
+            return false;
+        }
+    }
 
     /// <summary>The optimizer's <c>step()</c> call, or false for any other call named step.</summary>
     public static bool IsOptimizerStep(IInvocationOperation invocation, TorchSymbols symbols) =>
@@ -47,7 +82,7 @@ internal sealed class TrainingLoop
         if (!IsOptimizerStep(step, symbols) || HasClosure(step) || EnclosingLoop(step) is not { } enclosing)
             return false;
 
-        var scan = LoopScans.GetValue(enclosing, l => Scan(l, symbols));
+        var scan = LoopScans.GetValue(enclosing, body => Scan(body, symbols));
         IInvocationOperation? backward = null;
         var stepStart = step.Syntax.SpanStart;
         foreach (var candidate in scan.Backwards)
@@ -55,32 +90,42 @@ internal sealed class TrainingLoop
             if (candidate.Syntax.SpanStart < stepStart && (backward is null || candidate.Syntax.SpanStart > backward.Syntax.SpanStart))
                 backward = candidate;
         }
-        var clipping = scan.Clipping;
         if (backward is null)
             return false;
-        loop = new TrainingLoop(enclosing, step, backward, clipping);
+        loop = new TrainingLoop(enclosing, step, backward, scan.Clipping, scan.ZeroesGradients);
         return true;
     }
 
-    // The backward() and clipping calls of a loop body, found once per loop: a loop with many steps would otherwise
-    // walk its whole body again for each step (quadratic). Keyed weakly by the loop's operation tree.
+    // What a loop body does to gradients, found once per loop: a loop with many steps would otherwise walk its whole
+    // body again for each step (quadratic). Keyed weakly by the loop's operation tree, so it lives as long as that tree.
     private static readonly ConditionalWeakTable<ILoopOperation, LoopScan> LoopScans = new();
 
     private sealed class LoopScan
     {
         public ImmutableList<IInvocationOperation> Backwards { get; set; } = ImmutableList<IInvocationOperation>.Empty;
         public ImmutableList<IInvocationOperation> Clipping { get; set; } = ImmutableList<IInvocationOperation>.Empty;
+        public bool ZeroesGradients { get; set; }
     }
 
     private static LoopScan Scan(ILoopOperation loop, TorchSymbols symbols)
     {
         var scan = new LoopScan();
-        foreach (var invocation in loop.Body.DescendantsAndSelf().OfType<IInvocationOperation>())
+        foreach (var operation in loop.Body.DescendantsAndSelf())
         {
+            if (operation is IPropertyReferenceOperation { Property.Name: "grad" } grad && symbols.IsTensor(grad.Property.ContainingType)
+                && WritesGradient(grad))
+            {
+                scan.ZeroesGradients = true;
+                continue;
+            }
+            if (operation is not IInvocationOperation invocation)
+                continue;
             if (IsBackward(invocation, symbols))
                 scan.Backwards = scan.Backwards.Add(invocation);
             else if (IsClipping(invocation, symbols))
                 scan.Clipping = scan.Clipping.Add(invocation);
+            else if (IsZeroGrad(invocation, symbols) || MayZeroGradUnseen(invocation, symbols))
+                scan.ZeroesGradients = true;
         }
         return scan;
     }
@@ -90,7 +135,44 @@ internal sealed class TrainingLoop
     /// NanGuard runtime, or a method of the user's own (in the same file) that makes one of those calls.
     /// </summary>
     public static bool IsClipping(IInvocationOperation invocation, TorchSymbols symbols) =>
-        IsDirectClipping(invocation.TargetMethod, symbols) || CallsClipping(invocation, symbols);
+        IsDirectClipping(invocation.TargetMethod, symbols)
+        || CallsInItsBody(invocation, symbols, ClippingMethods, callee => IsDirectClipping(callee, symbols));
+
+    /// <summary>
+    /// True for <c>zero_grad()</c> on an optimizer or a module, or a method of the user's own (in the same file)
+    /// that calls one.
+    /// </summary>
+    public static bool IsZeroGrad(IInvocationOperation invocation, TorchSymbols symbols) =>
+        IsDirectZeroGrad(invocation.TargetMethod, symbols)
+        || CallsInItsBody(invocation, symbols, ZeroGradMethods, callee => IsDirectZeroGrad(callee, symbols));
+
+    /// <summary>An optimizer or module passed to a method outside TorchSharp whose body is not in this file.</summary>
+    private static bool MayZeroGradUnseen(IInvocationOperation invocation, TorchSymbols symbols)
+    {
+        var method = invocation.TargetMethod;
+        if (SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, symbols.Assembly)
+            || method.ContainingNamespace?.ToDisplayString().StartsWith("System", System.StringComparison.Ordinal) == true
+            || invocation.SemanticModel is not { } model
+            || method.OriginalDefinition.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == model.SyntaxTree))
+            return false;
+        return invocation.Arguments.Any(a => ValueFlow.SkipConversions(a.Value).Type is { } type
+            && (symbols.IsOptimizer(type) || symbols.IsModule(type)));
+    }
+
+    private static bool IsDirectZeroGrad(IMethodSymbol method, TorchSymbols symbols) =>
+        method.Name == "zero_grad" && !method.IsStatic
+        && (symbols.IsOptimizer(method.ContainingType) || symbols.IsModule(method.ContainingType));
+
+    /// <summary>A write to <c>p.grad</c>, or a call on it that changes it in place (<c>p.grad.zero_()</c>).</summary>
+    private static bool WritesGradient(IPropertyReferenceOperation grad)
+    {
+        var parent = ValueFlow.ParentValue(grad);
+        if (parent is IAssignmentOperation assignment && assignment.Target == grad)
+            return true;
+        if (parent is IConditionalAccessOperation access && access.Operation == grad)
+            parent = access.WhenNotNull is IInvocationOperation call ? call : null;
+        return parent is IInvocationOperation { TargetMethod.Name: { } name } && name.EndsWith("_", System.StringComparison.Ordinal);
+    }
 
     private static bool IsDirectClipping(IMethodSymbol method, TorchSymbols symbols) =>
         symbols.IsUtil(method, "clip_grad_norm_") || symbols.IsUtil(method, "clip_grad_value_") || IsNanGuardRuntime(method);
@@ -101,11 +183,16 @@ internal sealed class TrainingLoop
     private static bool IsNanGuardRuntime(IMethodSymbol method) =>
         method.ContainingNamespace is { Name: "Runtime", ContainingNamespace: { Name: "NanGuard", ContainingNamespace.IsGlobalNamespace: true } };
 
-    // Whether a user method's body clips, once per method: a loop with many steps asks for each of its calls again
-    // per step. Keyed weakly by the compilation's own symbols, so it lives and dies with the compilation.
+    // Whether a user method's body clips, or zeroes gradients: asked once per method, where a loop with many steps
+    // would ask again for each of its calls per step. Keyed weakly by the compilation's own symbols.
     private static readonly ConditionalWeakTable<IMethodSymbol, StrongBox<bool>> ClippingMethods = new();
+    private static readonly ConditionalWeakTable<IMethodSymbol, StrongBox<bool>> ZeroGradMethods = new();
 
-    private static bool CallsClipping(IInvocationOperation invocation, TorchSymbols symbols)
+    private static bool CallsInItsBody(
+        IInvocationOperation invocation,
+        TorchSymbols symbols,
+        ConditionalWeakTable<IMethodSymbol, StrongBox<bool>> answers,
+        System.Func<IMethodSymbol, bool> callee)
     {
         var method = invocation.TargetMethod;
         if (method.ContainingAssembly is null
@@ -113,12 +200,12 @@ internal sealed class TrainingLoop
             || invocation.SemanticModel is not { } model
             || !method.OriginalDefinition.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == model.SyntaxTree))
             return false;
-        return ClippingMethods.GetValue(method.OriginalDefinition, m => new StrongBox<bool>(BodyCallsClipping(m, model, symbols))).Value;
+        return answers.GetValue(method.OriginalDefinition, m => new StrongBox<bool>(BodyCalls(m, model, callee))).Value;
     }
 
-    private static bool BodyCallsClipping(IMethodSymbol method, SemanticModel model, TorchSymbols symbols)
+    private static bool BodyCalls(IMethodSymbol method, SemanticModel model, System.Func<IMethodSymbol, bool> callee)
     {
-        foreach (var reference in method.OriginalDefinition.DeclaringSyntaxReferences)
+        foreach (var reference in method.DeclaringSyntaxReferences)
         {
             if (reference.SyntaxTree != model.SyntaxTree)
                 continue;
@@ -132,14 +219,15 @@ internal sealed class TrainingLoop
                 continue;
             foreach (var call in body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
             {
-                if (model.GetSymbolInfo(call).Symbol is IMethodSymbol callee && IsDirectClipping(callee, symbols))
+                if (model.GetSymbolInfo(call).Symbol is IMethodSymbol called && callee(called))
                     return true;
             }
         }
         return false;
     }
 
-    private static bool HasClosure(IInvocationOperation step) =>
+    /// <summary>True for <c>step(closure)</c>, which computes its own loss and gradients.</summary>
+    public static bool HasClosure(IInvocationOperation step) =>
         step.Arguments.Any(a => a.ArgumentKind != ArgumentKind.DefaultValue && a.Value.ConstantValue is not { HasValue: true, Value: null });
 
     /// <summary>The innermost loop around <paramref name="operation"/> in the same method, lambda or local function.</summary>

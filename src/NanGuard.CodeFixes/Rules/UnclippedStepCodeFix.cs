@@ -47,7 +47,7 @@ public sealed class UnclippedStepCodeFix : NanGuardCodeFix
             ? text
             : "1.0";
         var clip = SyntaxFactory.ExpressionStatement(TorchSyntax.Call(
-                TorchSyntax.NnUtils,
+                TorchSyntax.NnUtilsAt(context.Model, statement.SpanStart),
                 "clip_grad_norm_",
                 TorchSyntax.Argument(parameters),
                 TorchSyntax.Argument(TorchSyntax.DoubleLiteral(maxNorm))))

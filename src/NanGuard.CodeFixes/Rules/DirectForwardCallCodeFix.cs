@@ -1,0 +1,45 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using NanGuard.Analyzers;
+using NanGuard.Analyzers.Rules;
+
+namespace NanGuard.CodeFixes.Rules;
+
+/// <summary>
+/// NG3003: <c>sub.forward(x)</c> becomes <c>sub.call(x)</c>, only the name changes. Offered where the rewritten call
+/// binds to the module's <c>call</c> with the same result type (named arguments spelt as forward's parameters, a
+/// call with fewer parameters than forward, would not).
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DirectForwardCallCodeFix)), Shared]
+public sealed class DirectForwardCallCodeFix : NanGuardCodeFix
+{
+    /// <summary>The equivalence key of the rewrite to call().</summary>
+    public const string EquivalenceKey = DiagnosticIds.DirectForwardCall + ".Call";
+
+    /// <inheritdoc />
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.DirectForwardCall);
+
+    internal override IEnumerable<CodeAction> CreateFixes(FixContext context, Diagnostic diagnostic)
+    {
+        if (!TorchSyntax.TryGetOperation<IInvocationOperation>(context.Model, context.Root, diagnostic.Location.SourceSpan, context.CancellationToken, out var invocation)
+            || !DirectForwardCallAnalyzer.IsSubmoduleForward(invocation, context.Symbols)
+            || invocation.Syntax is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } syntax)
+            yield break;
+
+        var name = SyntaxFactory.IdentifierName("call").WithTriviaFrom(access.Name);
+        var rewritten = syntax.WithExpression(access.WithName(name));
+        var bound = context.Model.GetSpeculativeSymbolInfo(syntax.SpanStart, rewritten, SpeculativeBindingOption.BindAsExpression).Symbol;
+        if (bound is not IMethodSymbol { Name: "call" } call
+            || !SymbolEqualityComparer.Default.Equals(call.ReturnType, invocation.TargetMethod.ReturnType))
+            yield break;
+
+        yield return context.Replace("Call the submodule through call()", EquivalenceKey, syntax, rewritten);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
+using NanGuard.Analyzers;
+using NanGuard.Analyzers.Matching;
+
+namespace NanGuard.CodeFixes.Rules;
+
+/// <summary>
+/// NG2002: keeps the norm and guards the step with it:
+/// <c>var norm = clip_grad_norm_(...); if (double.IsNaN(norm) || double.IsInfinity(norm)) optimizer.zero_grad(); else optimizer.step();</c>
+/// (no <c>double.IsFinite</c>, which netstandard2.0 lacks). The local's name is the first of norm, norm1, ... that
+/// no local, parameter or local function in scope, or declared in the same block, already has.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(IgnoredClipNormCodeFix)), Shared]
+public sealed class IgnoredClipNormCodeFix : NanGuardCodeFix
+{
+    /// <summary>The equivalence key of the guarded step.</summary>
+    public const string EquivalenceKey = DiagnosticIds.IgnoredClipNorm + ".GuardStep";
+
+    /// <inheritdoc />
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.IgnoredClipNorm);
+
+    internal override IEnumerable<CodeAction> CreateFixes(FixContext context, Diagnostic diagnostic)
+    {
+        if (diagnostic.AdditionalLocations.Count == 0
+            || !TorchSyntax.TryGetOperation<IInvocationOperation>(context.Model, context.Root, diagnostic.Location.SourceSpan, context.CancellationToken, out var clip)
+            || clip.Syntax.Parent is not ExpressionStatementSyntax clipStatement
+            || !TorchSyntax.TryGetOperation<IInvocationOperation>(context.Model, context.Root, diagnostic.AdditionalLocations[0].SourceSpan, context.CancellationToken, out var step)
+            || step.Syntax.Parent is not ExpressionStatementSyntax stepStatement
+            || step.Instance is not { } optimizer
+            || !Relocation.CanEvaluateAt(ValueFlow.SkipConversions(optimizer), stepStatement.SpanStart, context.Model))
+            yield break;
+
+        var name = FreshName(context.Model, clipStatement, "norm");
+        var declaration = SyntaxFactory.LocalDeclarationStatement(
+                SyntaxFactory.VariableDeclaration(
+                    SyntaxFactory.IdentifierName("var"),
+                    SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(name)
+                        .WithInitializer(SyntaxFactory.EqualsValueClause(clipStatement.Expression.WithoutTrivia())))))
+            .WithTriviaFrom(clipStatement)
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        var zeroGrad = SyntaxFactory.ExpressionStatement(
+            TorchSyntax.InstanceCall(TorchSyntax.Expression(ValueFlow.SkipConversions(optimizer)), "zero_grad"));
+        var guard = SyntaxFactory.IfStatement(
+                SyntaxFactory.BinaryExpression(SyntaxKind.LogicalOrExpression, DoubleCheck("IsNaN", name), DoubleCheck("IsInfinity", name)),
+                zeroGrad,
+                SyntaxFactory.ElseClause(stepStatement.WithoutTrivia()))
+            .WithTriviaFrom(stepStatement)
+            .WithAdditionalAnnotations(Formatter.Annotation);
+
+        yield return context.Change("Skip the step when the gradient norm is not finite", EquivalenceKey,
+            root => root.ReplaceNodes(new SyntaxNode[] { clipStatement, stepStatement }, (original, _) => original == clipStatement ? declaration : guard));
+    }
+
+    private static InvocationExpressionSyntax DoubleCheck(string method, string local) =>
+        SyntaxFactory.InvocationExpression(
+            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression,
+                SyntaxFactory.PredefinedType(SyntaxFactory.Token(SyntaxKind.DoubleKeyword)), SyntaxFactory.IdentifierName(method)),
+            SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.IdentifierName(local)))));
+
+    private static string FreshName(SemanticModel model, StatementSyntax statement, string stem)
+    {
+        var container = statement.Parent is GlobalStatementSyntax global ? global.Parent! : statement.Parent!;
+        for (var suffix = 0; ; suffix++)
+        {
+            var name = suffix == 0 ? stem : stem + suffix.ToString(CultureInfo.InvariantCulture);
+            var inScope = model.LookupSymbols(statement.SpanStart, name: name)
+                .Any(s => s is ILocalSymbol or IParameterSymbol or IRangeVariableSymbol or IMethodSymbol { MethodKind: MethodKind.LocalFunction });
+            var declaredInBlock = container.DescendantTokens().Any(t => t.IsKind(SyntaxKind.IdentifierToken) && t.ValueText == name);
+            if (!inScope && !declaredInBlock)
+                return name;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using NanGuard.Analyzers.Tests.Verifiers;
+using Xunit;
+using Verify = NanGuard.Analyzers.Tests.Verifiers.CodeFixVerifier<
+    NanGuard.Analyzers.Rules.CompareWithNaNAnalyzer,
+    NanGuard.CodeFixes.Rules.CompareWithNaNCodeFix>;
+
+namespace NanGuard.Analyzers.Tests.Rules;
+
+public sealed class CompareWithNaNTests
+{
+    private const string Usings = """
+        using System;
+        using TorchSharp;
+        using static TorchSharp.torch;
+
+        """;
+
+    [Fact]
+    public async Task Equality_with_NaN_becomes_isnan()
+    {
+        var test = Verify.Test();
+        test.TestCode = Usings + """
+            class C
+            {
+                Tensor A(Tensor t) => [|t == double.NaN|];
+                Tensor B(Tensor t) => [|float.NaN == t|];
+                Tensor D(Tensor t) => [|t.eq(double.NaN)|].any();
+                Tensor E(Tensor t) => [|(t * 2).eq(target: float.NaN)|];
+            }
+            """;
+        test.FixedCode = Usings + """
+            class C
+            {
+                Tensor A(Tensor t) => t.isnan();
+                Tensor B(Tensor t) => t.isnan();
+                Tensor D(Tensor t) => t.isnan().any();
+                Tensor E(Tensor t) => (t * 2).isnan();
+            }
+            """;
+        await test.RunAsync();
+        Assert.Equal(DiagnosticSeverity.Info, test.ActualDiagnostics[0].Severity);
+        Assert.Equal("comparing a tensor with NaN gives false everywhere; use isnan()", test.ActualDiagnostics[0].GetMessage());
+    }
+
+    [Fact]
+    public Task NaN_through_a_constant_or_a_local_lambda_and_module_forward() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            sealed class Net : nn.Module<Tensor, Tensor>
+            {
+                private const double Missing = double.NaN;
+                public Net() : base("Net") { }
+
+                public override Tensor forward(Tensor x)
+                {
+                    var nan = float.NaN;
+                    Func<Tensor, Tensor> mask = v => [|v == Missing|];
+                    Tensor Mask(Tensor v) => [|v.eq(nan)|];
+                    return torch.where([|x == double.NaN|], mask(x), Mask(x));
+                }
+            }
+            """, Usings + """
+            sealed class Net : nn.Module<Tensor, Tensor>
+            {
+                private const double Missing = double.NaN;
+                public Net() : base("Net") { }
+
+                public override Tensor forward(Tensor x)
+                {
+                    var nan = float.NaN;
+                    Func<Tensor, Tensor> mask = v => v.isnan();
+                    Tensor Mask(Tensor v) => v.isnan();
+                    return torch.where(x.isnan(), mask(x), Mask(x));
+                }
+            }
+            """);
+
+    [Fact]
+    public async Task Inequality_is_reported_with_no_fix()
+    {
+        var test = Verify.Test();
+        test.TestCode = Usings + """
+            class C
+            {
+                Tensor A(Tensor t) => [|t != double.NaN|];
+                Tensor B(Tensor t) => [|t.ne(float.NaN)|];
+            }
+            """;
+        test.ExpectNoFix = true;
+        await test.RunAsync();
+        Assert.Equal("comparing a tensor with NaN gives true everywhere; use isnan() and negate it", test.ActualDiagnostics[0].GetMessage());
+    }
+
+    [Fact]
+    public Task Other_comparisons_are_not_reported() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                void M(Tensor t, Tensor u, double d)
+                {
+                    var a = t == 0.0;
+                    var b = t.eq(u);
+                    var c = t != double.PositiveInfinity;
+                    var e = d == double.NaN;
+                    var f = t.lt(double.NaN);
+                    var g = t.isnan();
+                    var h = t.eq(d);
+                }
+            }
+            """);
+
+    [Fact]
+    public async Task Nothing_is_registered_without_TorchSharp()
+    {
+        var test = Verify.Test();
+        test.References = TestReferences.WithoutTorchSharp;
+        test.TestCode = """
+            namespace TorchSharp
+            {
+                public static class torch
+                {
+                    public sealed class Tensor
+                    {
+                        public Tensor eq(double v) => this;
+                        public static Tensor operator ==(Tensor t, double v) => t;
+                        public static Tensor operator !=(Tensor t, double v) => t;
+                        public override bool Equals(object? o) => false;
+                        public override int GetHashCode() => 0;
+                    }
+                }
+            }
+            class C
+            {
+                object M(TorchSharp.torch.Tensor t) => (t == double.NaN, t.eq(double.NaN));
+            }
+            """;
+        test.ExpectNoFix = true;
+        await test.RunAsync();
+    }
+}

@@ -1,0 +1,190 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using NanGuard.Analyzers.Tests.Verifiers;
+using Xunit;
+using Verify = NanGuard.Analyzers.Tests.Verifiers.AnalyzerVerifier<NanGuard.Analyzers.Rules.HighLearningRateAnalyzer>;
+
+namespace NanGuard.Analyzers.Tests.Rules;
+
+public sealed class HighLearningRateTests
+{
+    private const string Usings = """
+        using System;
+        using TorchSharp;
+        using TorchSharp.Modules;
+        using static TorchSharp.torch;
+        using F = TorchSharp.torch.nn.functional;
+
+        """;
+
+    private static string Train(string construction, string clip = "") => Usings + $$"""
+        class C
+        {
+            void Train(Linear model, Tensor x, Tensor y)
+            {
+                var optimizer = {{construction}};
+                for (var i = 0; i < 10; i++)
+                {
+                    optimizer.zero_grad();
+                    F.mse_loss(model.call(x), y).backward();
+                    {{clip}}
+                    optimizer.step();
+                }
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("torch.optim.Adam(model.parameters(), lr: [|0.01|])")]
+    [InlineData("torch.optim.Adam(model.parameters(), [|1e-1|])")]
+    [InlineData("torch.optim.AdamW(model.parameters(), weight_decay: 0.1, lr: [|0.05|])")]
+    [InlineData("torch.optim.SGD(model.parameters(), [|0.1|], momentum: 0.9)")]
+    [InlineData("TorchSharp.torch.optim.SGD(model.parameters(), learningRate: [|1|])")]
+    [InlineData("optim.Adam(model.parameters(), lr: [|0.02f|])")]
+    public async Task High_literal_learning_rate_with_an_unclipped_loop(string construction)
+    {
+        var diagnostics = await Verify.VerifyAnalyzerAsync(Train(construction));
+        Assert.Equal(DiagnosticSeverity.Info, diagnostics[0].Severity);
+        Assert.Contains("at or above 0.01", diagnostics[0].GetMessage());
+    }
+
+    [Theory]
+    [InlineData("torch.optim.Adam(model.parameters())")]
+    [InlineData("torch.optim.Adam(model.parameters(), lr: 0.001)")]
+    [InlineData("torch.optim.Adam(model.parameters(), lr: 0.0099)")]
+    [InlineData("torch.optim.SGD(model.parameters(), 0.001, momentum: 0.9)")]
+    [InlineData("torch.optim.Adam(model.parameters(), eps: 0.1)")]
+    public Task Low_or_default_learning_rate_is_not_reported(string construction) =>
+        Verify.VerifyAnalyzerAsync(Train(construction));
+
+    [Theory]
+    [InlineData("torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);")]
+    [InlineData("torch.nn.utils.clip_grad_value_(model.parameters(), 1.0);")]
+    public Task Clipping_in_the_loop_makes_it_safe(string clip) =>
+        Verify.VerifyAnalyzerAsync(Train("torch.optim.Adam(model.parameters(), lr: 0.1)", clip));
+
+    [Fact]
+    public Task Threshold_comes_from_the_options() =>
+        Task.WhenAll(
+            Verify.VerifyAnalyzerAsync(Train("torch.optim.Adam(model.parameters(), lr: [|0.005|])"), "nanguard.NG2003.lr_threshold = 0.005"),
+            Verify.VerifyAnalyzerAsync(Train("torch.optim.Adam(model.parameters(), lr: 0.05)"), "nanguard.NG2003.lr_threshold = 0.1"),
+            Verify.VerifyAnalyzerAsync(Train("torch.optim.Adam(model.parameters(), lr: [|0.05|])"), "nanguard.NG2003.lr_threshold = nonsense"));
+
+    [Fact]
+    public Task Optimizer_in_a_field_stepped_in_another_method_and_a_lambda() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            sealed class Trainer
+            {
+                private readonly Linear model = nn.Linear(4, 2);
+                private readonly optim.Optimizer optimizer;
+                private optim.Optimizer Other { get; } = torch.optim.SGD(nn.Linear(2, 2).parameters(), learningRate: [|0.5|]);
+
+                public Trainer() => optimizer = torch.optim.Adam(model.parameters(), lr: [|0.01|]);
+
+                public void Train(Tensor loss)
+                {
+                    Action run = () =>
+                    {
+                        for (var i = 0; i < 3; i++)
+                        {
+                            loss.backward();
+                            optimizer.step();
+                            Other.step();
+                        }
+                    };
+                    run();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Optimizer_not_stepped_in_a_loop_the_file_shows_is_not_reported() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                optim.Optimizer Make(Linear model) => torch.optim.Adam(model.parameters(), lr: 0.1);
+
+                void Once(Linear model, Tensor loss)
+                {
+                    var optimizer = torch.optim.Adam(model.parameters(), lr: 0.1);
+                    loss.backward();
+                    optimizer.step();
+                }
+
+                void Unused(Linear model)
+                {
+                    var optimizer = torch.optim.Adam(model.parameters(), lr: 0.1);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Several_steps_report_the_learning_rate_once() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                void Train(Linear model, Tensor loss)
+                {
+                    var optimizer = torch.optim.Adam(model.parameters(), lr: [|0.1|]);
+                    for (var i = 0; i < 3; i++) { loss.backward(); optimizer.step(); }
+                    for (var i = 0; i < 3; i++) { loss.backward(); optimizer.step(); }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Top_level_statements() =>
+        Task.Run(async () =>
+        {
+            var test = Verify.Test();
+            test.OutputKind = OutputKind.ConsoleApplication;
+            test.TestCode = """
+                using TorchSharp;
+
+                var model = torch.nn.Linear(4, 2);
+                var optimizer = torch.optim.Adam(model.parameters(), lr: [|0.03|]);
+                var x = torch.ones(8, 4);
+                for (var i = 0; i < 3; i++)
+                {
+                    optimizer.zero_grad();
+                    model.call(x).sum().backward();
+                    optimizer.step();
+                }
+                """;
+            await test.RunAsync();
+        });
+
+    [Fact]
+    public async Task Nothing_is_registered_without_TorchSharp()
+    {
+        var test = Verify.Test();
+        test.References = TestReferences.WithoutTorchSharp;
+        test.TestCode = """
+            namespace TorchSharp
+            {
+                public static class torch
+                {
+                    public sealed class Tensor { public void backward() { } }
+                    public static class optim
+                    {
+                        public class Optimizer { public void step() { } }
+                        public static Optimizer Adam(object p, double lr = 1e-3) => new Optimizer();
+                    }
+                }
+            }
+            class C
+            {
+                void M(TorchSharp.torch.Tensor loss)
+                {
+                    var optimizer = TorchSharp.torch.optim.Adam(null, lr: 0.1);
+                    for (var i = 0; i < 3; i++)
+                    {
+                        loss.backward();
+                        optimizer.step();
+                    }
+                }
+            }
+            """;
+        await test.RunAsync();
+    }
+}

@@ -1,0 +1,663 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using NanGuard.Analyzers.Tests.Verifiers;
+using Xunit;
+using Verify = NanGuard.Analyzers.Tests.Verifiers.CodeFixVerifier<
+    NanGuard.Analyzers.Rules.UnclippedStepAnalyzer,
+    NanGuard.CodeFixes.Rules.UnclippedStepCodeFix>;
+
+namespace NanGuard.Analyzers.Tests.Rules;
+
+public sealed class UnclippedStepTests
+{
+    private const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using TorchSharp;
+        using TorchSharp.Modules;
+        using static TorchSharp.torch;
+        using F = TorchSharp.torch.nn.functional;
+
+        """;
+
+    private const string Net = """
+
+        sealed class Net : nn.Module<Tensor, Tensor>
+        {
+            private readonly Linear fc = nn.Linear(4, 2);
+            public Net() : base("Net") => RegisterComponents();
+            public override Tensor forward(Tensor x) => fc.call(x);
+        }
+        """;
+
+    private const string RecurrentNet = """
+
+        sealed class Net : nn.Module<Tensor, Tensor>
+        {
+            private readonly LSTM lstm = nn.LSTM(4, 8);
+            private readonly Linear fc = nn.Linear(8, 2);
+            public Net() : base("Net") => RegisterComponents();
+            public override Tensor forward(Tensor x) => fc.call(lstm.call(x, null).Item1);
+        }
+        """;
+
+    private static string Loop(string body) => Usings + $$"""
+        class C
+        {
+            void Train(Net model, Tensor x, Tensor y)
+            {
+                var optimizer = torch.optim.Adam(model.parameters());
+        {{body}}
+            }
+        }
+        """ + Net;
+
+    [Fact]
+    public Task For_loop_gets_clip_grad_norm_of_the_model_before_the_step() =>
+        Verify.VerifyCodeFixAsync(Loop("""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        var loss = F.mse_loss(model.call(x), y);
+                        loss.backward();
+                        [|optimizer.step()|];
+                    }
+            """), Loop("""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        var loss = F.mse_loss(model.call(x), y);
+                        loss.backward();
+                        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                        optimizer.step();
+                    }
+            """));
+
+    [Fact]
+    public Task Foreach_loop() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                void Train(Net model, IEnumerable<(Tensor, Tensor)> batches)
+                {
+                    var optimizer = torch.optim.SGD(model.parameters(), 0.001);
+                    foreach (var (x, y) in batches)
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        // apply the update
+                        [|optimizer.step()|];
+                    }
+                }
+            }
+            """ + Net, Usings + """
+            class C
+            {
+                void Train(Net model, IEnumerable<(Tensor, Tensor)> batches)
+                {
+                    var optimizer = torch.optim.SGD(model.parameters(), 0.001);
+                    foreach (var (x, y) in batches)
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                        // apply the update
+                        optimizer.step();
+                    }
+                }
+            }
+            """ + Net);
+
+    [Fact]
+    public Task While_and_do_loops() =>
+        Verify.VerifyCodeFixAsync(Loop("""
+                    var i = 0;
+                    while (i++ < 10)
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        [|optimizer.step()|];
+                    }
+                    do
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        [|optimizer.step()|];
+                    } while (i-- > 0);
+            """), Loop("""
+                    var i = 0;
+                    while (i++ < 10)
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                        optimizer.step();
+                    }
+                    do
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                        optimizer.step();
+                    } while (i-- > 0);
+            """));
+
+    [Fact]
+    public Task Lambda_and_local_function() =>
+        Verify.VerifyCodeFixAsync(Loop("""
+                    Action<int> epochs = n =>
+                    {
+                        for (var i = 0; i < n; i++)
+                        {
+                            optimizer.zero_grad();
+                            F.mse_loss(model.call(x), y).backward();
+                            [|optimizer.step()|];
+                        }
+                    };
+                    void Epochs(int n)
+                    {
+                        for (var i = 0; i < n; i++)
+                        {
+                            optimizer.zero_grad();
+                            F.mse_loss(model.call(x), y).backward();
+                            [|optimizer.step()|];
+                        }
+                    }
+                    epochs(1);
+                    Epochs(1);
+            """), Loop("""
+                    Action<int> epochs = n =>
+                    {
+                        for (var i = 0; i < n; i++)
+                        {
+                            optimizer.zero_grad();
+                            F.mse_loss(model.call(x), y).backward();
+                            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                            optimizer.step();
+                        }
+                    };
+                    void Epochs(int n)
+                    {
+                        for (var i = 0; i < n; i++)
+                        {
+                            optimizer.zero_grad();
+                            F.mse_loss(model.call(x), y).backward();
+                            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                            optimizer.step();
+                        }
+                    }
+                    epochs(1);
+                    Epochs(1);
+            """));
+
+    [Fact]
+    public Task Optimizer_field_built_from_a_model_field() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            sealed class Trainer
+            {
+                private readonly Net model = new Net();
+                private readonly optim.Optimizer optimizer;
+
+                public Trainer() => optimizer = torch.optim.AdamW(model.parameters());
+
+                public void Train(Tensor x, Tensor y)
+                {
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        [|optimizer.step()|];
+                    }
+                }
+            }
+            """ + Net, Usings + """
+            sealed class Trainer
+            {
+                private readonly Net model = new Net();
+                private readonly optim.Optimizer optimizer;
+
+                public Trainer() => optimizer = torch.optim.AdamW(model.parameters());
+
+                public void Train(Tensor x, Tensor y)
+                {
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                        optimizer.step();
+                    }
+                }
+            }
+            """ + Net);
+
+    [Fact]
+    public Task Optimizer_parameter_clips_the_optimizers_own_parameters() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                void Train(optim.Optimizer optimizer, Func<Tensor> lossOf)
+                {
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        lossOf().backward();
+                        [|optimizer.step()|];
+                    }
+                }
+            }
+            """, Usings + """
+            class C
+            {
+                void Train(optim.Optimizer optimizer, Func<Tensor> lossOf)
+                {
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        lossOf().backward();
+                        torch.nn.utils.clip_grad_norm_(optimizer.parameters(), 1.0);
+                        optimizer.step();
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Model_local_declared_after_is_not_used_where_it_is_not_visible() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                optim.Optimizer Make()
+                {
+                    var model = new Net();
+                    return torch.optim.Adam(model.parameters());
+                }
+
+                void Train(Func<Tensor> lossOf)
+                {
+                    var optimizer = Make();
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        lossOf().backward();
+                        [|optimizer.step()|];
+                    }
+                }
+            }
+            """ + Net, Usings + """
+            class C
+            {
+                optim.Optimizer Make()
+                {
+                    var model = new Net();
+                    return torch.optim.Adam(model.parameters());
+                }
+
+                void Train(Func<Tensor> lossOf)
+                {
+                    var optimizer = Make();
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        lossOf().backward();
+                        torch.nn.utils.clip_grad_norm_(optimizer.parameters(), 1.0);
+                        optimizer.step();
+                    }
+                }
+            }
+            """ + Net);
+
+    [Fact]
+    public Task Embedded_step_under_an_if_becomes_a_block() =>
+        Verify.VerifyCodeFixAsync(Loop("""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        if (i % 2 == 0) [|optimizer.step()|];
+                    }
+            """), Loop("""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        if (i % 2 == 0)
+                        {
+                            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                            optimizer.step();
+                        }
+                    }
+            """));
+
+    [Fact]
+    public Task Max_norm_comes_from_the_options() =>
+        Verify.VerifyCodeFixAsync(Loop("""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        [|optimizer.step()|];
+                    }
+            """), Loop("""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        torch.nn.utils.clip_grad_norm_(model.parameters(), 0.5);
+                        optimizer.step();
+                    }
+            """), editorConfig: "nanguard.NG2001.max_norm = 0.5");
+
+    [Fact]
+    public Task Bad_max_norm_option_falls_back_to_one() =>
+        Verify.VerifyCodeFixAsync(Loop("""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        F.mse_loss(model.call(x), y).backward();
+                        [|optimizer.step()|];
+                    }
+            """), Loop("""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        F.mse_loss(model.call(x), y).backward();
+                        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                        optimizer.step();
+                    }
+            """), editorConfig: "nanguard.NG2001.max_norm = -3");
+
+    [Fact]
+    public Task Using_static_only_and_fully_qualified_forms() =>
+        Verify.VerifyCodeFixAsync("""
+            using static TorchSharp.torch;
+
+            class C
+            {
+                void Train(TorchSharp.Modules.Linear model, Tensor x, Tensor y)
+                {
+                    var optimizer = optim.Adam(model.parameters());
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        nn.functional.mse_loss(model.call(x), y).backward();
+                        [|optimizer.step()|];
+                    }
+                }
+
+                void Qualified(TorchSharp.Modules.Linear model, TorchSharp.torch.Tensor loss)
+                {
+                    var optimizer = TorchSharp.torch.optim.SGD(model.parameters(), learningRate: 0.001);
+                    while (true)
+                    {
+                        loss.backward();
+                        [|optimizer.step()|];
+                    }
+                }
+            }
+            """, """
+            using static TorchSharp.torch;
+
+            class C
+            {
+                void Train(TorchSharp.Modules.Linear model, Tensor x, Tensor y)
+                {
+                    var optimizer = optim.Adam(model.parameters());
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        nn.functional.mse_loss(model.call(x), y).backward();
+                        nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                        optimizer.step();
+                    }
+                }
+
+                void Qualified(TorchSharp.Modules.Linear model, TorchSharp.torch.Tensor loss)
+                {
+                    var optimizer = TorchSharp.torch.optim.SGD(model.parameters(), learningRate: 0.001);
+                    while (true)
+                    {
+                        loss.backward();
+                        nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                        optimizer.step();
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public async Task Ordinary_loop_is_a_suggestion()
+    {
+        var test = Verify.Test();
+        test.TestCode = Loop("""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        [|optimizer.step()|];
+                    }
+            """);
+        test.FixedCode = Loop("""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                        optimizer.step();
+                    }
+            """);
+        await test.RunAsync();
+        Assert.Equal(DiagnosticSeverity.Info, test.ActualDiagnostics[0].Severity);
+        Assert.Contains("no gradient clipping;", test.ActualDiagnostics[0].GetMessage());
+    }
+
+    private static string HighLearningRate(string construction) => Usings + $$"""
+        class C
+        {
+            void Train(Net model, Tensor x, Tensor y)
+            {
+                var optimizer = {{construction}};
+                for (var i = 0; i < 10; i++)
+                {
+                    optimizer.zero_grad();
+                    F.mse_loss(model.call(x), y).backward();
+                    [|optimizer.step()|];
+                }
+            }
+        }
+        """ + Net;
+
+    [Theory]
+    [InlineData("torch.optim.Adam(model.parameters(), lr: 0.01)")]
+    [InlineData("torch.optim.Adam(model.parameters(), 0.05)")]
+    [InlineData("torch.optim.AdamW(model.parameters(), lr: 1e-1)")]
+    [InlineData("torch.optim.SGD(model.parameters(), learningRate: 0.1)")]
+    public async Task Learning_rate_at_or_above_the_threshold_is_a_warning(string construction)
+    {
+        var diagnostics = await Verify.VerifyAnalyzerAsync(HighLearningRate(construction));
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostics[0].Severity);
+        Assert.Contains("learning rate", diagnostics[0].GetMessage());
+    }
+
+    [Fact]
+    public async Task Learning_rate_below_the_threshold_is_a_suggestion()
+    {
+        var diagnostics = await Verify.VerifyAnalyzerAsync(HighLearningRate("torch.optim.Adam(model.parameters(), lr: 0.009)"));
+        Assert.Equal(DiagnosticSeverity.Info, diagnostics[0].Severity);
+    }
+
+    [Fact]
+    public async Task Learning_rate_threshold_comes_from_the_NG2003_option()
+    {
+        var lowered = await Verify.VerifyAnalyzerAsync(
+            HighLearningRate("torch.optim.Adam(model.parameters(), lr: 0.001)"), "nanguard.NG2003.lr_threshold = 0.001");
+        Assert.Equal(DiagnosticSeverity.Warning, lowered[0].Severity);
+
+        var raised = await Verify.VerifyAnalyzerAsync(
+            HighLearningRate("torch.optim.Adam(model.parameters(), lr: 0.01)"), "nanguard.NG2003.lr_threshold = 0.1");
+        Assert.Equal(DiagnosticSeverity.Info, raised[0].Severity);
+    }
+
+    [Fact]
+    public async Task Model_holding_an_LSTM_is_a_warning()
+    {
+        var diagnostics = await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                void Train(Net model, Tensor x, Tensor y)
+                {
+                    var optimizer = torch.optim.Adam(model.parameters());
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        [|optimizer.step()|];
+                    }
+                }
+            }
+            """ + RecurrentNet);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostics[0].Severity);
+        Assert.Contains("recurrent", diagnostics[0].GetMessage());
+    }
+
+    [Theory]
+    [InlineData("torch.log(F.softmax(model.call(x), 1)).mean()")]
+    [InlineData("-(y * torch.log(F.softmax(model.call(x), 1))).sum()")]
+    public async Task Loss_a_numerics_rule_flags_is_a_warning(string loss)
+    {
+        var diagnostics = await Verify.VerifyAnalyzerAsync(Loop($$"""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        var loss = {{loss}};
+                        loss.backward();
+                        [|optimizer.step()|];
+                    }
+            """));
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostics[0].Severity);
+        Assert.Contains("numerically unstable", diagnostics[0].GetMessage());
+    }
+
+    [Theory]
+    [InlineData("torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);")]
+    [InlineData("nn.utils.clip_grad_value_(model.parameters(), 0.5);")]
+    [InlineData("var norm = TorchSharp.torch.nn.utils.clip_grad_norm_(optimizer.parameters(), max_norm: 2.0);")]
+    [InlineData("Clip(model);")]
+    public Task Clipping_between_backward_and_step_is_safe(string clip) =>
+        Verify.VerifyAnalyzerAsync(Usings + $$"""
+            class C
+            {
+                void Train(Net model, Tensor x, Tensor y)
+                {
+                    var optimizer = torch.optim.Adam(model.parameters(), lr: 0.1);
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        {{clip}}
+                        optimizer.step();
+                    }
+                }
+
+                static void Clip(Net model) => torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+            }
+            """ + Net);
+
+    [Fact]
+    public Task No_backward_in_the_loop_is_not_a_training_loop() =>
+        Verify.VerifyAnalyzerAsync(Loop("""
+                    F.mse_loss(model.call(x), y).backward();
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.step();
+                    }
+            """));
+
+    [Fact]
+    public Task Backward_after_the_step_does_not_count() =>
+        Verify.VerifyAnalyzerAsync(Loop("""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.step();
+                        F.mse_loss(model.call(x), y).backward();
+                    }
+            """));
+
+    [Fact]
+    public Task Step_outside_any_loop_is_not_reported() =>
+        Verify.VerifyAnalyzerAsync(Loop("""
+                    optimizer.zero_grad();
+                    F.mse_loss(model.call(x), y).backward();
+                    optimizer.step();
+            """));
+
+    [Fact]
+    public Task Loop_outside_the_lambda_does_not_count() =>
+        Verify.VerifyAnalyzerAsync(Loop("""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        Action once = () =>
+                        {
+                            F.mse_loss(model.call(x), y).backward();
+                            optimizer.step();
+                        };
+                        once();
+                    }
+            """));
+
+    [Fact]
+    public Task Step_with_a_closure_is_not_reported() =>
+        Verify.VerifyAnalyzerAsync(Loop("""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        F.mse_loss(model.call(x), y).backward();
+                        optimizer.step(() => F.mse_loss(model.call(x), y));
+                    }
+            """));
+
+    [Fact]
+    public Task A_step_method_that_is_not_an_optimizers_is_not_reported() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            sealed class Scheduler { public void step() { } }
+
+            class C
+            {
+                void Train(Scheduler scheduler, Tensor loss)
+                {
+                    for (var i = 0; i < 10; i++)
+                    {
+                        loss.backward();
+                        scheduler.step();
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public async Task Nothing_is_registered_without_TorchSharp()
+    {
+        var test = Verify.Test();
+        test.References = TestReferences.WithoutTorchSharp;
+        test.TestCode = """
+            namespace TorchSharp
+            {
+                public static class torch
+                {
+                    public sealed class Tensor { public void backward() { } }
+                    public static class optim { public class Optimizer { public void step() { } } }
+                }
+            }
+            class C
+            {
+                void M(TorchSharp.torch.Tensor loss, TorchSharp.torch.optim.Optimizer optimizer)
+                {
+                    for (var i = 0; i < 3; i++)
+                    {
+                        loss.backward();
+                        optimizer.step();
+                    }
+                }
+            }
+            """;
+        test.ExpectNoFix = true;
+        await test.RunAsync();
+    }
+}
