@@ -15,11 +15,11 @@ sealed class Normalizer : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         // NG3003: forward hooks on `scale` never run.
-        var h = this.scale.forward(x);
+        var h = this.scale.forward(x);  // NanGuard: NG3003
         var norm = h.norm(1, keepdim: true);
         // NG3001: torch.clamp_min_ returns a clamped copy; `norm` can still be 0 below.
-        torch.clamp_min_(norm, 1e-6);
-        return h / norm;
+        torch.clamp_min_(norm, 1e-6);  // NanGuard: NG3001
+        return h / norm;  // NanGuard: NG1011
     }
 }
 
@@ -31,9 +31,9 @@ static class Program
         var output = model.call(torch.randn(4, 16));
 
         // NG3002: NaN equals nothing, so this check never fires.
-        if ((output == double.NaN).any().item<bool>())
+        if ((output == double.NaN).any().item<bool>())  // NanGuard: NG3002
             Console.WriteLine("NaN in the output");
         // NG3002 again, through eq.
-        Console.WriteLine(output.eq(float.NaN).any().item<bool>());
+        Console.WriteLine(output.eq(float.NaN).any().item<bool>());  // NanGuard: NG3002
     }
 }

@@ -24,12 +24,12 @@ static class Program
 
         // NG2001 (a warning: the learning rate is high) and NG2003: Adam at 0.05, never clipped.
         var model = new Regressor();
-        var optimizer = torch.optim.Adam(model.parameters(), lr: 0.05);
+        var optimizer = torch.optim.Adam(model.parameters(), lr: 0.05);  // NanGuard: NG2003
         for (var epoch = 0; epoch < 10; epoch++)
         {
             optimizer.zero_grad();
             F.mse_loss(model.call(x), y).backward();
-            optimizer.step();
+            optimizer.step();  // NanGuard: NG2001
         }
 
         // NG2002: the norm is thrown away, so a NaN norm is applied anyway.
@@ -39,7 +39,7 @@ static class Program
         {
             sgd.zero_grad();
             F.mse_loss(clipped.call(x), y).backward();
-            torch.nn.utils.clip_grad_norm_(clipped.parameters(), 1.0);
+            torch.nn.utils.clip_grad_norm_(clipped.parameters(), 1.0);  // NanGuard: NG2002
             sgd.step();
         }
 
@@ -50,8 +50,8 @@ static class Program
         for (var epoch = 0; epoch < 10; epoch++)
         {
             F.mse_loss(accumulating.call(x), y).backward();
-            torch.nn.utils.clip_grad_norm_(accumulating.parameters(), 1.0);
-            adam.step();
+            torch.nn.utils.clip_grad_norm_(accumulating.parameters(), 1.0);  // NanGuard: NG2002
+            adam.step();  // NanGuard: NG2004
         }
 
         // NG2005: the clipping comes after the step, when the update has already been applied.
@@ -62,7 +62,7 @@ static class Program
             adamW.zero_grad();
             F.mse_loss(late.call(x), y).backward();
             adamW.step();
-            torch.nn.utils.clip_grad_norm_(late.parameters(), 1.0);
+            torch.nn.utils.clip_grad_norm_(late.parameters(), 1.0);  // NanGuard: NG2005
         }
     }
 }

@@ -25,7 +25,7 @@ static class Program
     static void Main()
     {
         var model = new SmallCnn();
-        var optimizer = torch.optim.Adam(model.parameters(), lr: 0.01);
+        var optimizer = torch.optim.Adam(model.parameters(), lr: 0.01);  // NanGuard: NG2003
 
         for (var epoch = 0; epoch < 10; epoch++)
         {

@@ -1,4 +1,5 @@
-// The same CNN with the gradient's global norm clipped between backward() and step(), and a learning rate of 1e-4.
+// The same CNN with a learning rate of 1e-4, the gradient's global norm clipped between backward() and step(), and
+// the step skipped where that norm is not finite.
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -34,8 +35,12 @@ static class Program
             optimizer.zero_grad();
             var loss = F.cross_entropy(model.call(images), labels);
             loss.backward();
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
-            optimizer.step();
+            // Clip the global gradient norm, and skip the step where the norm is not finite.
+            var norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+            if (double.IsNaN(norm) || double.IsInfinity(norm))
+                optimizer.zero_grad();
+            else
+                optimizer.step();
         }
     }
 }

@@ -30,8 +30,12 @@ static class Program
             var logits = model.call(images);
             var loss = F.cross_entropy(logits, labels, reduction: torch.nn.Reduction.Sum);
             loss.backward();
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
-            optimizer.step();
+            // Clip the global gradient norm, and skip the step where the norm is not finite.
+            var norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+            if (double.IsNaN(norm) || double.IsInfinity(norm))
+                optimizer.zero_grad();
+            else
+                optimizer.step();
         }
     }
 

@@ -13,15 +13,22 @@ internal static class NanGuardOptions
 {
     public const double DefaultMaxNorm = 1.0;
     public const double DefaultLearningRateThreshold = 0.01;
+    public const double DefaultSgdLearningRateThreshold = 0.5;
     public const double DefaultEps = 1e-8;
 
     /// <summary><c>nanguard.NG2001.max_norm</c>: the max norm NG2001's fix passes to clip_grad_norm_.</summary>
     public static double MaxNorm(AnalyzerOptions options, SyntaxTree tree) =>
         PositiveDouble(options, tree, "nanguard." + DiagnosticIds.UnclippedStep + ".max_norm", DefaultMaxNorm);
 
-    /// <summary><c>nanguard.NG2003.lr_threshold</c>: the learning rate from which a loop counts as risky.</summary>
-    public static double LearningRateThreshold(AnalyzerOptions options, SyntaxTree tree) =>
-        PositiveDouble(options, tree, "nanguard." + DiagnosticIds.HighLearningRate + ".lr_threshold", DefaultLearningRateThreshold);
+    /// <summary>
+    /// The learning rate from which an optimizer counts as risky: <c>nanguard.NG2003.lr_threshold</c> (default 0.01)
+    /// for the adaptive optimizers (Adam, AdamW), <c>nanguard.NG2003.sgd_lr_threshold</c> (default 0.5) for SGD, whose
+    /// usual rates (0.1 is the textbook one) are an order of magnitude above an adaptive optimizer's.
+    /// </summary>
+    public static double LearningRateThreshold(AnalyzerOptions options, SyntaxTree tree, string optimizer) =>
+        optimizer == "SGD"
+            ? PositiveDouble(options, tree, "nanguard." + DiagnosticIds.HighLearningRate + ".sgd_lr_threshold", DefaultSgdLearningRateThreshold)
+            : PositiveDouble(options, tree, "nanguard." + DiagnosticIds.HighLearningRate + ".lr_threshold", DefaultLearningRateThreshold);
 
     /// <summary><c>nanguard.eps</c>: the epsilon the numerics fixes write.</summary>
     public static double Eps(AnalyzerOptions options, SyntaxTree tree) =>

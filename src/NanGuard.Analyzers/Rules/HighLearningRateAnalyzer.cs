@@ -42,7 +42,7 @@ public sealed class HighLearningRateAnalyzer : NanGuardAnalyzer
         var call = new TorchCall(construction);
         var parameter = LearningRateParameter[construction.TargetMethod.Name];
         var tree = construction.Syntax.SyntaxTree;
-        var threshold = NanGuardOptions.LearningRateThreshold(context.Options, tree);
+        var threshold = NanGuardOptions.LearningRateThreshold(context.Options, tree, construction.TargetMethod.Name);
         if (call.Argument(parameter) is not { } argument
             || call.NumberArgument(parameter) is not { } lr
             || lr < threshold

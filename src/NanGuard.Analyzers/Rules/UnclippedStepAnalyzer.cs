@@ -36,7 +36,7 @@ public sealed class UnclippedStepAnalyzer : NanGuardAnalyzer
             return;
 
         var tree = step.Syntax.SyntaxTree;
-        var risk = Risk(loop, symbols, NanGuardOptions.LearningRateThreshold(context.Options, tree));
+        var risk = Risk(loop, symbols, context.Options, tree);
         var properties = ImmutableDictionary<string, string?>.Empty
             .Add(MaxNormProperty, NanGuardOptions.ToLiteral(NanGuardOptions.MaxNorm(context.Options, tree)));
         context.ReportDiagnostic(Diagnostic.Create(
@@ -49,10 +49,10 @@ public sealed class UnclippedStepAnalyzer : NanGuardAnalyzer
     }
 
     /// <summary>What makes this loop likely to diverge, in words for the message, or null for an ordinary loop.</summary>
-    private static string? Risk(TrainingLoop loop, TorchSymbols symbols, double learningRateThreshold)
+    private static string? Risk(TrainingLoop loop, TorchSymbols symbols, AnalyzerOptions options, SyntaxTree tree)
     {
         var origin = loop.Step.Instance is { } optimizer ? OptimizerOrigin.Find(optimizer, symbols) : null;
-        if (origin?.LearningRate is { } lr && lr >= learningRateThreshold)
+        if (origin?.LearningRate is { } lr && lr >= NanGuardOptions.LearningRateThreshold(options, tree, origin.Name))
             return string.Format(CultureInfo.InvariantCulture, "{0} at learning rate {1}", origin.Name, lr);
         if (origin?.Module is { } module && HoldsRecurrentModule(module.Type, symbols))
             return "the model has a recurrent layer";

@@ -38,8 +38,6 @@ public sealed class HighLearningRateTests
     [InlineData("torch.optim.Adam(model.parameters(), lr: [|0.01|])")]
     [InlineData("torch.optim.Adam(model.parameters(), [|1e-1|])")]
     [InlineData("torch.optim.AdamW(model.parameters(), weight_decay: 0.1, lr: [|0.05|])")]
-    [InlineData("torch.optim.SGD(model.parameters(), [|0.1|], momentum: 0.9)")]
-    [InlineData("TorchSharp.torch.optim.SGD(model.parameters(), learningRate: [|1|])")]
     [InlineData("optim.Adam(model.parameters(), lr: [|0.02f|])")]
     public async Task High_literal_learning_rate_with_an_unclipped_loop(string construction)
     {
@@ -47,6 +45,25 @@ public sealed class HighLearningRateTests
         Assert.Equal(DiagnosticSeverity.Info, diagnostics[0].Severity);
         Assert.Contains("at or above 0.01", diagnostics[0].GetMessage());
     }
+
+    [Theory]
+    [InlineData("torch.optim.SGD(model.parameters(), [|0.5|], momentum: 0.9)")]
+    [InlineData("TorchSharp.torch.optim.SGD(model.parameters(), learningRate: [|1|])")]
+    public async Task SGD_is_held_to_its_own_higher_threshold(string construction)
+    {
+        var diagnostics = await Verify.VerifyAnalyzerAsync(Train(construction));
+        Assert.Contains("at or above 0.5", diagnostics[0].GetMessage());
+    }
+
+    [Fact]
+    public Task SGD_at_its_textbook_rate_is_not_reported() =>
+        Verify.VerifyAnalyzerAsync(Train("torch.optim.SGD(model.parameters(), learningRate: 0.1, momentum: 0.9)"));
+
+    [Fact]
+    public Task SGD_threshold_comes_from_its_own_option() =>
+        Task.WhenAll(
+            Verify.VerifyAnalyzerAsync(Train("torch.optim.SGD(model.parameters(), learningRate: [|0.1|])"), "nanguard.NG2003.sgd_lr_threshold = 0.1"),
+            Verify.VerifyAnalyzerAsync(Train("torch.optim.SGD(model.parameters(), learningRate: 0.1)"), "nanguard.NG2003.lr_threshold = 0.001"));
 
     [Theory]
     [InlineData("torch.optim.Adam(model.parameters())")]

@@ -469,12 +469,19 @@ public sealed class UnclippedStepTests
     [InlineData("torch.optim.Adam(model.parameters(), lr: 0.01)")]
     [InlineData("torch.optim.Adam(model.parameters(), 0.05)")]
     [InlineData("torch.optim.AdamW(model.parameters(), lr: 1e-1)")]
-    [InlineData("torch.optim.SGD(model.parameters(), learningRate: 0.1)")]
+    [InlineData("torch.optim.SGD(model.parameters(), learningRate: 0.5)")]
     public async Task Learning_rate_at_or_above_the_threshold_is_a_warning(string construction)
     {
         var diagnostics = await Verify.VerifyAnalyzerAsync(HighLearningRate(construction));
         Assert.Equal(DiagnosticSeverity.Warning, diagnostics[0].Severity);
         Assert.Contains("learning rate", diagnostics[0].GetMessage());
+    }
+
+    [Fact]
+    public async Task SGD_at_its_textbook_rate_is_a_suggestion()
+    {
+        var diagnostics = await Verify.VerifyAnalyzerAsync(HighLearningRate("torch.optim.SGD(model.parameters(), learningRate: 0.1)"));
+        Assert.Equal(DiagnosticSeverity.Info, diagnostics[0].Severity);
     }
 
     [Fact]
