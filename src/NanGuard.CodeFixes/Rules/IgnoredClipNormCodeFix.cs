@@ -68,10 +68,13 @@ public sealed class IgnoredClipNormCodeFix : NanGuardCodeFix
                 SyntaxFactory.PredefinedType(SyntaxFactory.Token(SyntaxKind.DoubleKeyword)), SyntaxFactory.IdentifierName(method)),
             SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.IdentifierName(local)))));
 
+    // Fix-all computes every fix against the same original document, so each fix must pick a name no sibling fix
+    // picks: the n-th ignored clip of a block starts its search at suffix n. One at a time, the earlier fixes' names
+    // already stand in the block and the search moves past them: both ways give norm, norm1, ...
     private static string FreshName(SemanticModel model, StatementSyntax statement, string stem)
     {
         var container = statement.Parent is GlobalStatementSyntax global ? global.Parent! : statement.Parent!;
-        for (var suffix = 0; ; suffix++)
+        for (var suffix = EarlierIgnoredClips(model, statement, container); ; suffix++)
         {
             var name = suffix == 0 ? stem : stem + suffix.ToString(CultureInfo.InvariantCulture);
             var inScope = model.LookupSymbols(statement.SpanStart, name: name)
@@ -81,4 +84,11 @@ public sealed class IgnoredClipNormCodeFix : NanGuardCodeFix
                 return name;
         }
     }
+
+    private static int EarlierIgnoredClips(SemanticModel model, StatementSyntax statement, SyntaxNode container) =>
+        container.ChildNodes()
+            .Select(child => child is GlobalStatementSyntax global ? global.Statement : child)
+            .TakeWhile(child => child != statement)
+            .Count(child => child is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax call }
+                && model.GetSymbolInfo(call).Symbol is IMethodSymbol { Name: "clip_grad_norm_" });
 }

@@ -94,6 +94,38 @@ public sealed class IgnoredClipNormTests
             """);
 
     [Fact]
+    public Task Two_ignored_norms_in_one_block_get_distinct_names_one_at_a_time_and_in_fix_all() =>
+        Verify.VerifyCodeFixAsync(Loop("""
+                    var critic = torch.optim.Adam(model.parameters());
+                    for (var i = 0; i < 10; i++)
+                    {
+                        F.mse_loss(model.call(x), y).backward();
+                        [|torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)|];
+                        optimizer.step();
+                        F.mse_loss(model.call(x), y).backward();
+                        [|torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)|];
+                        critic.step();
+                    }
+            """), Loop("""
+                    var critic = torch.optim.Adam(model.parameters());
+                    for (var i = 0; i < 10; i++)
+                    {
+                        F.mse_loss(model.call(x), y).backward();
+                        var norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                        if (double.IsNaN(norm) || double.IsInfinity(norm))
+                            optimizer.zero_grad();
+                        else
+                            optimizer.step();
+                        F.mse_loss(model.call(x), y).backward();
+                        var norm1 = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                        if (double.IsNaN(norm1) || double.IsInfinity(norm1))
+                            critic.zero_grad();
+                        else
+                            critic.step();
+                    }
+            """));
+
+    [Fact]
     public Task Lambda_using_static_and_two_loops_in_one_method() =>
         Verify.VerifyCodeFixAsync("""
             using System;
