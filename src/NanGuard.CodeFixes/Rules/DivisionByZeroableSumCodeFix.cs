@@ -24,6 +24,9 @@ public sealed class DivisionByZeroableSumCodeFix : NanGuardCodeFix
     /// <summary>The equivalence key of the clamp rewrite.</summary>
     public const string EquivalenceKey = DiagnosticIds.DivisionByZeroableSum + ".ClampDivisor";
 
+    /// <summary>The equivalence key of the NanGuard.Runtime rewrite, offered where the project references the runtime.</summary>
+    public const string StableOpEquivalenceKey = DiagnosticIds.DivisionByZeroableSum + RuntimeApi.StableOpKey;
+
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.DivisionByZeroableSum);
 
@@ -41,5 +44,12 @@ public sealed class DivisionByZeroableSumCodeFix : NanGuardCodeFix
                 SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[] { TorchSyntax.Argument(TorchSyntax.Expression(divisor)), literal })))
             : TorchSyntax.InstanceCall(TorchSyntax.Expression(divisor), "clamp_min", literal);
         yield return context.Replace("Clamp the divisor from below", EquivalenceKey, divisor.Syntax, clamped);
+
+        var safeDivision = RuntimeApi.StableOp(context, DiagnosticIds.DivisionByZeroableSum, "Use NanGuard's StableOps.safe_div",
+            quotient.Syntax, "safe_div",
+            TorchSyntax.Argument(TorchSyntax.Expression(quotient.LeftOperand)),
+            TorchSyntax.Argument(TorchSyntax.Expression(divisor)));
+        if (safeDivision is not null)
+            yield return safeDivision;
     }
 }

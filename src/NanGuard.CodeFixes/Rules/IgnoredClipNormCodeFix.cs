@@ -27,6 +27,9 @@ public sealed class IgnoredClipNormCodeFix : NanGuardCodeFix
     /// <summary>The equivalence key of the guarded step.</summary>
     public const string EquivalenceKey = DiagnosticIds.IgnoredClipNorm + ".GuardStep";
 
+    /// <summary>The equivalence key of NanGuard.Runtime's guarded step, offered where the project references the runtime.</summary>
+    public const string GuardedStepEquivalenceKey = DiagnosticIds.IgnoredClipNorm + ".GuardedStep";
+
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.IgnoredClipNorm);
 
@@ -60,6 +63,44 @@ public sealed class IgnoredClipNormCodeFix : NanGuardCodeFix
 
         yield return context.Change("Skip the step when the gradient norm is not finite", EquivalenceKey,
             root => root.ReplaceNodes(new SyntaxNode[] { clipStatement, stepStatement }, (original, _) => original == clipStatement ? declaration : guard));
+
+        if (GuardedStep(context, clip, clipStatement, stepStatement, optimizer) is { } guardedStep)
+            yield return guardedStep;
+    }
+
+    /// <summary>
+    /// NanGuard.Runtime's <c>GuardedStep.ClipAndStep(optimizer, parameters, maxNorm[, normType])</c> in place of the
+    /// clip and the step, where the project references the runtime and the step directly follows the clip (so that
+    /// nothing between them changes order).
+    /// </summary>
+    private static CodeAction? GuardedStep(FixContext context, IInvocationOperation clip, StatementSyntax clipStatement, StatementSyntax stepStatement, IOperation optimizer)
+    {
+        var call = new TorchCall(clip);
+        if (RuntimeApi.GuardedStep(context.Model.Compilation) is not { } guardedStep
+            || StatementList.Following(clipStatement).FirstOrDefault() != stepStatement
+            || stepStatement.GetLeadingTrivia().Any(t => !t.IsKind(SyntaxKind.WhitespaceTrivia) && !t.IsKind(SyntaxKind.EndOfLineTrivia))
+            || call.Argument("tensors") is not { } parameters
+            || call.Argument("max_norm") is not { } maxNorm)
+            return null;
+        var arguments = new List<ArgumentSyntax>
+        {
+            TorchSyntax.Argument(TorchSyntax.Expression(ValueFlow.SkipConversions(optimizer))),
+            TorchSyntax.Argument(TorchSyntax.Expression(ValueFlow.SkipConversions(parameters.Value))),
+            TorchSyntax.Argument(TorchSyntax.Expression(ValueFlow.SkipConversions(maxNorm.Value))),
+        };
+        if (call.Argument("norm_type") is { } normType)
+            arguments.Add(TorchSyntax.Argument(TorchSyntax.Expression(ValueFlow.SkipConversions(normType.Value))));
+        var guarded = SyntaxFactory.ExpressionStatement(TorchSyntax.Call(TorchSyntax.TypeName(guardedStep), "ClipAndStep", arguments.ToArray()))
+            .WithTriviaFrom(clipStatement)
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        // The step goes (with its whole line; its statement in a top-level program), the clip becomes the guarded step.
+        SyntaxNode removed = stepStatement.Parent is GlobalStatementSyntax global ? global : stepStatement;
+        return context.Change("Use NanGuard's guarded step (skips non-finite steps)", GuardedStepEquivalenceKey, root =>
+        {
+            var tracked = root.TrackNodes(clipStatement, removed);
+            var replaced = tracked.ReplaceNode(tracked.GetCurrentNode(clipStatement)!, guarded);
+            return replaced.RemoveNode(replaced.GetCurrentNode(removed)!, SyntaxRemoveOptions.KeepNoTrivia)!;
+        });
     }
 
     private static InvocationExpressionSyntax DoubleCheck(string method, string local) =>

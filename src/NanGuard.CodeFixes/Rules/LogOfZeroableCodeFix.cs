@@ -25,6 +25,9 @@ public sealed class LogOfZeroableCodeFix : NanGuardCodeFix
     /// <summary>The equivalence key of the clamp rewrite.</summary>
     public const string EquivalenceKey = DiagnosticIds.LogOfZeroable + ".ClampInput";
 
+    /// <summary>The equivalence key of the NanGuard.Runtime rewrite of a log, offered where the project references the runtime.</summary>
+    public const string StableOpEquivalenceKey = DiagnosticIds.LogOfZeroable + RuntimeApi.StableOpKey;
+
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.LogOfZeroable);
 
@@ -50,6 +53,11 @@ public sealed class LogOfZeroableCodeFix : NanGuardCodeFix
         {
             var clamped = TorchSyntax.InstanceCall(value, "clamp_min", TorchSyntax.Argument(TorchSyntax.DoubleLiteral(bound)));
             yield return context.Replace("Clamp the input of log from below", EquivalenceKey, written, clamped);
+
+            var safeLog = RuntimeApi.StableOp(context, DiagnosticIds.LogOfZeroable, "Use NanGuard's StableOps.safe_log",
+                invocation.Syntax, "safe_log", TorchSyntax.Argument(value), TorchSyntax.Argument(TorchSyntax.DoubleLiteral(bound)));
+            if (safeLog is not null)
+                yield return safeLog;
         }
     }
 

@@ -18,6 +18,9 @@ public sealed class StandardizationWithoutEpsCodeFix : NanGuardCodeFix
     /// <summary>The equivalence key of the eps rewrite.</summary>
     public const string EquivalenceKey = DiagnosticIds.StandardizationWithoutEps + ".AddEps";
 
+    /// <summary>The equivalence key of the NanGuard.Runtime rewrite, offered where the project references the runtime.</summary>
+    public const string StableOpEquivalenceKey = DiagnosticIds.StandardizationWithoutEps + RuntimeApi.StableOpKey;
+
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.StandardizationWithoutEps);
 
@@ -31,5 +34,13 @@ public sealed class StandardizationWithoutEpsCodeFix : NanGuardCodeFix
         var guarded = SyntaxFactory.ParenthesizedExpression(
             SyntaxFactory.BinaryExpression(SyntaxKind.AddExpression, TorchSyntax.Expression(quotient.RightOperand), TorchSyntax.DoubleLiteral(eps)));
         yield return context.Replace("Add an epsilon to the standard deviation", EquivalenceKey, std, guarded);
+
+        var safeDivision = RuntimeApi.StableOp(context, DiagnosticIds.StandardizationWithoutEps, "Use NanGuard's StableOps.safe_div",
+            quotient.Syntax, "safe_div",
+            TorchSyntax.Argument(TorchSyntax.Expression(quotient.LeftOperand)),
+            TorchSyntax.Argument(TorchSyntax.Expression(quotient.RightOperand)),
+            TorchSyntax.Argument(TorchSyntax.DoubleLiteral(eps)));
+        if (safeDivision is not null)
+            yield return safeDivision;
     }
 }

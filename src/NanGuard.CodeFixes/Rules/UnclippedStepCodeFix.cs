@@ -29,8 +29,6 @@ public sealed class UnclippedStepCodeFix : NanGuardCodeFix
     /// <summary>The equivalence key of the NanGuard.Runtime guarded step, offered where the project references it.</summary>
     public const string GuardedStepEquivalenceKey = DiagnosticIds.UnclippedStep + ".GuardedStep";
 
-    private const string GuardedStepType = "NanGuard.Runtime.GuardedStep";
-
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.UnclippedStep);
 
@@ -59,7 +57,7 @@ public sealed class UnclippedStepCodeFix : NanGuardCodeFix
 
         // The guarded step clips, then steps only on a finite norm: it replaces a step whose result is unused.
         if (statement.Expression == step.Syntax
-            && context.Model.Compilation.GetTypeByMetadataName(GuardedStepType) is { } guardedStep
+            && RuntimeApi.GuardedStep(context.Model.Compilation) is { } guardedStep
             && step.Instance is { } stepOptimizer)
         {
             var guarded = TorchSyntax.Call(

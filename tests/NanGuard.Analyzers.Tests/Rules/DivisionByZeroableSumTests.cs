@@ -172,4 +172,25 @@ public sealed class DivisionByZeroableSumTests
         test.ExpectNoFix = true;
         await test.RunAsync();
     }
+
+    [Fact]
+    public async Task With_the_runtime_referenced_the_stable_division_is_offered_too()
+    {
+        var test = Verify.Test();
+        test.References = TestReferences.WithNanGuardRuntime;
+        test.CodeActionEquivalenceKey = NanGuard.CodeFixes.Rules.DivisionByZeroableSumCodeFix.StableOpEquivalenceKey;
+        test.TestCode = Usings + """
+            class C
+            {
+                Tensor A(Tensor x, Tensor mask) => [|(x * mask).sum() / mask.sum()|];
+            }
+            """;
+        test.FixedCode = "using NanGuard.Runtime;\n" + Usings + """
+            class C
+            {
+                Tensor A(Tensor x, Tensor mask) => StableOps.safe_div((x * mask).sum(), mask.sum());
+            }
+            """;
+        await test.RunAsync();
+    }
 }

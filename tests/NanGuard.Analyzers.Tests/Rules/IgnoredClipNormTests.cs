@@ -278,4 +278,30 @@ public sealed class IgnoredClipNormTests
         test.ExpectNoFix = true;
         await test.RunAsync();
     }
+
+    [Fact]
+    public async Task With_the_runtime_referenced_the_guarded_step_replaces_clip_and_step()
+    {
+        var test = Verify.Test();
+        test.References = TestReferences.WithNanGuardRuntime;
+        test.CodeActionEquivalenceKey = NanGuard.CodeFixes.Rules.IgnoredClipNormCodeFix.GuardedStepEquivalenceKey;
+        test.TestCode = Loop("""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        [|torch.nn.utils.clip_grad_norm_(model.parameters(), 0.5)|];
+                        optimizer.step();
+                    }
+            """);
+        test.FixedCode = Loop("""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        GuardedStep.ClipAndStep(optimizer, model.parameters(), 0.5);
+                    }
+            """).Replace("using System;\n", "using System;\nusing NanGuard.Runtime;\n");
+        await test.RunAsync();
+    }
 }

@@ -208,4 +208,25 @@ public sealed class LogOfZeroableTests
         test.ExpectNoFix = true;
         await test.RunAsync();
     }
+
+    [Fact]
+    public async Task With_the_runtime_referenced_the_safe_log_is_offered_too()
+    {
+        var test = Verify.Test();
+        test.References = TestReferences.WithNanGuardRuntime;
+        test.CodeActionEquivalenceKey = NanGuard.CodeFixes.Rules.LogOfZeroableCodeFix.StableOpEquivalenceKey;
+        test.TestCode = Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => [|torch.log(F.relu(x))|];
+            }
+            """;
+        test.FixedCode = "using NanGuard.Runtime;\n" + Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => StableOps.safe_log(F.relu(x), 1e-8);
+            }
+            """;
+        await test.RunAsync();
+    }
 }

@@ -118,4 +118,25 @@ public sealed class StandardizationWithoutEpsTests
         test.ExpectNoFix = true;
         await test.RunAsync();
     }
+
+    [Fact]
+    public async Task With_the_runtime_referenced_the_stable_division_is_offered_too()
+    {
+        var test = Verify.Test();
+        test.References = TestReferences.WithNanGuardRuntime;
+        test.CodeActionEquivalenceKey = NanGuard.CodeFixes.Rules.StandardizationWithoutEpsCodeFix.StableOpEquivalenceKey;
+        test.TestCode = Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => [|(x - x.mean()) / x.std()|];
+            }
+            """;
+        test.FixedCode = "using NanGuard.Runtime;\n" + Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => StableOps.safe_div(x - x.mean(), x.std(), 1e-8);
+            }
+            """;
+        await test.RunAsync();
+    }
 }
