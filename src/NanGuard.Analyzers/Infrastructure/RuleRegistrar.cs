@@ -43,8 +43,8 @@ internal sealed class RuleRegistrar
         if (_tensorOperators.Count > 0)
         {
             var operators = _tensorOperators;
-            var assembly = Symbols.Assembly;
-            context.RegisterOperationAction(c => DispatchOperator(c, operators, assembly), OperationKind.Binary);
+            var symbols = Symbols;
+            context.RegisterOperationAction(c => DispatchOperator(c, operators, symbols), OperationKind.Binary);
         }
     }
 
@@ -62,12 +62,10 @@ internal sealed class RuleRegistrar
     private static void DispatchOperator(
         OperationAnalysisContext context,
         Dictionary<BinaryOperatorKind, List<Action<OperationAnalysisContext, IBinaryOperation>>> handlers,
-        IAssemblySymbol torchSharp)
+        TorchSymbols symbols)
     {
         var binary = (IBinaryOperation)context.Operation;
-        if (binary.OperatorMethod is not { } method
-            || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, torchSharp)
-            || !handlers.TryGetValue(binary.OperatorKind, out var list))
+        if (!symbols.IsOperator(binary.OperatorMethod) || !handlers.TryGetValue(binary.OperatorKind, out var list))
             return;
         foreach (var handler in list)
             handler(context, binary);

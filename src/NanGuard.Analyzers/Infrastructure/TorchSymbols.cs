@@ -70,6 +70,10 @@ internal sealed class TorchSymbols
     public bool IsOp(IMethodSymbol method, string name) =>
         method.Name == name && IsOpContainer(method.ContainingType);
 
+    /// <summary>True for an operator TorchSharp declares (tensor arithmetic and comparisons).</summary>
+    public bool IsOperator(IMethodSymbol? method) =>
+        method is not null && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, Assembly);
+
     /// <summary>True for a method of <c>torch.nn.utils</c> named <paramref name="name"/>.</summary>
     public bool IsUtil(IMethodSymbol method, string name) =>
         method.Name == name && Is(method.ContainingType, NnUtils);

@@ -105,8 +105,8 @@ internal static class BinaryCrossEntropyMatcher
             || !ExpLogPatterns.IsOneMinus(weight, symbols, out var otherY)
             || sigmoid.Input is not { } x
             || otherSigmoid.Input is not { } otherX
-            || !ExpLogPatterns.IsSameValue(x, otherX)
-            || !ExpLogPatterns.IsSameValue(y, otherY))
+            || !ValueFlow.SameValue(x, otherX)
+            || !ValueFlow.SameValue(y, otherY))
             return false;
         target = y;
         return true;
@@ -116,7 +116,7 @@ internal static class BinaryCrossEntropyMatcher
     {
         sigmoid = default;
         factor = null!;
-        if (!ExpLogPatterns.IsTensorOperator(term, symbols, BinaryOperatorKind.Multiply, out var product))
+        if (!TorchPatterns.IsTensorOperator(term, symbols, BinaryOperatorKind.Multiply, out var product))
             return false;
         if (IsLog(product.RightOperand, symbols, complement, out sigmoid))
             factor = ValueFlow.SkipConversions(product.LeftOperand);

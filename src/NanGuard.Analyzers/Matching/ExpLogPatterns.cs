@@ -63,7 +63,7 @@ internal static class ExpLogPatterns
     {
         exp = default;
         return subtraction.OperatorKind == BinaryOperatorKind.Subtract
-            && IsTorchOperator(subtraction.OperatorMethod, symbols)
+            && symbols.IsOperator(subtraction.OperatorMethod)
             && IsConstantOne(subtraction.RightOperand)
             && TorchPatterns.IsOp(subtraction.LeftOperand, symbols, "exp", out exp);
     }
@@ -76,7 +76,7 @@ internal static class ExpLogPatterns
         exp = default;
         sum = default;
         return division.OperatorKind == BinaryOperatorKind.Divide
-            && IsTorchOperator(division.OperatorMethod, symbols)
+            && symbols.IsOperator(division.OperatorMethod)
             && TorchPatterns.IsOp(division.LeftOperand, symbols, "exp", out exp)
             && TorchPatterns.IsOp(division.RightOperand, symbols, "sum", out sum)
             && sum.Has("dim")
@@ -85,14 +85,14 @@ internal static class ExpLogPatterns
             && TorchPatterns.IsOp(summed, symbols, "exp", out var summedExp)
             && exp.Input is { } x
             && summedExp.Input is { } summedX
-            && IsSameValue(x, summedX);
+            && ValueFlow.SameValue(x, summedX);
     }
 
     /// <summary><c>1 - x</c> on a tensor: the operand <c>x</c> as written.</summary>
     public static bool IsOneMinus(IOperation operation, TorchSymbols symbols, out IOperation operand)
     {
         operand = null!;
-        if (IsTensorOperator(operation, symbols, BinaryOperatorKind.Subtract, out var binary) && IsConstantOne(binary.LeftOperand))
+        if (TorchPatterns.IsTensorOperator(operation, symbols, BinaryOperatorKind.Subtract, out var binary) && IsConstantOne(binary.LeftOperand))
         {
             operand = ValueFlow.SkipConversions(binary.RightOperand);
             return true;
@@ -104,27 +104,13 @@ internal static class ExpLogPatterns
     public static bool IsOnePlus(IOperation operation, TorchSymbols symbols, out IOperation addend)
     {
         addend = null!;
-        if (!IsTensorOperator(operation, symbols, BinaryOperatorKind.Add, out var binary))
+        if (!TorchPatterns.IsTensorOperator(operation, symbols, BinaryOperatorKind.Add, out var binary))
             return false;
         if (IsConstantOne(binary.LeftOperand))
             addend = ValueFlow.SkipConversions(binary.RightOperand);
         else if (IsConstantOne(binary.RightOperand))
             addend = ValueFlow.SkipConversions(binary.LeftOperand);
         return addend is not null;
-    }
-
-    /// <summary>A TorchSharp binary operator of <paramref name="kind"/>, seen through locals and conversions.</summary>
-    public static bool IsTensorOperator(IOperation operation, TorchSymbols symbols, BinaryOperatorKind kind, out IBinaryOperation binary)
-    {
-        binary = null!;
-        if (ValueFlow.Unwrap(operation) is IBinaryOperation candidate
-            && candidate.OperatorKind == kind
-            && IsTorchOperator(candidate.OperatorMethod, symbols))
-        {
-            binary = candidate;
-            return true;
-        }
-        return false;
     }
 
     /// <summary>The numeric constant 1 of any type (<c>1</c>, <c>1.0</c>, <c>1f</c>), through conversions.</summary>
@@ -142,40 +128,4 @@ internal static class ExpLogPatterns
             return false;
         }
     }
-
-    /// <summary>
-    /// True where <paramref name="a"/> and <paramref name="b"/> certainly hold the same tensor: the same expression
-    /// (also through one local), or reads of the same local, parameter, field or property with no side effect.
-    /// </summary>
-    public static bool IsSameValue(IOperation a, IOperation b)
-    {
-        a = ValueFlow.Unwrap(a);
-        b = ValueFlow.Unwrap(b);
-        if (a.Syntax == b.Syntax)
-            return true;
-        return (a, b) switch
-        {
-            (ILocalReferenceOperation x, ILocalReferenceOperation y) =>
-                SymbolEqualityComparer.Default.Equals(x.Local, y.Local) && IsUnchanged(x.Local, x),
-            (IParameterReferenceOperation x, IParameterReferenceOperation y) =>
-                SymbolEqualityComparer.Default.Equals(x.Parameter, y.Parameter) && IsUnchanged(x.Parameter, x),
-            (IInstanceReferenceOperation, IInstanceReferenceOperation) => true,
-            (IFieldReferenceOperation x, IFieldReferenceOperation y) =>
-                SymbolEqualityComparer.Default.Equals(x.Field, y.Field) && SameInstance(x.Instance, y.Instance),
-            (IPropertyReferenceOperation x, IPropertyReferenceOperation y) =>
-                x.Arguments.IsEmpty && y.Arguments.IsEmpty
-                && SymbolEqualityComparer.Default.Equals(x.Property, y.Property) && SameInstance(x.Instance, y.Instance),
-            _ => false,
-        };
-    }
-
-    // A variable written between the two reads could hold another tensor at each.
-    private static bool IsUnchanged(ISymbol symbol, IOperation read) =>
-        read.SemanticModel is { } model && !ValueFlow.IsReassigned(symbol, model);
-
-    private static bool SameInstance(IOperation? a, IOperation? b) =>
-        a is null ? b is null : b is not null && IsSameValue(a, b);
-
-    private static bool IsTorchOperator(IMethodSymbol? method, TorchSymbols symbols) =>
-        method is not null && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, symbols.Assembly);
 }

@@ -123,12 +123,12 @@ internal static class NormPatterns
     {
         match = default;
         if (quotient.OperatorKind != BinaryOperatorKind.Divide
-            || !NumericPatterns.IsTorchOperator(quotient.OperatorMethod, symbols)
+            || !symbols.IsOperator(quotient.OperatorMethod)
             || !NumericPatterns.IsTensor(quotient.LeftOperand, symbols))
             return false;
         if (IsTwoNormOverOneDim(quotient.RightOperand, symbols, out var norm))
         {
-            if (!norm.Keepdim || !NumericPatterns.SameValue(quotient.LeftOperand, norm.Input))
+            if (!norm.Keepdim || !ValueFlow.SameValue(quotient.LeftOperand, norm.Input))
                 return false;
             match = new NormDivision(quotient, norm, null, null, null);
             return true;
@@ -152,9 +152,9 @@ internal static class NormPatterns
             return false;
         var a = ValueFlow.SkipConversions(product.LeftOperand);
         var b = ValueFlow.SkipConversions(product.RightOperand);
-        if (NumericPatterns.SameValue(a, first.Input) && NumericPatterns.SameValue(b, second.Input))
+        if (ValueFlow.SameValue(a, first.Input) && ValueFlow.SameValue(b, second.Input))
             match = new NormDivision(quotient, first, a, b, second);
-        else if (NumericPatterns.SameValue(a, second.Input) && NumericPatterns.SameValue(b, first.Input))
+        else if (ValueFlow.SameValue(a, second.Input) && ValueFlow.SameValue(b, first.Input))
             match = new NormDivision(quotient, second, a, b, first);
         else
             return false;

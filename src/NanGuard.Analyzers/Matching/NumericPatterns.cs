@@ -8,22 +8,6 @@ namespace NanGuard.Analyzers.Matching;
 /// <summary>The arithmetic patterns the numerics rules NG1009..NG1015 share, each named for what it matches.</summary>
 internal static class NumericPatterns
 {
-    /// <summary>
-    /// True where <paramref name="a"/> and <paramref name="b"/> denote the same value: the same local or parameter,
-    /// the same local's initializer, or the same pure expression written twice (<c>(1 - p) * log(1 - p)</c>).
-    /// </summary>
-    public static bool SameValue(IOperation a, IOperation b)
-    {
-        var left = ValueFlow.SkipConversions(a);
-        var right = ValueFlow.SkipConversions(b);
-        if (ReferencedSymbol(left) is { } l && SymbolEqualityComparer.Default.Equals(l, ReferencedSymbol(right)))
-            return !(l is ILocalSymbol or IParameterSymbol) || left.SemanticModel is not { } model || !ValueFlow.IsReassigned(l, model);
-        var unwrappedLeft = ValueFlow.Unwrap(left);
-        var unwrappedRight = ValueFlow.Unwrap(right);
-        if (unwrappedLeft.Syntax == unwrappedRight.Syntax && (left != unwrappedLeft || right != unwrappedRight))
-            return true;
-        return IsPure(left) && IsPure(right) && SyntaxFactory.AreEquivalent(left.Syntax, right.Syntax);
-    }
 
     /// <summary><c>x * x</c>, <c>x.pow(2)</c>, <c>torch.pow(x, 2)</c>: the square of <paramref name="x"/>.</summary>
     public static bool IsSquare(IOperation operation, TorchSymbols symbols, out IOperation x)
@@ -31,8 +15,8 @@ internal static class NumericPatterns
         x = null!;
         var value = ValueFlow.Unwrap(operation);
         if (value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product
-            && IsTorchOperator(product.OperatorMethod, symbols)
-            && SameValue(product.LeftOperand, product.RightOperand))
+            && symbols.IsOperator(product.OperatorMethod)
+            && ValueFlow.SameValue(product.LeftOperand, product.RightOperand))
         {
             x = ValueFlow.SkipConversions(product.LeftOperand);
             return true;
@@ -70,46 +54,9 @@ internal static class NumericPatterns
             : null;
     }
 
-    /// <summary>True for a TorchSharp operator method (tensor arithmetic, comparison).</summary>
-    public static bool IsTorchOperator(IMethodSymbol? method, TorchSymbols symbols) =>
-        method is not null && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, symbols.Assembly);
-
     /// <summary>True where the operation's type is a tensor.</summary>
     public static bool IsTensor(IOperation operation, TorchSymbols symbols) =>
         symbols.IsTensor(ValueFlow.SkipConversions(operation).Type);
-
-    /// <summary>
-    /// An expression that reads only locals, parameters, fields, literals and tensor operators, so that writing it
-    /// twice computes the same value twice and calls nothing with a side effect.
-    /// </summary>
-    public static bool IsPure(IOperation operation)
-    {
-        foreach (var part in operation.DescendantsAndSelf())
-        {
-            switch (part)
-            {
-                case ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation
-                    or IInstanceReferenceOperation or ILiteralOperation or IConversionOperation or IParenthesizedOperation
-                    or IBinaryOperation or IUnaryOperation:
-                    continue;
-                case IPropertyReferenceOperation property when property.Arguments.IsEmpty:
-                    continue;
-                default:
-                    if (part.ConstantValue.HasValue)
-                        continue;
-                    return false;
-            }
-        }
-        return true;
-    }
-
-    private static ISymbol? ReferencedSymbol(IOperation operation) => operation switch
-    {
-        ILocalReferenceOperation local => local.Local,
-        IParameterReferenceOperation parameter => parameter.Parameter,
-        IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
-        _ => null,
-    };
 
     /// <summary>
     /// A log NG1001 or NG1003 already reports (the log of a softmax, of a sigmoid, of <c>1 - sigmoid</c>): their fixes
@@ -122,7 +69,7 @@ internal static class NumericPatterns
         if (TorchPatterns.IsOp(input, symbols, "softmax", out _) || TorchPatterns.IsOp(input, symbols, "sigmoid", out _))
             return true;
         return ValueFlow.Unwrap(input) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } difference
-            && IsTorchOperator(difference.OperatorMethod, symbols)
+            && symbols.IsOperator(difference.OperatorMethod)
             && Constant(difference.LeftOperand) == 1
             && TorchPatterns.IsOp(difference.RightOperand, symbols, "sigmoid", out _);
     }
@@ -152,15 +99,15 @@ internal static class NumericPatterns
     /// <summary>A probability normalised by hand: <c>t / t.sum(d, keepdim: true)</c> or <c>t / t.sum()</c>; 0 wherever t is.</summary>
     public static bool IsNormalizedByItsSum(IOperation operation, TorchSymbols symbols) =>
         ValueFlow.Unwrap(operation) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } quotient
-        && IsTorchOperator(quotient.OperatorMethod, symbols)
+        && symbols.IsOperator(quotient.OperatorMethod)
         && TorchPatterns.IsOp(quotient.RightOperand, symbols, "sum", out var sum)
         && sum.Input is { } summed
-        && SameValue(summed, quotient.LeftOperand);
+        && ValueFlow.SameValue(summed, quotient.LeftOperand);
 
     /// <summary>NG1009's pattern: an entropy term <c>p * log(p)</c>, or <c>y * log(p)</c> with p a probability normalised by hand.</summary>
     public static bool IsXLogY(IBinaryOperation product, TorchSymbols symbols, out IOperation factor, out TorchCall log)
     {
-        if (!IsTorchOperator(product.OperatorMethod, symbols)
+        if (!symbols.IsOperator(product.OperatorMethod)
             || !IsTimesLog(product, symbols, out factor, out log)
             || log.Input is not { } input
             || !IsTensor(factor, symbols)
@@ -170,7 +117,7 @@ internal static class NumericPatterns
             log = default;
             return false;
         }
-        return SameValue(factor, input) || IsNormalizedByItsSum(input, symbols);
+        return ValueFlow.SameValue(factor, input) || IsNormalizedByItsSum(input, symbols);
     }
 
     /// <summary>NG1010's pattern: <c>sqrt</c> or <c>pow(0.5)</c> of a sum of squares.</summary>
@@ -217,7 +164,7 @@ internal static class NumericPatterns
             return true;
         }
         if (value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } quotient
-            && IsTorchOperator(quotient.OperatorMethod, symbols)
+            && symbols.IsOperator(quotient.OperatorMethod)
             && IsTensor(quotient.RightOperand, symbols)
             && !IsGuarded(quotient.RightOperand, symbols))
         {
@@ -269,7 +216,7 @@ internal static class NumericPatterns
     public static bool IsComparison(IOperation operation, TorchSymbols symbols)
     {
         var value = ValueFlow.Unwrap(operation);
-        if (value is IBinaryOperation binary && IsTorchOperator(binary.OperatorMethod, symbols))
+        if (value is IBinaryOperation binary && symbols.IsOperator(binary.OperatorMethod))
         {
             return binary.OperatorKind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals
                 or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual

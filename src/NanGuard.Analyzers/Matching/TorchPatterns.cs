@@ -75,13 +75,18 @@ internal static class TorchPatterns
     }
 
     /// <summary>A tensor product <c>a * b</c> (TorchSharp's operator), seen through locals and conversions.</summary>
-    public static bool IsTensorProduct(IOperation operation, TorchSymbols symbols, out IBinaryOperation product)
+    public static bool IsTensorProduct(IOperation operation, TorchSymbols symbols, out IBinaryOperation product) =>
+        IsTensorOperator(operation, symbols, BinaryOperatorKind.Multiply, out product);
+
+    /// <summary>A TorchSharp binary operator of <paramref name="kind"/>, seen through locals and conversions.</summary>
+    public static bool IsTensorOperator(IOperation operation, TorchSymbols symbols, BinaryOperatorKind kind, out IBinaryOperation binary)
     {
-        product = null!;
-        if (ValueFlow.Unwrap(operation) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } binary
-            && IsTorchOperator(binary.OperatorMethod, symbols))
+        binary = null!;
+        if (ValueFlow.Unwrap(operation) is IBinaryOperation candidate
+            && candidate.OperatorKind == kind
+            && symbols.IsOperator(candidate.OperatorMethod))
         {
-            product = binary;
+            binary = candidate;
             return true;
         }
         return false;
@@ -92,14 +97,11 @@ internal static class TorchPatterns
     {
         negation = null!;
         if (operation is IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus } unary
-            && IsTorchOperator(unary.OperatorMethod, symbols))
+            && symbols.IsOperator(unary.OperatorMethod))
         {
             negation = unary;
             return true;
         }
         return false;
     }
-
-    private static bool IsTorchOperator(IMethodSymbol? method, TorchSymbols symbols) =>
-        method is not null && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, symbols.Assembly);
 }

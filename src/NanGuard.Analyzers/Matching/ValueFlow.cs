@@ -76,6 +76,81 @@ internal static class ValueFlow
     }
 
     /// <summary>
+    /// True where <paramref name="a"/> and <paramref name="b"/> certainly hold the same value: the same expression
+    /// (also reached through locals assigned once), reads of the same unchanged local or parameter, of <c>this</c>, or
+    /// of the same field or property of the same instance, or the same pure expression written twice
+    /// (<c>(1 - p) * log(1 - p)</c>) over variables that do not change.
+    /// </summary>
+    public static bool SameValue(IOperation a, IOperation b)
+    {
+        var left = Unwrap(a);
+        var right = Unwrap(b);
+        if (left.Syntax == right.Syntax)
+            return true;
+        return (left, right) switch
+        {
+            (ILocalReferenceOperation x, ILocalReferenceOperation y) =>
+                SymbolEqualityComparer.Default.Equals(x.Local, y.Local) && IsUnchanged(x),
+            (IParameterReferenceOperation x, IParameterReferenceOperation y) =>
+                SymbolEqualityComparer.Default.Equals(x.Parameter, y.Parameter) && IsUnchanged(x),
+            (IInstanceReferenceOperation, IInstanceReferenceOperation) => true,
+            (IFieldReferenceOperation x, IFieldReferenceOperation y) =>
+                SymbolEqualityComparer.Default.Equals(x.Field, y.Field) && SameInstance(x.Instance, y.Instance),
+            (IPropertyReferenceOperation x, IPropertyReferenceOperation y) =>
+                x.Arguments.IsEmpty && y.Arguments.IsEmpty
+                && SymbolEqualityComparer.Default.Equals(x.Property, y.Property) && SameInstance(x.Instance, y.Instance),
+            _ => IsPure(left) && IsPure(right) && ReadsOnlyUnchanged(left)
+                && SyntaxFactory.AreEquivalent(left.Syntax, right.Syntax),
+        };
+    }
+
+    /// <summary>
+    /// An expression that reads only locals, parameters, fields, literals and tensor operators, so that writing it
+    /// twice computes the same value twice and calls nothing with a side effect.
+    /// </summary>
+    public static bool IsPure(IOperation operation)
+    {
+        foreach (var part in operation.DescendantsAndSelf())
+        {
+            switch (part)
+            {
+                case ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation
+                    or IInstanceReferenceOperation or ILiteralOperation or IConversionOperation or IParenthesizedOperation
+                    or IBinaryOperation or IUnaryOperation:
+                    continue;
+                case IPropertyReferenceOperation property when property.Arguments.IsEmpty:
+                    continue;
+                default:
+                    if (part.ConstantValue.HasValue)
+                        continue;
+                    return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool SameInstance(IOperation? a, IOperation? b) =>
+        a is null ? b is null : b is not null && SameValue(a, b);
+
+    // A variable written between two reads could hold another value at each.
+    private static bool IsUnchanged(IOperation read) => read switch
+    {
+        ILocalReferenceOperation local => read.SemanticModel is { } model && !IsReassigned(local.Local, model),
+        IParameterReferenceOperation parameter => read.SemanticModel is { } model && !IsReassigned(parameter.Parameter, model),
+        _ => true,
+    };
+
+    private static bool ReadsOnlyUnchanged(IOperation operation)
+    {
+        foreach (var part in operation.DescendantsAndSelf())
+        {
+            if (!IsUnchanged(part))
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>
     /// The initializer of a local that is declared with one and never written again, so that every read of it
     /// sees that value.
     /// </summary>

@@ -56,7 +56,7 @@ public sealed class LogOfZeroableAnalyzer : NanGuardAnalyzer
 
     private static bool IsOneMinus(IOperation operation, TorchSymbols symbols) =>
         ValueFlow.Unwrap(operation) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } difference
-        && NumericPatterns.IsTorchOperator(difference.OperatorMethod, symbols)
+        && symbols.IsOperator(difference.OperatorMethod)
         && NumericPatterns.Constant(difference.LeftOperand) == 1;
 
     // NG1009 reports the product p * log(p), also where the log reaches it through a local: one finding per log.

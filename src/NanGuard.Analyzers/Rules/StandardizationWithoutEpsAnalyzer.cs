@@ -28,11 +28,11 @@ public sealed class StandardizationWithoutEpsAnalyzer : NanGuardAnalyzer
         TorchPatterns.IsOp(quotient.RightOperand, symbols, "std", out var std)
         && std.Input is { } x
         && ValueFlow.Unwrap(quotient.LeftOperand) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } centred
-        && NumericPatterns.IsTorchOperator(centred.OperatorMethod, symbols)
-        && NumericPatterns.SameValue(centred.LeftOperand, x)
+        && symbols.IsOperator(centred.OperatorMethod)
+        && ValueFlow.SameValue(centred.LeftOperand, x)
         && TorchPatterns.IsOp(centred.RightOperand, symbols, "mean", out var mean)
         && mean.Input is { } meanInput
-        && NumericPatterns.SameValue(meanInput, x);
+        && ValueFlow.SameValue(meanInput, x);
 
     private static void Analyze(OperationAnalysisContext context, IBinaryOperation quotient, TorchSymbols symbols)
     {

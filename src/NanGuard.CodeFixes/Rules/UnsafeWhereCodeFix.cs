@@ -42,8 +42,8 @@ public sealed class UnsafeWhereCodeFix : NanGuardCodeFix
         if (branch is null
             || !NumericPatterns.IsUnsafeBranch(branch, context.Symbols, out var input, out _)
             || !Relocation.IsInside(input, branch.Syntax)
-            || !NumericPatterns.IsPure(condition)
-            || !NumericPatterns.IsPure(input))
+            || !ValueFlow.IsPure(condition)
+            || !ValueFlow.IsPure(input))
             yield break;
 
         var callLike = new TorchCall(where);
