@@ -1,12 +1,16 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
+using Microsoft.CodeAnalysis.Text;
 using NanGuard.Analyzers.Infrastructure;
 
 namespace NanGuard.CodeFixes;
@@ -29,42 +33,38 @@ internal sealed class FixContext
     public TorchSymbols Symbols { get; }
     public CancellationToken CancellationToken { get; }
 
-    /// <summary>A code action that replaces <paramref name="node"/> with <paramref name="replacement"/>, keeping its trivia.</summary>
-    public CodeAction Replace(string title, string equivalenceKey, SyntaxNode node, SyntaxNode replacement)
+    /// <summary>A fix that replaces <paramref name="node"/> with <paramref name="replacement"/>, keeping its trivia.</summary>
+    public FixAction Replace(string title, string equivalenceKey, SyntaxNode node, SyntaxNode replacement)
     {
-        var document = Document;
-        var root = Root;
         var newNode = replacement.WithTriviaFrom(node).WithAdditionalAnnotations(Formatter.Annotation);
-        return CodeAction.Create(
-            title,
-            cancellationToken => AddImportsAsync(document.WithSyntaxRoot(root.ReplaceNode(node, newNode)), cancellationToken),
-            equivalenceKey);
+        return Change(title, equivalenceKey, root => root.ReplaceNode(node, newNode));
     }
 
-    /// <summary>
-    /// True where <paramref name="expression"/>, written at <paramref name="position"/>, binds to a method: a fix
-    /// writes only calls the referenced TorchSharp really has (an older or trimmed build may lack them).
-    /// </summary>
-    public bool Binds(SyntaxNode expression, int position) =>
-        expression is Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax written
-        && Microsoft.CodeAnalysis.CSharp.CSharpExtensions.GetSpeculativeSymbolInfo(
-            Model, position, written, SpeculativeBindingOption.BindAsExpression).Symbol is IMethodSymbol;
-
-    /// <summary>A code action that applies <paramref name="change"/> to the root.</summary>
-    public CodeAction Change(string title, string equivalenceKey, System.Func<SyntaxNode, SyntaxNode> change)
+    /// <summary>A fix that applies <paramref name="change"/> to the root.</summary>
+    public FixAction Change(string title, string equivalenceKey, Func<SyntaxNode, SyntaxNode> change)
     {
         var document = Document;
         var root = Root;
-        return CodeAction.Create(
-            title,
-            cancellationToken => AddImportsAsync(document.WithSyntaxRoot(change(root)), cancellationToken),
-            equivalenceKey);
+        return new FixAction(title, equivalenceKey, cancellationToken => ImportAdder.AddImportsAsync(
+            document.WithSyntaxRoot(change(root)), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken));
+    }
+}
+
+/// <summary>A fix a rule proposes: what <see cref="NanGuardCodeFix"/> checks before it offers it as a code action.</summary>
+internal sealed class FixAction
+{
+    public FixAction(string title, string equivalenceKey, Func<CancellationToken, Task<Document>> apply)
+    {
+        Title = title;
+        EquivalenceKey = equivalenceKey;
+        Apply = apply;
     }
 
-    /// <summary>Adds a using for each name a fix marked with <see cref="Simplifier.AddImportsAnnotation"/>; the
-    /// simplifier then shortens the name. Fixes that mark nothing are left as they are.</summary>
-    private static Task<Document> AddImportsAsync(Document document, CancellationToken cancellationToken) =>
-        ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken);
+    public string Title { get; }
+    public string EquivalenceKey { get; }
+
+    /// <summary>The document with the fix applied (a using added for each name marked for it).</summary>
+    public Func<CancellationToken, Task<Document>> Apply { get; }
 }
 
 /// <summary>
@@ -89,10 +89,70 @@ public abstract class NanGuardCodeFix : CodeFixProvider
         var fix = new FixContext(context.Document, root, model, symbols, cancellationToken);
         foreach (var diagnostic in context.Diagnostics)
         {
-            foreach (var action in CreateFixes(fix, diagnostic))
-                context.RegisterCodeFix(action, diagnostic);
+            foreach (var proposed in CreateFixes(fix, diagnostic))
+            {
+                if (proposed is null)
+                    continue;
+                var fixedDocument = await proposed.Apply(cancellationToken).ConfigureAwait(false);
+                if (await AddsCompilerErrorsAsync(context.Document, model, fixedDocument, cancellationToken).ConfigureAwait(false))
+                    continue;
+                context.RegisterCodeFix(
+                    CodeAction.Create(proposed.Title, _ => Task.FromResult(fixedDocument), proposed.EquivalenceKey),
+                    diagnostic);
+            }
         }
     }
 
-    internal abstract IEnumerable<CodeAction> CreateFixes(FixContext context, Diagnostic diagnostic);
+    /// <summary>The fixes a rule proposes for <paramref name="diagnostic"/>; null where one cannot be written.</summary>
+    internal abstract IEnumerable<FixAction?> CreateFixes(FixContext context, Diagnostic diagnostic);
+
+    /// <summary>
+    /// True where the fixed code has a compiler error, in the members the fix changed, that the original did not have:
+    /// a rewrite that does not bind (a TorchSharp without the op it calls, an argument that no longer converts) is
+    /// never offered, even in code that already had other errors. Errors are compared by id and message, since their
+    /// places move. Only the changed members are bound again, so the check costs what binding them costs.
+    /// </summary>
+    private static async Task<bool> AddsCompilerErrorsAsync(Document original, SemanticModel originalModel, Document fixedDocument, CancellationToken cancellationToken)
+    {
+        var changes = (await fixedDocument.GetTextChangesAsync(original, cancellationToken).ConfigureAwait(false)).ToList();
+        if (changes.Count == 0)
+            return false;
+        var fixedModel = await fixedDocument.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        var fixedRoot = await fixedDocument.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        if (fixedModel is null || fixedRoot is null)
+            return true;
+        var before = Errors(originalModel, Members(originalModel.SyntaxTree.GetRoot(cancellationToken), changes.Select(c => c.Span)), cancellationToken);
+        foreach (var error in Errors(fixedModel, Members(fixedRoot, NewSpans(changes)), cancellationToken))
+        {
+            if (!before.Remove(error))
+                return true;
+        }
+        return false;
+    }
+
+    private static List<string> Errors(SemanticModel model, IEnumerable<TextSpan> spans, CancellationToken cancellationToken) =>
+        spans.SelectMany(span => model.GetDiagnostics(span, cancellationToken))
+            .Where(d => d.Severity == DiagnosticSeverity.Error)
+            .Select(d => d.Id + ": " + d.GetMessage(System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+
+    // The span of each member (or, outside members, the whole file) holding a change.
+    private static IEnumerable<TextSpan> Members(SyntaxNode root, IEnumerable<TextSpan> changed) =>
+        changed
+            .Select(span => root.FindToken(Math.Min(span.Start, Math.Max(0, root.FullSpan.End - 1))).Parent?
+                .AncestorsAndSelf().OfType<MemberDeclarationSyntax>().FirstOrDefault(m => m is not BaseTypeDeclarationSyntax and not BaseNamespaceDeclarationSyntax)?.FullSpan
+                ?? root.FullSpan)
+            .Distinct();
+
+    // Where each change lies in the fixed text: its start moved by the changes before it.
+    private static IEnumerable<TextSpan> NewSpans(IEnumerable<TextChange> changes)
+    {
+        var shift = 0;
+        foreach (var change in changes.OrderBy(c => c.Span.Start))
+        {
+            var length = change.NewText?.Length ?? 0;
+            yield return new TextSpan(change.Span.Start + shift, length);
+            shift += length - change.Span.Length;
+        }
+    }
 }

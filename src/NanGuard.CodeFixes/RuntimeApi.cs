@@ -1,5 +1,4 @@
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace NanGuard.CodeFixes;
@@ -21,7 +20,7 @@ internal static class RuntimeApi
     /// A code action that writes <c>StableOps.method(arguments)</c> in place of <paramref name="node"/>, or null where
     /// the project does not reference the runtime.
     /// </summary>
-    public static CodeAction? StableOp(FixContext context, string id, string title, SyntaxNode node, string method, params ArgumentSyntax[] arguments) =>
+    public static FixAction? StableOp(FixContext context, string id, string title, SyntaxNode node, string method, params ArgumentSyntax[] arguments) =>
         Find(context.Model.Compilation, "NanGuard.Runtime.StableOps", method) is { } stableOps
             ? context.Replace(title, id + StableOpKey, node, TorchSyntax.Call(TorchSyntax.TypeName(stableOps), method, arguments))
             : null;

@@ -31,7 +31,7 @@ public sealed class BinaryCrossEntropyOnProbabilitiesCodeFix : NanGuardCodeFix
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.BinaryCrossEntropyOnProbabilities);
 
-    internal override IEnumerable<CodeAction> CreateFixes(FixContext context, Diagnostic diagnostic)
+    internal override IEnumerable<FixAction?> CreateFixes(FixContext context, Diagnostic diagnostic)
     {
         if (!TryMatch(context, diagnostic, out var match)
             || match.Logits is not { } logits

@@ -23,7 +23,7 @@ public sealed class CompareWithNaNCodeFix : NanGuardCodeFix
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.CompareWithNaN);
 
-    internal override IEnumerable<CodeAction> CreateFixes(FixContext context, Diagnostic diagnostic)
+    internal override IEnumerable<FixAction?> CreateFixes(FixContext context, Diagnostic diagnostic)
     {
         if (diagnostic.Properties.ContainsKey(CompareWithNaNAnalyzer.NegatedProperty)
             || !TorchSyntax.TryGetOperation<IOperation>(context.Model, context.Root, diagnostic.Location.SourceSpan, context.CancellationToken, out var comparison)

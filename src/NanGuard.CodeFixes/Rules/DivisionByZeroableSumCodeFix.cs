@@ -30,7 +30,7 @@ public sealed class DivisionByZeroableSumCodeFix : NanGuardCodeFix
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.DivisionByZeroableSum);
 
-    internal override IEnumerable<CodeAction> CreateFixes(FixContext context, Diagnostic diagnostic)
+    internal override IEnumerable<FixAction?> CreateFixes(FixContext context, Diagnostic diagnostic)
     {
         if (!diagnostic.Properties.TryGetValue(DivisionByZeroableSumAnalyzer.BoundProperty, out var bound) || bound is null
             || !TorchSyntax.TryGetOperation<IBinaryOperation>(context.Model, context.Root, diagnostic.Location.SourceSpan, context.CancellationToken, out var quotient)

@@ -27,7 +27,7 @@ public sealed class HandWrittenCrossEntropyCodeFix : NanGuardCodeFix
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.HandWrittenCrossEntropy);
 
-    internal override IEnumerable<CodeAction> CreateFixes(FixContext context, Diagnostic diagnostic)
+    internal override IEnumerable<FixAction?> CreateFixes(FixContext context, Diagnostic diagnostic)
     {
         if (diagnostic.Properties.ContainsKey(HandWrittenCrossEntropyAnalyzer.NoFixReasonProperty)
             || !TorchSyntax.TryGetOperation<IOperation>(context.Model, context.Root, diagnostic.Location.SourceSpan, context.CancellationToken, out var root)
@@ -48,8 +48,6 @@ public sealed class HandWrittenCrossEntropyCodeFix : NanGuardCodeFix
                 SyntaxKind.SimpleMemberAccessExpression, TorchSyntax.Reduction, SyntaxFactory.IdentifierName("Sum"))));
         }
         var crossEntropy = TorchSyntax.Call(TorchSyntax.Functional, "cross_entropy", arguments.ToArray());
-        if (!context.Binds(crossEntropy, match.Root.Syntax.SpanStart))
-            yield break;
         yield return context.Replace("Use F.cross_entropy on the logits", EquivalenceKey, match.Root.Syntax, crossEntropy);
     }
 

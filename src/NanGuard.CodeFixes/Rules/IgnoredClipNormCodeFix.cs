@@ -33,7 +33,7 @@ public sealed class IgnoredClipNormCodeFix : NanGuardCodeFix
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.IgnoredClipNorm);
 
-    internal override IEnumerable<CodeAction> CreateFixes(FixContext context, Diagnostic diagnostic)
+    internal override IEnumerable<FixAction?> CreateFixes(FixContext context, Diagnostic diagnostic)
     {
         if (diagnostic.AdditionalLocations.Count == 0
             || !TorchSyntax.TryGetOperation<IInvocationOperation>(context.Model, context.Root, diagnostic.Location.SourceSpan, context.CancellationToken, out var clip)
@@ -73,7 +73,7 @@ public sealed class IgnoredClipNormCodeFix : NanGuardCodeFix
     /// clip and the step, where the project references the runtime and the step directly follows the clip (so that
     /// nothing between them changes order).
     /// </summary>
-    private static CodeAction? GuardedStep(FixContext context, IInvocationOperation clip, StatementSyntax clipStatement, StatementSyntax stepStatement, IOperation optimizer)
+    private static FixAction? GuardedStep(FixContext context, IInvocationOperation clip, StatementSyntax clipStatement, StatementSyntax stepStatement, IOperation optimizer)
     {
         var call = new TorchCall(clip);
         if (RuntimeApi.GuardedStep(context.Model.Compilation) is not { } guardedStep

@@ -24,7 +24,7 @@ public sealed class Log1pExpm1CodeFix : NanGuardCodeFix
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.Log1pExpm1);
 
-    internal override IEnumerable<CodeAction> CreateFixes(FixContext context, Diagnostic diagnostic)
+    internal override IEnumerable<FixAction?> CreateFixes(FixContext context, Diagnostic diagnostic)
     {
         var span = diagnostic.Location.SourceSpan;
         if (TorchSyntax.TryGetOperation<IInvocationOperation>(context.Model, context.Root, span, context.CancellationToken, out var invocation))

@@ -27,7 +27,7 @@ public sealed class LogOfSoftmaxCodeFix : NanGuardCodeFix
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.LogOfSoftmax);
 
-    internal override IEnumerable<CodeAction> CreateFixes(FixContext context, Diagnostic diagnostic)
+    internal override IEnumerable<FixAction?> CreateFixes(FixContext context, Diagnostic diagnostic)
     {
         if (!TorchSyntax.TryGetOperation<IInvocationOperation>(context.Model, context.Root, diagnostic.Location.SourceSpan, context.CancellationToken, out var log)
             || !TorchPatterns.IsLogOfSoftmax(new TorchCall(log), context.Symbols, out var softmax)
@@ -38,8 +38,6 @@ public sealed class LogOfSoftmaxCodeFix : NanGuardCodeFix
             yield break;
 
         var replacement = LogSoftmax(softmax, logits, dim, context.Symbols);
-        if (!context.Binds(replacement, log.Syntax.SpanStart))
-            yield break;
         yield return context.Replace("Use log_softmax", EquivalenceKey, log.Syntax, replacement);
     }
 

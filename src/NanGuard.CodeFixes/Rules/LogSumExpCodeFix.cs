@@ -25,7 +25,7 @@ public sealed class LogSumExpCodeFix : NanGuardCodeFix
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.LogSumExp);
 
-    internal override IEnumerable<CodeAction> CreateFixes(FixContext context, Diagnostic diagnostic)
+    internal override IEnumerable<FixAction?> CreateFixes(FixContext context, Diagnostic diagnostic)
     {
         if (!TorchSyntax.TryGetOperation<IInvocationOperation>(context.Model, context.Root, diagnostic.Location.SourceSpan, context.CancellationToken, out var invocation)
             || !ExpLogPatterns.IsLogOfSumOfExp(new TorchCall(invocation), context.Symbols, out var sum, out var exp)

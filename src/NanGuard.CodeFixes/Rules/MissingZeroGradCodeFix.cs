@@ -26,7 +26,7 @@ public sealed class MissingZeroGradCodeFix : NanGuardCodeFix
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.MissingZeroGrad);
 
-    internal override IEnumerable<CodeAction> CreateFixes(FixContext context, Diagnostic diagnostic)
+    internal override IEnumerable<FixAction?> CreateFixes(FixContext context, Diagnostic diagnostic)
     {
         if (!TorchSyntax.TryGetOperation<IInvocationOperation>(context.Model, context.Root, diagnostic.Location.SourceSpan, context.CancellationToken, out var step)
             || !TrainingLoop.IsOptimizerStep(step, context.Symbols)

@@ -24,7 +24,7 @@ public sealed class StandardizationWithoutEpsCodeFix : NanGuardCodeFix
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.StandardizationWithoutEps);
 
-    internal override IEnumerable<CodeAction> CreateFixes(FixContext context, Diagnostic diagnostic)
+    internal override IEnumerable<FixAction?> CreateFixes(FixContext context, Diagnostic diagnostic)
     {
         if (!diagnostic.Properties.TryGetValue(StandardizationWithoutEpsAnalyzer.EpsProperty, out var eps) || eps is null
             || !TorchSyntax.TryGetOperation<IBinaryOperation>(context.Model, context.Root, diagnostic.Location.SourceSpan, context.CancellationToken, out var quotient)

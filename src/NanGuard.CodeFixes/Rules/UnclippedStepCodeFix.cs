@@ -32,7 +32,7 @@ public sealed class UnclippedStepCodeFix : NanGuardCodeFix
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.UnclippedStep);
 
-    internal override IEnumerable<CodeAction> CreateFixes(FixContext context, Diagnostic diagnostic)
+    internal override IEnumerable<FixAction?> CreateFixes(FixContext context, Diagnostic diagnostic)
     {
         if (!TorchSyntax.TryGetOperation<IInvocationOperation>(context.Model, context.Root, diagnostic.Location.SourceSpan, context.CancellationToken, out var step)
             || !TrainingLoop.IsOptimizerStep(step, context.Symbols)
@@ -50,8 +50,6 @@ public sealed class UnclippedStepCodeFix : NanGuardCodeFix
                 TorchSyntax.Argument(parameters),
                 TorchSyntax.Argument(TorchSyntax.DoubleLiteral(maxNorm))))
             .WithAdditionalAnnotations(Formatter.Annotation);
-        if (!context.Binds(clip.Expression, statement.SpanStart))
-            yield break;
 
         yield return context.Change("Clip the gradient norm before step()", EquivalenceKey, root => InsertBefore(root, statement, clip));
 

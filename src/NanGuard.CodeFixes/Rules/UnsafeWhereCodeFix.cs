@@ -28,7 +28,7 @@ public sealed class UnsafeWhereCodeFix : NanGuardCodeFix
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.UnsafeWhere);
 
-    internal override IEnumerable<CodeAction> CreateFixes(FixContext context, Diagnostic diagnostic)
+    internal override IEnumerable<FixAction?> CreateFixes(FixContext context, Diagnostic diagnostic)
     {
         var span = diagnostic.Location.SourceSpan;
         var node = context.Root.FindNode(span, getInnermostNodeForTie: true);
