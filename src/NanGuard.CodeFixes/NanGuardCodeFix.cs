@@ -68,14 +68,14 @@ internal sealed class FixAction
 }
 
 /// <summary>
-/// The base of NanGuard's code fixes: fix-all through the batch fixer, and one place that loads the document,
+/// The base of NanGuard's code fixes: fix-all through the batch fixer (see <see cref="KeyedBatchFixer"/>), and one place that loads the document,
 /// its model and TorchSharp's symbols before a rule's fix decides what to offer. A fix that cannot rebuild the code
 /// safely offers nothing.
 /// </summary>
 public abstract class NanGuardCodeFix : CodeFixProvider
 {
     /// <inheritdoc />
-    public sealed override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public sealed override FixAllProvider GetFixAllProvider() => KeyedBatchFixer.Instance;
 
     /// <inheritdoc />
     public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -154,5 +154,89 @@ public abstract class NanGuardCodeFix : CodeFixProvider
             yield return new TextSpan(change.Span.Start + shift, length);
             shift += length - change.Span.Length;
         }
+    }
+}
+
+/// <summary>
+/// The batch fixer, except that a fix-all started with no equivalence key applies the action the first finding offers
+/// first. The batch fixer alone applies only actions whose key equals the one it was given, so with no key it would fix
+/// nothing. dotnet format starts fix-all that way whenever the finding it probes for a key is another rule's: it
+/// probes the first finding of the analyzer, and NanGuard's one analyzer reports every rule.
+/// </summary>
+internal sealed class KeyedBatchFixer : FixAllProvider
+{
+    public static readonly KeyedBatchFixer Instance = new();
+
+    private KeyedBatchFixer()
+    {
+    }
+
+    public override IEnumerable<FixAllScope> GetSupportedFixAllScopes() => WellKnownFixAllProviders.BatchFixer.GetSupportedFixAllScopes();
+
+    public override async Task<CodeAction?> GetFixAsync(FixAllContext fixAllContext)
+    {
+        if (fixAllContext.CodeActionEquivalenceKey is null)
+        {
+            var key = await FirstKeyAsync(fixAllContext).ConfigureAwait(false);
+            if (key is null)
+                return null;
+            var diagnostics = new ForwardedDiagnostics(fixAllContext);
+            fixAllContext = fixAllContext.Document is { } document
+                ? new FixAllContext(document, fixAllContext.CodeFixProvider, fixAllContext.Scope, key, fixAllContext.DiagnosticIds, diagnostics, fixAllContext.CancellationToken)
+                : new FixAllContext(fixAllContext.Project, fixAllContext.CodeFixProvider, fixAllContext.Scope, key, fixAllContext.DiagnosticIds, diagnostics, fixAllContext.CancellationToken);
+        }
+        return await WellKnownFixAllProviders.BatchFixer.GetFixAsync(fixAllContext).ConfigureAwait(false);
+    }
+
+    // The key of the first action offered for the fix-all's findings: in the document it started from, then its
+    // project, then (for a solution-wide fix-all) the other projects.
+    private static async Task<string?> FirstKeyAsync(FixAllContext context)
+    {
+        if (context.Document is { } document
+            && await FirstKeyAsync(context, await context.GetDocumentDiagnosticsAsync(document).ConfigureAwait(false)).ConfigureAwait(false) is { } key)
+        {
+            return key;
+        }
+        var projects = context.Scope == FixAllScope.Solution
+            ? new[] { context.Project }.Concat(context.Solution.Projects.Where(p => p.Id != context.Project.Id))
+            : new[] { context.Project };
+        foreach (var project in projects)
+        {
+            if (await FirstKeyAsync(context, await context.GetAllDiagnosticsAsync(project).ConfigureAwait(false)).ConfigureAwait(false) is { } found)
+                return found;
+        }
+        return null;
+    }
+
+    private static async Task<string?> FirstKeyAsync(FixAllContext context, IEnumerable<Diagnostic> diagnostics)
+    {
+        foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
+        {
+            if (context.Solution.GetDocument(diagnostic.Location.SourceTree) is not { } owner)
+                continue;
+            CodeAction? first = null;
+            var probe = new CodeFixContext(owner, diagnostic, (action, _) => first ??= action, context.CancellationToken);
+            await context.CodeFixProvider.RegisterCodeFixesAsync(probe).ConfigureAwait(false);
+            if (first?.EquivalenceKey is { } key)
+                return key;
+        }
+        return null;
+    }
+
+    // The fix-all's own findings, handed on to the keyed fix-all.
+    private sealed class ForwardedDiagnostics : FixAllContext.DiagnosticProvider
+    {
+        private readonly FixAllContext _context;
+
+        public ForwardedDiagnostics(FixAllContext context) => _context = context;
+
+        public override async Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken) =>
+            await _context.GetDocumentDiagnosticsAsync(document).ConfigureAwait(false);
+
+        public override async Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
+            await _context.GetProjectDiagnosticsAsync(project).ConfigureAwait(false);
+
+        public override async Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
+            await _context.GetAllDiagnosticsAsync(project).ConfigureAwait(false);
     }
 }
