@@ -68,9 +68,9 @@ internal sealed class FixAction
 }
 
 /// <summary>
-/// The base of NanGuard's code fixes: fix-all through the batch fixer (see <see cref="KeyedBatchFixer"/>), and one place that loads the document,
-/// its model and TorchSharp's symbols before a rule's fix decides what to offer. A fix that cannot rebuild the code
-/// safely offers nothing.
+/// The base of NanGuard's code fixes: fix-all through the batch fixer (<see cref="KeyedBatchFixer"/>), and one place
+/// that loads the document, its model and TorchSharp's symbols before a rule's fix decides what to offer. A fix that
+/// cannot rebuild the code safely offers nothing.
 /// </summary>
 public abstract class NanGuardCodeFix : CodeFixProvider
 {

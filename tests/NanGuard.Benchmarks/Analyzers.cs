@@ -36,6 +36,33 @@ internal sealed class BaselineAnalyzer : DiagnosticAnalyzer
     }
 }
 
+/// <summary>
+/// The idle analyzer: NanGuard's shape on a compilation without TorchSharp (one compilation-start action that
+/// registers nothing), and nothing else. What it costs over no analyzer at all is what the host charges for running
+/// any analyzer, a price a build with the SDK's own analyzers pays anyway; NanGuard's cost without TorchSharp is
+/// its cost over this.
+/// </summary>
+#pragma warning disable RS1001 // Hosted in-process by the benchmark, never loaded by a compiler: no attribute.
+internal sealed class IdleAnalyzer : DiagnosticAnalyzer
+#pragma warning restore RS1001
+{
+#pragma warning disable RS2008 // The benchmark's own analyzer is never shipped: no release tracking.
+    private static readonly DiagnosticDescriptor Never = new(
+        "BENCH0002", "Never reported", "Never reported", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
+#pragma warning restore RS2008
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Never);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+#pragma warning disable RS1012 // Registering nothing is the point: NanGuard's start action on a compilation without TorchSharp.
+        context.RegisterCompilationStartAction(static _ => { });
+#pragma warning restore RS1012
+    }
+}
+
 /// <summary>Loads the peer rule, CA2242, from the NetAnalyzers of the installed .NET SDK.</summary>
 internal static class PeerAnalyzer
 {

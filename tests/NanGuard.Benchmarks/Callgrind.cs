@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Threading.Tasks;
 
 namespace NanGuard.Benchmarks;
 
@@ -11,7 +13,8 @@ namespace NanGuard.Benchmarks;
 /// Instruction counts under callgrind, for figures that must compare across runs and machines. Each configuration
 /// runs in its own process under <c>valgrind --tool=callgrind</c>, once with the configuration run once and once with
 /// it run twice (tiered compilation, tiered PGO and concurrent GC off, one processor); the difference is the
-/// instructions of one warm run, without start-up, corpus generation or JIT.
+/// instructions of one warm run, without start-up, corpus generation or JIT. The processes run side by side, one per
+/// processor: an instruction count does not depend on what else the machine runs.
 /// </summary>
 internal static class Callgrind
 {
@@ -21,6 +24,9 @@ internal static class Callgrind
         ["DOTNET_TieredPGO"] = "0",
         ["DOTNET_gcConcurrent"] = "0",
         ["DOTNET_PROCESSOR_COUNT"] = "1",
+        // The runtime maps its JIT code twice (writable and executable) by default; valgrind cannot follow that
+        // and the process dies with an access violation.
+        ["DOTNET_EnableWriteXorExecute"] = "0",
     };
 
     /// <summary>Child: generate the corpus, run <paramref name="name"/> <c>--repeat</c> times, check the first run's findings.</summary>
@@ -29,7 +35,7 @@ internal static class Callgrind
         var setup = new Setup(options.Sdk);
         var torch = !name.StartsWith("plain:", StringComparison.Ordinal);
         var configurationName = torch ? name : name["plain:".Length..];
-        var configuration = new[] { setup.Compile, setup.Baseline, setup.NanGuard, setup.PeerConfiguration! }.Concat(setup.PerRule)
+        var configuration = new[] { setup.Compile, setup.Idle, setup.Baseline, setup.NanGuard, setup.PeerConfiguration! }.Concat(setup.PerRule)
             .FirstOrDefault(c => c.Name.Split(' ')[0] == configurationName)
             ?? throw new ArgumentException($"unknown configuration {configurationName}");
         var corpus = setup.Generate(options.Sizes[0], options.Seed, torch);
@@ -55,41 +61,49 @@ internal static class Callgrind
     {
         var setup = new Setup(options.Sdk);
         var names = new List<string> { "compile", "baseline", "NanGuard", Plants.PeerRule };
-        names.AddRange(setup.PerRule.Select(r => r.Name.Split(' ')[0]));
-        names.AddRange(new[] { "plain:compile", "plain:NanGuard" });
+        if (options.CallgrindPerRule)
+            names.AddRange(setup.PerRule.Select(r => r.Name.Split(' ')[0]));
+        names.AddRange(new[] { "plain:compile", "plain:idle", "plain:NanGuard" });
         var folder = Path.Combine(Path.GetTempPath(), "nanguard-callgrind-" + System.Environment.ProcessId);
         Directory.CreateDirectory(folder);
         var size = options.Sizes[0].ToString(CultureInfo.InvariantCulture);
-        Console.WriteLine($"callgrind: corpus {Setup.SizeName(options.Sizes[0])}, seed {options.Seed}; environment " +
-            string.Join(" ", Environment.Select(e => $"{e.Key}={e.Value}")));
-        var counts = new Dictionary<string, long>();
-        foreach (var name in names)
+        Console.WriteLine($"callgrind: corpus {Setup.SizeName(options.Sizes[0])}, seed {options.Seed}, {names.Count * 2} processes, " +
+            $"{System.Environment.ProcessorCount} at a time; environment " + string.Join(" ", Environment.Select(e => $"{e.Key}={e.Value}")));
+        var runs = names.SelectMany(name => new[] { (Name: name, Repeat: 1), (Name: name, Repeat: 2) }).ToList();
+        var totals = new ConcurrentDictionary<(string Name, int Repeat), long>();
+        Parallel.ForEach(runs, new ParallelOptions { MaxDegreeOfParallelism = System.Environment.ProcessorCount }, run =>
         {
-            var once = Instructions(folder, name, 1, size, options);
-            var twice = Instructions(folder, name, 2, size, options);
-            counts[name] = twice - once;
-            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0}: {1:N0} instructions", name, counts[name]));
-        }
+            totals[run] = Instructions(folder, run.Name, run.Repeat, size, options);
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0} x{1}: {2:N0} instructions", run.Name, run.Repeat, totals[run]));
+        });
+        var counts = names.ToDictionary(name => name, name => totals[(name, 2)] - totals[(name, 1)]);
         var compile = (double)counts["compile"];
+        var plainCompile = (double)counts["plain:compile"];
         Console.WriteLine();
-        Console.WriteLine("| configuration | instructions (one warm run) | over baseline | % of compile |");
+        Console.WriteLine("| configuration | instructions (one warm run) | over baseline | over compile |");
         Console.WriteLine("|---|---:|---:|---:|");
         foreach (var name in names)
         {
-            var reference = name.StartsWith("plain:", StringComparison.Ordinal) ? "plain:compile" : "baseline";
-            var over = name is "compile" or "baseline" or "plain:compile" ? (long?)null : counts[name] - counts[reference];
-            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "| {0} | {1:N0} | {2} | {3} |", name, counts[name],
-                over is null ? "" : over.Value.ToString("N0", CultureInfo.InvariantCulture) + (reference == "plain:compile" ? " (over compile)" : ""),
-                over is null ? "" : (100 * over.Value / (reference == "plain:compile" ? counts["plain:compile"] : compile)).ToString("0.000", CultureInfo.InvariantCulture) + "%"));
+            var plain = name.StartsWith("plain:", StringComparison.Ordinal);
+            var overBaseline = plain || name is "compile" or "baseline" ? "" : Share(counts[name] - counts["baseline"], compile);
+            var overCompile = name is "compile" or "plain:compile" ? "" : Share(counts[name] - counts[plain ? "plain:compile" : "compile"], plain ? plainCompile : compile);
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "| {0} | {1:N0} | {2} | {3} |", name, counts[name], overBaseline, overCompile));
         }
         var nanguard = counts["NanGuard"] - counts["baseline"];
-        var peer = counts[Plants.PeerRule] - counts["baseline"];
+        var whole = counts["NanGuard"] - counts["compile"];
+        var peer = counts[Plants.PeerRule] - counts["compile"];
+        var withoutTorch = counts["plain:NanGuard"] - counts["plain:idle"];
+        Console.WriteLine();
         Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
-            "NanGuard {0:0.000}% of compile; {1:0.00}x the cost of {2}; without TorchSharp {3:+0.000;-0.000}% of compile",
-            100 * nanguard / compile, (double)nanguard / Math.Max(1, peer), Plants.PeerRule,
-            100.0 * (counts["plain:NanGuard"] - counts["plain:compile"]) / counts["plain:compile"]));
+            "NanGuard {0:0.000}% of compile over the baseline; {1:0.00}x the cost of {2} (each over compile); " +
+            "without TorchSharp {3:+0.000;-0.000}% of compile over the idle analyzer (the host's price for any analyzer: {4:+0.000}%)",
+            100 * nanguard / compile, (double)whole / Math.Max(1, peer), Plants.PeerRule,
+            100 * withoutTorch / plainCompile, 100 * (counts["plain:idle"] - counts["plain:compile"]) / plainCompile));
         return 0;
     }
+
+    private static string Share(long instructions, double of) =>
+        string.Format(CultureInfo.InvariantCulture, "{0:N0} ({1:+0.000;-0.000}%)", instructions, 100 * instructions / of);
 
     private static long Instructions(string folder, string name, int repeat, string size, BenchmarkOptions options)
     {
