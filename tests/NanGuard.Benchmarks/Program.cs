@@ -23,13 +23,14 @@ internal sealed record BenchmarkOptions(
     string? CallgrindChild,
     int CallgrindRepeat,
     bool Callgrind,
-    bool CallgrindPerRule)
+    bool CallgrindPerRule,
+    bool FixesOnly)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
         var sizes = new[] { 1.0, 2.0, 4.0 };
         int rounds = 5, seed = 20240606, fixSamples = 60, repeat = 1;
-        bool quick = false, skipFixes = false, callgrind = false, perRule = false;
+        bool quick = false, skipFixes = false, callgrind = false, perRule = false, fixesOnly = false;
         string? sdk = null, child = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -50,6 +51,9 @@ internal sealed record BenchmarkOptions(
                     break;
                 case "--no-fixes":
                     skipFixes = true;
+                    break;
+                case "--fixes-only":
+                    fixesOnly = true;
                     break;
                 case "--sdk":
                     sdk = Value();
@@ -76,7 +80,7 @@ internal sealed record BenchmarkOptions(
                     throw new ArgumentException($"unknown option {args[i]}; see docs/performance.md");
             }
         }
-        return new BenchmarkOptions(sizes, Math.Max(1, rounds), seed, quick, fixSamples, skipFixes, sdk, child, repeat, callgrind, perRule);
+        return new BenchmarkOptions(sizes, Math.Max(1, rounds), seed, quick, fixSamples, skipFixes, sdk, child, repeat, callgrind, perRule, fixesOnly);
     }
 }
 
@@ -190,7 +194,9 @@ internal sealed class Benchmark
 
         var costs = new Dictionary<double, (double Cost, double Compile, int Lines)>();
         Corpus? first = null;
-        foreach (var size in _options.Sizes)
+        if (_options.FixesOnly)
+            first = _setup.Generate(_options.Sizes[0], _options.Seed, torch: true);
+        foreach (var size in _options.FixesOnly ? Array.Empty<double>() : _options.Sizes)
         {
             var corpus = _setup.Generate(size, _options.Seed, torch: true);
             first ??= corpus;
@@ -201,13 +207,14 @@ internal sealed class Benchmark
             costs[size] = (result.Cost(_setup.NanGuard, _setup.Baseline), result.Median(_setup.Compile), corpus.Lines);
             Summarise(corpus, result);
         }
+        if (!_options.FixesOnly)
         {
             var size = _options.Sizes[0];
             var plain = _setup.Generate(size, _options.Seed, torch: false);
             var result = Measure(plain, new List<Configuration> { _setup.Compile, _setup.Idle, _setup.Baseline, _setup.NanGuard, _setup.PeerConfiguration! });
             SummarisePlain(plain, result);
         }
-        if (_options.Sizes.Length > 1)
+        if (_options.Sizes.Length > 1 && !_options.FixesOnly)
         {
             var small = _options.Sizes.Min();
             var large = _options.Sizes.Max();
