@@ -12,8 +12,8 @@ namespace NanGuard.Benchmarks;
 /// <summary>
 /// Instruction counts under callgrind, for figures that must compare across runs and machines. Each configuration
 /// runs in its own process under <c>valgrind --tool=callgrind</c>, once with the configuration run once and once with
-/// it run twice (tiered compilation, tiered PGO and concurrent GC off, one processor); the difference is the
-/// instructions of one warm run, without start-up, corpus generation or JIT. The processes run side by side, one per
+/// it run 1 + <c>--warm-runs</c> times (tiered compilation, tiered PGO and concurrent GC off, one processor); the
+/// difference over the warm runs is the instructions of one warm run, without start-up, corpus generation or JIT. The processes run side by side, one per
 /// processor: an instruction count does not depend on what else the machine runs.
 /// </summary>
 internal static class Callgrind
@@ -67,16 +67,17 @@ internal static class Callgrind
         var folder = Path.Combine(Path.GetTempPath(), "nanguard-callgrind-" + System.Environment.ProcessId);
         Directory.CreateDirectory(folder);
         var size = options.Sizes[0].ToString(CultureInfo.InvariantCulture);
-        Console.WriteLine($"callgrind: corpus {Setup.SizeName(options.Sizes[0])}, seed {options.Seed}, {names.Count * 2} processes, " +
+        var warm = options.CallgrindWarmRuns;
+        Console.WriteLine($"callgrind: corpus {Setup.SizeName(options.Sizes[0])}, seed {options.Seed}, {names.Count * 2} processes, {warm} warm run(s), " +
             $"{System.Environment.ProcessorCount} at a time; environment " + string.Join(" ", Environment.Select(e => $"{e.Key}={e.Value}")));
-        var runs = names.SelectMany(name => new[] { (Name: name, Repeat: 1), (Name: name, Repeat: 2) }).ToList();
+        var runs = names.SelectMany(name => new[] { (Name: name, Repeat: 1), (Name: name, Repeat: 1 + warm) }).ToList();
         var totals = new ConcurrentDictionary<(string Name, int Repeat), long>();
         Parallel.ForEach(runs, new ParallelOptions { MaxDegreeOfParallelism = System.Environment.ProcessorCount }, run =>
         {
             totals[run] = Instructions(folder, run.Name, run.Repeat, size, options);
             Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0} x{1}: {2:N0} instructions", run.Name, run.Repeat, totals[run]));
         });
-        var counts = names.ToDictionary(name => name, name => totals[(name, 2)] - totals[(name, 1)]);
+        var counts = names.ToDictionary(name => name, name => (totals[(name, 1 + warm)] - totals[(name, 1)]) / warm);
         var compile = (double)counts["compile"];
         var plainCompile = (double)counts["plain:compile"];
         Console.WriteLine();

@@ -24,12 +24,13 @@ internal sealed record BenchmarkOptions(
     int CallgrindRepeat,
     bool Callgrind,
     bool CallgrindPerRule,
+    int CallgrindWarmRuns,
     bool FixesOnly)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
         var sizes = new[] { 1.0, 2.0, 4.0 };
-        int rounds = 5, seed = 20240606, fixSamples = 60, repeat = 1;
+        int rounds = 5, seed = 20240606, fixSamples = 60, repeat = 1, warmRuns = 1;
         bool quick = false, skipFixes = false, callgrind = false, perRule = false, fixesOnly = false;
         string? sdk = null, child = null;
         for (var i = 0; i < args.Length; i++)
@@ -67,6 +68,9 @@ internal sealed record BenchmarkOptions(
                 case "--callgrind":
                     callgrind = true;
                     break;
+                case "--warm-runs":
+                    warmRuns = Math.Max(1, int.Parse(Value(), CultureInfo.InvariantCulture));
+                    break;
                 case "--per-rule":
                     perRule = true;
                     break;
@@ -80,7 +84,7 @@ internal sealed record BenchmarkOptions(
                     throw new ArgumentException($"unknown option {args[i]}; see docs/performance.md");
             }
         }
-        return new BenchmarkOptions(sizes, Math.Max(1, rounds), seed, quick, fixSamples, skipFixes, sdk, child, repeat, callgrind, perRule, fixesOnly);
+        return new BenchmarkOptions(sizes, Math.Max(1, rounds), seed, quick, fixSamples, skipFixes, sdk, child, repeat, callgrind, perRule, warmRuns, fixesOnly);
     }
 }
 
