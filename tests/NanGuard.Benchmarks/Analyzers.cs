@@ -9,31 +9,49 @@ using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
+// The analyzers here are hosted in-process by the benchmark, never loaded by a compiler: no attribute.
+#pragma warning disable RS1001
+
 namespace NanGuard.Benchmarks;
+
+/// <summary>
+/// An analyzer the benchmark hosts to measure against: it reports nothing, and declares one hidden diagnostic it never
+/// reports, since the driver skips an analyzer with no enabled diagnostic.
+/// </summary>
+/// <remarks>Hosted by the benchmark only, never shipped: no [DiagnosticAnalyzer] attribute, no release tracking.</remarks>
+internal abstract class ReferenceAnalyzer : DiagnosticAnalyzer
+{
+    protected ReferenceAnalyzer(string id) =>
+#pragma warning disable RS2008 // The benchmark's own analyzers are never shipped: no release tracking.
+        SupportedDiagnostics = ImmutableArray.Create(new DiagnosticDescriptor(
+            id, "Never reported", "Never reported", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true));
+#pragma warning restore RS2008
+
+    public sealed override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; }
+
+    public sealed override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        Register(context);
+    }
+
+    protected abstract void Register(AnalysisContext context);
+}
 
 /// <summary>
 /// The baseline: an analyzer that asks for every invocation and binary operator and does nothing with them. Roslyn
 /// builds the operation trees for it exactly as for NanGuard, so NanGuard's cost over it is NanGuard's own work.
 /// </summary>
-/// <remarks>Hosted by the benchmark only, never shipped: no [DiagnosticAnalyzer] attribute, no release tracking.</remarks>
-#pragma warning disable RS1001 // Hosted in-process by the benchmark, never loaded by a compiler: no attribute.
-internal sealed class BaselineAnalyzer : DiagnosticAnalyzer
-#pragma warning restore RS1001
+internal sealed class BaselineAnalyzer : ReferenceAnalyzer
 {
-    // An analyzer with no enabled diagnostic is skipped by the driver, so the baseline declares one it never reports.
-#pragma warning disable RS2008 // The benchmark's own analyzer is never shipped: no release tracking.
-    private static readonly DiagnosticDescriptor Never = new(
-        "BENCH0001", "Never reported", "Never reported", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
-#pragma warning restore RS2008
-
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Never);
-
-    public override void Initialize(AnalysisContext context)
+    public BaselineAnalyzer()
+        : base("BENCH0001")
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterOperationAction(static _ => { }, OperationKind.Invocation, OperationKind.Binary);
     }
+
+    protected override void Register(AnalysisContext context) =>
+        context.RegisterOperationAction(static _ => { }, OperationKind.Invocation, OperationKind.Binary);
 }
 
 /// <summary>
@@ -42,25 +60,16 @@ internal sealed class BaselineAnalyzer : DiagnosticAnalyzer
 /// any analyzer, a price a build with the SDK's own analyzers pays anyway; NanGuard's cost without TorchSharp is
 /// its cost over this.
 /// </summary>
-#pragma warning disable RS1001 // Hosted in-process by the benchmark, never loaded by a compiler: no attribute.
-internal sealed class IdleAnalyzer : DiagnosticAnalyzer
-#pragma warning restore RS1001
+internal sealed class IdleAnalyzer : ReferenceAnalyzer
 {
-#pragma warning disable RS2008 // The benchmark's own analyzer is never shipped: no release tracking.
-    private static readonly DiagnosticDescriptor Never = new(
-        "BENCH0002", "Never reported", "Never reported", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
-#pragma warning restore RS2008
-
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Never);
-
-    public override void Initialize(AnalysisContext context)
+    public IdleAnalyzer()
+        : base("BENCH0002")
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-#pragma warning disable RS1012 // Registering nothing is the point: NanGuard's start action on a compilation without TorchSharp.
-        context.RegisterCompilationStartAction(static _ => { });
-#pragma warning restore RS1012
     }
+
+#pragma warning disable RS1012 // Registering nothing is the point: NanGuard's start action on a compilation without TorchSharp.
+    protected override void Register(AnalysisContext context) => context.RegisterCompilationStartAction(static _ => { });
+#pragma warning restore RS1012
 }
 
 /// <summary>Loads the peer rule, CA2242, from the NetAnalyzers of the installed .NET SDK.</summary>
