@@ -57,7 +57,7 @@ public sealed class FixAllWithoutKeyTests
         var fixer = new UnclippedStepCodeFix();
         var document = project.Documents.Single();
         var context = new FixAllContext(document, fixer, scope, codeActionEquivalenceKey: null!, new[] { "NG2001" },
-            new AllFindings(result.Diagnostics), CancellationToken.None);
+            new KnownDiagnostics(result.Diagnostics), CancellationToken.None);
         var action = await fixer.GetFixAllProvider()!.GetFixAsync(context);
 
         Assert.NotNull(action);
@@ -78,25 +78,8 @@ public sealed class FixAllWithoutKeyTests
 
         var fixer = new UnclippedStepCodeFix();
         var context = new FixAllContext(project.Documents.Single(), fixer, FixAllScope.Solution, codeActionEquivalenceKey: null!, new[] { "NG2001" },
-            new AllFindings(onlyNg1001), CancellationToken.None);
+            new KnownDiagnostics(onlyNg1001), CancellationToken.None);
 
         Assert.Null(await fixer.GetFixAllProvider()!.GetFixAsync(context));
-    }
-
-    /// <summary>Every finding of the analyzer, whatever its rule, as dotnet format hands them over.</summary>
-    private sealed class AllFindings : FixAllContext.DiagnosticProvider
-    {
-        private readonly ImmutableArray<Diagnostic> _diagnostics;
-
-        public AllFindings(ImmutableArray<Diagnostic> diagnostics) => _diagnostics = diagnostics;
-
-        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
-            Task.FromResult<IEnumerable<Diagnostic>>(_diagnostics);
-
-        public override Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken) =>
-            Task.FromResult<IEnumerable<Diagnostic>>(_diagnostics.Where(d => d.Location.SourceTree?.FilePath == document.FilePath));
-
-        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
-            Task.FromResult<IEnumerable<Diagnostic>>(_diagnostics);
     }
 }

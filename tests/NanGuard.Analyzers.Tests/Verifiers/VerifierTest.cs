@@ -253,7 +253,7 @@ public sealed class VerifierTest
 
             var document = project.GetDocument(first.Location.SourceTree)!;
             var context = new FixAllContext(document, _codeFix, scope, key, _codeFix.FixableDiagnosticIds,
-                new FixedDiagnosticProvider(diagnostics), cancellationToken);
+                new KnownDiagnostics(diagnostics), cancellationToken);
             var fixAll = await provider.GetFixAsync(context) ?? throw new XunitException($"Fix-all in {scope} produced no action.");
             project = await ApplyAsync(project, fixAll, cancellationToken);
         }
@@ -279,25 +279,5 @@ public sealed class VerifierTest
                 throw new XunitException($"The fix applied {how} produced a different {source.Name}:\n{TextDiff.Describe(source.Text, actual)}");
         }
         await VerifyDiagnosticsAsync(project, expected, $"the code fixed {how}", cancellationToken);
-    }
-
-    /// <summary>Hands fix-all the diagnostics the test computed.</summary>
-    private sealed class FixedDiagnosticProvider : FixAllContext.DiagnosticProvider
-    {
-        private readonly ImmutableArray<Diagnostic> _diagnostics;
-
-        public FixedDiagnosticProvider(ImmutableArray<Diagnostic> diagnostics) => _diagnostics = diagnostics;
-
-        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
-            Task.FromResult<IEnumerable<Diagnostic>>(_diagnostics);
-
-        public override async Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken)
-        {
-            var tree = await document.GetSyntaxTreeAsync(cancellationToken);
-            return _diagnostics.Where(d => d.Location.SourceTree == tree);
-        }
-
-        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
-            Task.FromResult<IEnumerable<Diagnostic>>(_diagnostics.Where(d => d.Location == Location.None));
     }
 }
