@@ -192,7 +192,10 @@ internal sealed class KeyedBatchFixer : FixAllProvider
     // project, then (for a solution-wide fix-all) the other projects.
     private static async Task<string?> FirstKeyAsync(FixAllContext context)
     {
-        if (context.Document is { } document
+        // The starting document's findings come first; the project's are then probed without them.
+        var document = context.Document;
+        var start = document is null ? null : await document.GetSyntaxTreeAsync(context.CancellationToken).ConfigureAwait(false);
+        if (document is not null
             && await FirstKeyAsync(context, await context.GetDocumentDiagnosticsAsync(document).ConfigureAwait(false)).ConfigureAwait(false) is { } key)
         {
             return key;
@@ -202,7 +205,8 @@ internal sealed class KeyedBatchFixer : FixAllProvider
             : new[] { context.Project };
         foreach (var project in projects)
         {
-            if (await FirstKeyAsync(context, await context.GetAllDiagnosticsAsync(project).ConfigureAwait(false)).ConfigureAwait(false) is { } found)
+            var diagnostics = await context.GetAllDiagnosticsAsync(project).ConfigureAwait(false);
+            if (await FirstKeyAsync(context, diagnostics.Where(d => start is null || d.Location.SourceTree != start)).ConfigureAwait(false) is { } found)
                 return found;
         }
         return null;
