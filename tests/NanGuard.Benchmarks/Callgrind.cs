@@ -13,8 +13,9 @@ namespace NanGuard.Benchmarks;
 /// Instruction counts under callgrind, for figures that must compare across runs and machines. Each configuration
 /// runs in its own process under <c>valgrind --tool=callgrind</c>, once with the configuration run once and once with
 /// it run 1 + <c>--warm-runs</c> times (tiered compilation, tiered PGO and concurrent GC off, one processor); the
-/// difference over the warm runs is the instructions of one warm run, without start-up, corpus generation or JIT. The processes run side by side, one per
-/// processor: an instruction count does not depend on what else the machine runs.
+/// difference over the warm runs is the instructions of one warm run, without start-up, corpus generation or JIT.
+/// The processes run side by side, one per processor: an instruction count does not depend on what else the machine
+/// runs.
 /// </summary>
 internal static class Callgrind
 {

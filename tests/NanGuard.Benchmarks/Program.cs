@@ -196,46 +196,13 @@ internal sealed class Benchmark
 
         PlantCheck.CompileEveryEntry(_setup);
 
-        var costs = new Dictionary<double, (double Cost, double Compile, int Lines)>();
-        Corpus? first = null;
-        if (_options.FixesOnly)
-            first = _setup.Generate(_options.Sizes[0], _options.Seed, torch: true);
-        foreach (var size in _options.FixesOnly ? Array.Empty<double>() : _options.Sizes)
-        {
-            var corpus = _setup.Generate(size, _options.Seed, torch: true);
-            first ??= corpus;
-            var configurations = new List<Configuration> { _setup.Compile, _setup.Baseline, _setup.NanGuard, _setup.PeerConfiguration! };
-            if (size == _options.Sizes[0])
-                configurations.AddRange(_setup.PerRule);
-            var result = Measure(corpus, configurations);
-            costs[size] = (result.Cost(_setup.NanGuard, _setup.Baseline), result.Median(_setup.Compile), corpus.Lines);
-            Summarise(corpus, result);
-        }
-        if (!_options.FixesOnly)
-        {
-            var size = _options.Sizes[0];
-            var plain = _setup.Generate(size, _options.Seed, torch: false);
-            var result = Measure(plain, new List<Configuration> { _setup.Compile, _setup.Idle, _setup.Baseline, _setup.NanGuard, _setup.PeerConfiguration! });
-            SummarisePlain(plain, result);
-        }
-        if (_options.Sizes.Length > 1 && !_options.FixesOnly)
-        {
-            var small = _options.Sizes.Min();
-            var large = _options.Sizes.Max();
-            var (c1, k1, l1) = costs[small];
-            var (c4, k4, l4) = costs[large];
-            var growth = c4 / c1;
-            var lines = (double)l4 / l1;
-            _summaries.Add(string.Format(CultureInfo.InvariantCulture,
-                "growth {0} -> {1}: NanGuard cost x{2:0.00} for x{3:0.00} lines (compile x{4:0.00})",
-                Setup.SizeName(small), Setup.SizeName(large), growth, lines, k4 / k1));
-            Verdict("growth no worse than linear", growth <= lines * 1.15 || c4 / k4 <= 0.01,
-                string.Format(CultureInfo.InvariantCulture, "x{0:0.00} cost for x{1:0.00} lines (share of compile {2:0.00}% -> {3:0.00}%)", growth, lines, 100 * c1 / k1, 100 * c4 / k4));
-        }
+        var first = _options.FixesOnly
+            ? _setup.Generate(_options.Sizes[0], _options.Seed, torch: true)
+            : MeasureAnalyzers();
 
         string? fixSummary = null;
         if (!_options.SkipFixes)
-            fixSummary = await new FixBenchmark(_setup, first!, _options.FixSamples, Verdict).RunAsync();
+            fixSummary = await new FixBenchmark(_setup, first, _options.FixSamples, Verdict).RunAsync();
 
         Console.WriteLine();
         Console.WriteLine("| corpus | lines | configuration | findings | CPU median (ms) | min-max (ms) | over baseline (ms) | % of compile |");
@@ -327,6 +294,46 @@ internal sealed class Benchmark
             if (expected != actual)
                 throw new BenchmarkFailure($"{configuration.Name} on {corpus.Name}: {actual} {id} finding(s), {expected} planted");
         }
+    }
+
+    /// <summary>The analyzer measurements: each size, per rule on the first, the corpus without TorchSharp, the growth.</summary>
+    /// <returns>The first size's corpus, for the code fixes.</returns>
+    private Corpus MeasureAnalyzers()
+    {
+        var costs = new Dictionary<double, (double Cost, double Compile, int Lines)>();
+        Corpus? first = null;
+        foreach (var size in _options.Sizes)
+        {
+            var corpus = _setup.Generate(size, _options.Seed, torch: true);
+            first ??= corpus;
+            var configurations = new List<Configuration> { _setup.Compile, _setup.Baseline, _setup.NanGuard, _setup.PeerConfiguration! };
+            if (size == _options.Sizes[0])
+                configurations.AddRange(_setup.PerRule);
+            var result = Measure(corpus, configurations);
+            costs[size] = (result.Cost(_setup.NanGuard, _setup.Baseline), result.Median(_setup.Compile), corpus.Lines);
+            Summarise(corpus, result);
+        }
+        {
+            var size = _options.Sizes[0];
+            var plain = _setup.Generate(size, _options.Seed, torch: false);
+            var result = Measure(plain, new List<Configuration> { _setup.Compile, _setup.Idle, _setup.Baseline, _setup.NanGuard, _setup.PeerConfiguration! });
+            SummarisePlain(plain, result);
+        }
+        if (_options.Sizes.Length > 1)
+        {
+            var small = _options.Sizes.Min();
+            var large = _options.Sizes.Max();
+            var (c1, k1, l1) = costs[small];
+            var (c4, k4, l4) = costs[large];
+            var growth = c4 / c1;
+            var lines = (double)l4 / l1;
+            _summaries.Add(string.Format(CultureInfo.InvariantCulture,
+                "growth {0} -> {1}: NanGuard cost x{2:0.00} for x{3:0.00} lines (compile x{4:0.00})",
+                Setup.SizeName(small), Setup.SizeName(large), growth, lines, k4 / k1));
+            Verdict("growth no worse than linear", growth <= lines * 1.15 || c4 / k4 <= 0.01,
+                string.Format(CultureInfo.InvariantCulture, "x{0:0.00} cost for x{1:0.00} lines (share of compile {2:0.00}% -> {3:0.00}%)", growth, lines, 100 * c1 / k1, 100 * c4 / k4));
+        }
+        return first!;
     }
 
     private void Summarise(Corpus corpus, Measured result)
