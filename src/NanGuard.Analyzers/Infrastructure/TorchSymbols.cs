@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis;
 namespace NanGuard.Analyzers.Infrastructure;
 
 /// <summary>
-/// The TorchSharp types NanGuard matches against, resolved once per compilation by metadata name.
+/// The TorchSharp types NanGuard matches against, resolved once per compilation by metadata name in TorchSharp's assembly.
 /// A rule looks symbols up here and never by text. Everything but <c>torch</c> and <c>Tensor</c> may be absent
 /// (older or trimmed TorchSharp builds): a rule that needs an absent symbol stays silent.
 /// </summary>
@@ -11,23 +11,23 @@ internal sealed class TorchSymbols
 {
     private const string AssemblyName = "TorchSharp";
 
-    private TorchSymbols(Compilation compilation, INamedTypeSymbol torch, INamedTypeSymbol tensor)
+    private TorchSymbols(IAssemblySymbol assembly, INamedTypeSymbol torch, INamedTypeSymbol tensor)
     {
-        Assembly = torch.ContainingAssembly;
+        Assembly = assembly;
         Torch = torch;
         Tensor = tensor;
-        Nn = Find(compilation, "TorchSharp.torch+nn");
-        Functional = Find(compilation, "TorchSharp.torch+nn+functional");
-        NnUtils = Find(compilation, "TorchSharp.torch+nn+utils");
-        Special = Find(compilation, "TorchSharp.torch+special");
-        Linalg = Find(compilation, "TorchSharp.torch+linalg");
-        Optim = Find(compilation, "TorchSharp.torch+optim");
-        Optimizer = Find(compilation, "TorchSharp.torch+optim+Optimizer");
-        Module = Find(compilation, "TorchSharp.torch+nn+Module");
-        Reduction = Find(compilation, "TorchSharp.torch+nn+Reduction");
-        Lstm = Find(compilation, "TorchSharp.Modules.LSTM");
-        Gru = Find(compilation, "TorchSharp.Modules.GRU");
-        Rnn = Find(compilation, "TorchSharp.Modules.RNN");
+        Nn = assembly.GetTypeByMetadataName("TorchSharp.torch+nn");
+        Functional = assembly.GetTypeByMetadataName("TorchSharp.torch+nn+functional");
+        NnUtils = assembly.GetTypeByMetadataName("TorchSharp.torch+nn+utils");
+        Special = assembly.GetTypeByMetadataName("TorchSharp.torch+special");
+        Linalg = assembly.GetTypeByMetadataName("TorchSharp.torch+linalg");
+        Optim = assembly.GetTypeByMetadataName("TorchSharp.torch+optim");
+        Optimizer = assembly.GetTypeByMetadataName("TorchSharp.torch+optim+Optimizer");
+        Module = assembly.GetTypeByMetadataName("TorchSharp.torch+nn+Module");
+        Reduction = assembly.GetTypeByMetadataName("TorchSharp.torch+nn+Reduction");
+        Lstm = assembly.GetTypeByMetadataName("TorchSharp.Modules.LSTM");
+        Gru = assembly.GetTypeByMetadataName("TorchSharp.Modules.GRU");
+        Rnn = assembly.GetTypeByMetadataName("TorchSharp.Modules.RNN");
     }
 
     /// <summary>The TorchSharp assembly the compilation references.</summary>
@@ -55,11 +55,14 @@ internal sealed class TorchSymbols
     /// <summary>The symbols of TorchSharp, or null when the compilation does not reference TorchSharp.</summary>
     public static TorchSymbols? TryCreate(Compilation compilation)
     {
-        var torch = Find(compilation, "TorchSharp.torch");
-        var tensor = Find(compilation, "TorchSharp.torch+Tensor");
-        if (torch is null || tensor is null)
+        // Types are looked up in TorchSharp's own assembly: the compilation's lookup would search every reference
+        // (a hundred and more framework assemblies) for each name. A user's own class in a namespace called TorchSharp
+        // is therefore never taken for TorchSharp's.
+        var assembly = FindTorchSharp(compilation);
+        if (assembly?.GetTypeByMetadataName("TorchSharp.torch") is not { } torch
+            || assembly.GetTypeByMetadataName("TorchSharp.torch+Tensor") is not { } tensor)
             return null;
-        return new TorchSymbols(compilation, torch, tensor);
+        return new TorchSymbols(assembly, torch, tensor);
     }
 
     /// <summary>
@@ -112,10 +115,13 @@ internal sealed class TorchSymbols
         return false;
     }
 
-    private static INamedTypeSymbol? Find(Compilation compilation, string metadataName)
+    private static IAssemblySymbol? FindTorchSharp(Compilation compilation)
     {
-        var type = compilation.GetTypeByMetadataName(metadataName);
-        // A user's own class in a namespace called TorchSharp is not TorchSharp.
-        return type?.ContainingAssembly?.Identity.Name == AssemblyName ? type : null;
+        foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+        {
+            if (assembly.Identity.Name == AssemblyName)
+                return assembly;
+        }
+        return null;
     }
 }

@@ -99,7 +99,8 @@ internal static class CrossEntropyMatcher
             return false;
         }
 
-        var negatedInside = TorchPatterns.IsTensorNegation(ValueFlow.Unwrap(terms), symbols, out var innerNegation);
+        var negatedInside = TorchPatterns.IsTensorNegation(ValueFlow.Peek(terms), symbols, out var innerNegation)
+            && ValueFlow.Confirms(terms, innerNegation);
         if (negatedInside)
             terms = innerNegation.Operand;
         var outer = ValueFlow.ParentValue(reduction);

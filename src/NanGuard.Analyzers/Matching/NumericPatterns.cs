@@ -13,15 +13,17 @@ internal static class NumericPatterns
     public static bool IsSquare(IOperation operation, TorchSymbols symbols, out IOperation x)
     {
         x = null!;
-        var value = ValueFlow.Unwrap(operation);
+        var value = ValueFlow.Peek(operation);
         if (value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product
             && symbols.IsOperator(product.OperatorMethod)
+            && ValueFlow.Confirms(operation, product)
             && ValueFlow.SameValue(product.LeftOperand, product.RightOperand))
         {
             x = ValueFlow.SkipConversions(product.LeftOperand);
             return true;
         }
-        if (value is IInvocationOperation invocation && symbols.IsOp(invocation.TargetMethod, "pow"))
+        if (value is IInvocationOperation invocation && symbols.IsOp(invocation.TargetMethod, "pow")
+            && ValueFlow.Confirms(operation, invocation))
         {
             var pow = new TorchCall(invocation);
             if (pow.Input is { } input && Constant(pow.Argument("exponent")) == 2)
@@ -68,9 +70,10 @@ internal static class NumericPatterns
             return false;
         if (TorchPatterns.IsOp(input, symbols, "softmax", out _) || TorchPatterns.IsOp(input, symbols, "sigmoid", out _))
             return true;
-        return ValueFlow.Unwrap(input) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } difference
+        return ValueFlow.Peek(input) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } difference
             && symbols.IsOperator(difference.OperatorMethod)
             && Constant(difference.LeftOperand) == 1
+            && ValueFlow.Confirms(input, difference)
             && TorchPatterns.IsOp(difference.RightOperand, symbols, "sigmoid", out _);
     }
 
@@ -98,8 +101,9 @@ internal static class NumericPatterns
 
     /// <summary>A probability normalised by hand: <c>t / t.sum(d, keepdim: true)</c> or <c>t / t.sum()</c>; 0 wherever t is.</summary>
     public static bool IsNormalizedByItsSum(IOperation operation, TorchSymbols symbols) =>
-        ValueFlow.Unwrap(operation) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } quotient
+        ValueFlow.Peek(operation) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } quotient
         && symbols.IsOperator(quotient.OperatorMethod)
+        && ValueFlow.Confirms(operation, quotient)
         && TorchPatterns.IsOp(quotient.RightOperand, symbols, "sum", out var sum)
         && sum.Input is { } summed
         && ValueFlow.SameValue(summed, quotient.LeftOperand);
@@ -136,15 +140,17 @@ internal static class NumericPatterns
     /// </summary>
     public static bool IsGuarded(IOperation operation, TorchSymbols symbols)
     {
-        var value = ValueFlow.Unwrap(operation);
+        var value = ValueFlow.Peek(operation);
         if (value is IInvocationOperation invocation)
         {
             var method = invocation.TargetMethod;
-            return symbols.IsOp(method, "where") || symbols.IsOp(method, "clamp") || symbols.IsOp(method, "clamp_min")
-                || symbols.IsOp(method, "clip") || symbols.IsOp(method, "clamp_max") || symbols.IsOp(method, "nan_to_num");
+            return (symbols.IsOp(method, "where") || symbols.IsOp(method, "clamp") || symbols.IsOp(method, "clamp_min")
+                    || symbols.IsOp(method, "clip") || symbols.IsOp(method, "clamp_max") || symbols.IsOp(method, "nan_to_num"))
+                && ValueFlow.Confirms(operation, invocation);
         }
         return value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } sum
-            && (Constant(sum.RightOperand) > 0 || Constant(sum.LeftOperand) > 0);
+            && (Constant(sum.RightOperand) > 0 || Constant(sum.LeftOperand) > 0)
+            && ValueFlow.Confirms(operation, sum);
     }
 
     /// <summary>
@@ -153,10 +159,11 @@ internal static class NumericPatterns
     /// </summary>
     public static bool IsUnsafeBranch(IOperation branch, TorchSymbols symbols, out IOperation unsafeInput, out string op)
     {
-        var value = ValueFlow.Unwrap(branch);
+        var value = ValueFlow.Peek(branch);
         unsafeInput = null!;
         op = "";
         if (value is IInvocationOperation invocation && symbols.IsOp(invocation.TargetMethod, "log")
+            && ValueFlow.Confirms(branch, invocation)
             && new TorchCall(invocation).Input is { } x && !IsGuarded(x, symbols))
         {
             unsafeInput = x;
@@ -165,6 +172,7 @@ internal static class NumericPatterns
         }
         if (value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } quotient
             && symbols.IsOperator(quotient.OperatorMethod)
+            && ValueFlow.Confirms(branch, quotient)
             && IsTensor(quotient.RightOperand, symbols)
             && !IsGuarded(quotient.RightOperand, symbols))
         {
@@ -215,12 +223,13 @@ internal static class NumericPatterns
     /// <summary>A boolean tensor from a comparison: a TorchSharp comparison operator or method, or its dtype conversion.</summary>
     public static bool IsComparison(IOperation operation, TorchSymbols symbols)
     {
-        var value = ValueFlow.Unwrap(operation);
+        var value = ValueFlow.Peek(operation);
         if (value is IBinaryOperation binary && symbols.IsOperator(binary.OperatorMethod))
         {
             return binary.OperatorKind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals
-                or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual
-                or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual;
+                    or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual
+                    or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual
+                && ValueFlow.Confirms(operation, binary);
         }
         if (value is not IInvocationOperation invocation)
             return false;
@@ -228,9 +237,10 @@ internal static class NumericPatterns
         foreach (var name in ComparisonMethods)
         {
             if (symbols.IsOp(call.Method, name))
-                return true;
+                return ValueFlow.Confirms(operation, invocation);
         }
-        return IsDtypeConversion(call, symbols) && call.Input is { } converted && IsComparison(converted, symbols);
+        return IsDtypeConversion(call, symbols) && call.Input is { } converted
+            && ValueFlow.Confirms(operation, invocation) && IsComparison(converted, symbols);
     }
 
     private static readonly string[] ComparisonMethods = { "eq", "ne", "lt", "le", "gt", "ge", "isnan", "isinf", "isfinite", "isposinf", "isneginf" };

@@ -1,5 +1,6 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace NanGuard.Analyzers.Matching;
@@ -45,8 +46,11 @@ internal static class Relocation
         var declared = symbol.DeclaringSyntaxReferences.FirstOrDefault();
         if (declared is null || declared.SyntaxTree != model.SyntaxTree || declared.Span.End > position)
             return false;
-        var visible = model.LookupSymbols(position, name: symbol.Name);
-        return visible.Any(s => SymbolEqualityComparer.Default.Equals(s, symbol))
+        // What the bare name means at the position: the symbol itself, unless a nearer declaration hides it (or a
+        // static lambda cannot capture it). Binding the name looks it up by name; LookupSymbols would list every
+        // member of every imported namespace and type first, and cost a hundred times more.
+        var bound = model.GetSpeculativeSymbolInfo(position, SyntaxFactory.IdentifierName(symbol.Name), SpeculativeBindingOption.BindAsExpression);
+        return SymbolEqualityComparer.Default.Equals(bound.Symbol, symbol)
             && !ValueFlow.IsReassigned(symbol, model);
     }
 }

@@ -39,7 +39,8 @@ internal static class TorchPatterns
     /// <summary>A call of the tensor op <paramref name="name"/>, in any form, seen through locals and conversions.</summary>
     public static bool IsOp(IOperation operation, TorchSymbols symbols, string name, out TorchCall call)
     {
-        if (ValueFlow.Unwrap(operation) is IInvocationOperation invocation && symbols.IsOp(invocation.TargetMethod, name))
+        if (ValueFlow.Peek(operation) is IInvocationOperation invocation && symbols.IsOp(invocation.TargetMethod, name)
+            && ValueFlow.Confirms(operation, invocation))
         {
             call = new TorchCall(invocation);
             return true;
@@ -82,9 +83,10 @@ internal static class TorchPatterns
     public static bool IsTensorOperator(IOperation operation, TorchSymbols symbols, BinaryOperatorKind kind, out IBinaryOperation binary)
     {
         binary = null!;
-        if (ValueFlow.Unwrap(operation) is IBinaryOperation candidate
+        if (ValueFlow.Peek(operation) is IBinaryOperation candidate
             && candidate.OperatorKind == kind
-            && symbols.IsOperator(candidate.OperatorMethod))
+            && symbols.IsOperator(candidate.OperatorMethod)
+            && ValueFlow.Confirms(operation, candidate))
         {
             binary = candidate;
             return true;

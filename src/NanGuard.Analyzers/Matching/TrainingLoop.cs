@@ -149,14 +149,22 @@ internal sealed class TrainingLoop
     /// <summary>An optimizer or module passed to a method outside TorchSharp whose body is not in this file.</summary>
     private static bool MayZeroGradUnseen(IInvocationOperation invocation, TorchSymbols symbols)
     {
+        // Asked of every call in a loop body, most of them TorchSharp's: that first, then the arguments.
         var method = invocation.TargetMethod;
-        if (SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, symbols.Assembly)
-            || method.ContainingNamespace?.ToDisplayString().StartsWith("System", System.StringComparison.Ordinal) == true
-            || invocation.SemanticModel is not { } model
-            || method.OriginalDefinition.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == model.SyntaxTree))
-            return false;
-        return invocation.Arguments.Any(a => ValueFlow.SkipConversions(a.Value).Type is { } type
-            && (symbols.IsOptimizer(type) || symbols.IsModule(type)));
+        return !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, symbols.Assembly)
+            && invocation.Arguments.Any(a => ValueFlow.SkipConversions(a.Value).Type is { } type
+                && (symbols.IsOptimizer(type) || symbols.IsModule(type)))
+            && !IsUnderSystem(method.ContainingNamespace)
+            && invocation.SemanticModel is { } model
+            && !method.OriginalDefinition.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == model.SyntaxTree);
+    }
+
+    // System or a namespace inside it (the framework's methods do not zero gradients).
+    private static bool IsUnderSystem(INamespaceSymbol? ns)
+    {
+        while (ns is { IsGlobalNamespace: false, ContainingNamespace.IsGlobalNamespace: false })
+            ns = ns.ContainingNamespace;
+        return ns is { IsGlobalNamespace: false, Name: "System" };
     }
 
     private static bool IsDirectZeroGrad(IMethodSymbol method, TorchSymbols symbols) =>

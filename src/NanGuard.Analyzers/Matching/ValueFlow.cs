@@ -17,7 +17,22 @@ internal static class ValueFlow
     private const int MaxHops = 16;
 
     /// <summary>The operation that computes the value <paramref name="operation"/> stands for.</summary>
-    public static IOperation Unwrap(IOperation operation)
+    public static IOperation Unwrap(IOperation operation) => Unwrap(operation, checkWrites: true);
+
+    /// <summary>
+    /// What <see cref="Unwrap(IOperation)"/> would give if no local on the way were written after its declaration:
+    /// the cheap first test of a match. A candidate the caller accepts is confirmed by <see cref="Confirms"/>, which
+    /// asks about the writes (a walk of each local's scope, done once per scope) only then.
+    /// </summary>
+    public static IOperation Peek(IOperation operation) => Unwrap(operation, checkWrites: false);
+
+    /// <summary>True where <paramref name="candidate"/>, from <see cref="Peek"/>, is what <paramref name="operation"/> stands for.</summary>
+    public static bool Confirms(IOperation operation, IOperation candidate) => Unwrap(operation, checkWrites: true) == candidate;
+
+    // Unwrap that follows a local only where it is assigned once, and Peek that follows it wherever it has an
+    // initializer. Both reach the same operation objects (the semantic model keeps one operation tree per member),
+    // so Peek's candidate is confirmed by reference.
+    private static IOperation Unwrap(IOperation operation, bool checkWrites)
     {
         var current = operation;
         for (var hops = 0; hops < MaxHops; hops++)
@@ -33,7 +48,7 @@ internal static class ValueFlow
                 case IParenthesizedOperation parenthesized:
                     current = parenthesized.Operand;
                     continue;
-                case ILocalReferenceOperation local when TryGetSingleValue(local, out var value):
+                case ILocalReferenceOperation local when TryGetInitializer(local, checkWrites, out var value):
                     current = value;
                     continue;
                 default:
@@ -150,11 +165,9 @@ internal static class ValueFlow
         return true;
     }
 
-    /// <summary>
-    /// The initializer of a local that is declared with one and never written again, so that every read of it
-    /// sees that value.
-    /// </summary>
-    public static bool TryGetSingleValue(ILocalReferenceOperation reference, out IOperation value)
+    // The initializer of a local declared with one; with checkWrites, only where the local is never written again,
+    // so that every read of it sees that value.
+    private static bool TryGetInitializer(ILocalReferenceOperation reference, bool checkWrites, out IOperation value)
     {
         value = reference;
         var local = reference.Local;
@@ -162,7 +175,7 @@ internal static class ValueFlow
             return false;
         if (local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: { } initializer } declarator)
             return false;
-        if (declarator.SyntaxTree != model.SyntaxTree || IsWrittenAfterDeclaration(local, declarator, model))
+        if (declarator.SyntaxTree != model.SyntaxTree || checkWrites && IsWrittenAfterDeclaration(local, declarator, model))
             return false;
         if (model.GetOperation(initializer) is not { } operation)
             return false;

@@ -69,8 +69,8 @@ public sealed class CompareWithNaNAnalyzer : NanGuardAnalyzer
     }
 
     private static bool IsNaN(IOperation operand) =>
-        ValueFlow.Unwrap(operand).ConstantValue is { HasValue: true, Value: { } value }
-        && (value is double d && double.IsNaN(d) || value is float f && float.IsNaN(f));
+        ValueFlow.Peek(operand) is { ConstantValue: { HasValue: true, Value: double.NaN or float.NaN } } candidate
+        && ValueFlow.Confirms(operand, candidate);
 
     private static void Report(OperationAnalysisContext context, IOperation comparison, bool negated)
     {

@@ -41,11 +41,10 @@ public sealed class HighLearningRateAnalyzer : NanGuardAnalyzer
             return;
         var call = new TorchCall(construction);
         var parameter = LearningRateParameter[construction.TargetMethod.Name];
-        var tree = construction.Syntax.SyntaxTree;
-        var threshold = NanGuardOptions.LearningRateThreshold(context.Options, tree, construction.TargetMethod.Name);
-        if (call.Argument(parameter) is not { } argument
-            || call.NumberArgument(parameter) is not { } lr
-            || lr < threshold
+        if (call.Argument(parameter) is not { } argument || call.NumberArgument(parameter) is not { } lr)
+            return;
+        var threshold = NanGuardOptions.LearningRateThreshold(context.Options, construction.Syntax.SyntaxTree, construction.TargetMethod.Name);
+        if (lr < threshold
             || HeldIn(construction) is not { } holder
             || !IsSteppedUnclipped(holder, construction, symbols))
             return;

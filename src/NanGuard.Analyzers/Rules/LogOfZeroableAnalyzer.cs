@@ -55,9 +55,10 @@ public sealed class LogOfZeroableAnalyzer : NanGuardAnalyzer
         && TorchPatterns.IsOp(input, symbols, "cosine_similarity", out _);
 
     private static bool IsOneMinus(IOperation operation, TorchSymbols symbols) =>
-        ValueFlow.Unwrap(operation) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } difference
+        ValueFlow.Peek(operation) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } difference
         && symbols.IsOperator(difference.OperatorMethod)
-        && NumericPatterns.Constant(difference.LeftOperand) == 1;
+        && NumericPatterns.Constant(difference.LeftOperand) == 1
+        && ValueFlow.Confirms(operation, difference);
 
     // NG1009 reports the product p * log(p), also where the log reaches it through a local: one finding per log.
     private static bool IsReportedByXLogY(IInvocationOperation log, TorchSymbols symbols)

@@ -27,8 +27,9 @@ public sealed class StandardizationWithoutEpsAnalyzer : NanGuardAnalyzer
     internal static bool IsStandardization(IBinaryOperation quotient, TorchSymbols symbols) =>
         TorchPatterns.IsOp(quotient.RightOperand, symbols, "std", out var std)
         && std.Input is { } x
-        && ValueFlow.Unwrap(quotient.LeftOperand) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } centred
+        && ValueFlow.Peek(quotient.LeftOperand) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } centred
         && symbols.IsOperator(centred.OperatorMethod)
+        && ValueFlow.Confirms(quotient.LeftOperand, centred)
         && ValueFlow.SameValue(centred.LeftOperand, x)
         && TorchPatterns.IsOp(centred.RightOperand, symbols, "mean", out var mean)
         && mean.Input is { } meanInput

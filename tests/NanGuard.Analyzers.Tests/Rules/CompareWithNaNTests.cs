@@ -106,6 +106,11 @@ public sealed class CompareWithNaNTests
                     var f = t.lt(double.NaN);
                     var g = t.isnan();
                     var h = t.eq(d);
+                    // Not NaN any more at the comparison.
+                    var missing = double.NaN;
+                    missing = 0;
+                    var i = t == missing;
+                    var j = t.ne(missing);
                 }
             }
             """);

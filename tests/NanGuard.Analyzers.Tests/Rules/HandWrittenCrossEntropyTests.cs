@@ -133,6 +133,24 @@ public sealed class HandWrittenCrossEntropyTests
             """);
 
     [Fact]
+    public async Task Logits_hidden_where_the_loss_is_computed_are_reported_without_a_fix()
+    {
+        // Inside the lambda, x is the lambda's own parameter: cross_entropy(x, ...) there would read the wrong tensor.
+        var diagnostics = await Verify.VerifyAnalyzerAsync(Usings + """
+            using System;
+            class C
+            {
+                Func<Tensor, Tensor> Loss(Tensor x, Tensor y)
+                {
+                    var p = F.softmax(x, 1);
+                    return x => [|-(y * torch.log(p)).sum()|];
+                }
+            }
+            """);
+        Assert.Contains("the logits cannot be read where the loss is computed", diagnostics[0].GetMessage());
+    }
+
+    [Fact]
     public async Task The_reason_for_no_fix_is_in_the_message()
     {
         var diagnostics = await Verify.VerifyAnalyzerAsync(Usings + """
