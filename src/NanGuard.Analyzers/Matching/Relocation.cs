@@ -48,7 +48,7 @@ internal static class Relocation
             return false;
         // What the bare name means at the position: the symbol itself, unless a nearer declaration hides it (or a
         // static lambda cannot capture it). Binding the name looks it up by name; LookupSymbols would list every
-        // member of every imported namespace and type first, and cost a hundred times more.
+        // member of every imported namespace and type first: seventeen times the cost in the benchmark's profile.
         var bound = model.GetSpeculativeSymbolInfo(position, SyntaxFactory.IdentifierName(symbol.Name), SpeculativeBindingOption.BindAsExpression);
         return SymbolEqualityComparer.Default.Equals(bound.Symbol, symbol)
             && !ValueFlow.IsReassigned(symbol, model);
