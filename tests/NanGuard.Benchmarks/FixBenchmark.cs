@@ -13,6 +13,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 using NanGuard.Analyzers;
+using NanGuard.Analyzers.Tests.Verifiers;
 using NanGuard.CodeFixes;
 
 namespace NanGuard.Benchmarks;
@@ -167,25 +168,5 @@ internal sealed class FixBenchmark
                 SourceText.From(file.Text, Encoding.UTF8), filePath: System.IO.Path.Combine(Compiler.Root, file.Name));
         }
         return solution.GetProject(projectId)!;
-    }
-
-    /// <summary>Hands fix-all the diagnostics computed once, as the IDE's diagnostic service would.</summary>
-    private sealed class KnownDiagnostics : FixAllContext.DiagnosticProvider
-    {
-        private readonly ImmutableArray<Diagnostic> _diagnostics;
-
-        public KnownDiagnostics(ImmutableArray<Diagnostic> diagnostics) => _diagnostics = diagnostics;
-
-        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
-            Task.FromResult<IEnumerable<Diagnostic>>(_diagnostics);
-
-        public override async Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken)
-        {
-            var tree = await document.GetSyntaxTreeAsync(cancellationToken);
-            return _diagnostics.Where(d => d.Location.SourceTree == tree);
-        }
-
-        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
-            Task.FromResult<IEnumerable<Diagnostic>>(Array.Empty<Diagnostic>());
     }
 }

@@ -8,7 +8,10 @@ using Microsoft.CodeAnalysis.CodeFixes;
 
 namespace NanGuard.Analyzers.Tests.Verifiers;
 
-/// <summary>Hands fix-all the diagnostics a test computed, whatever their rule (fix-all filters them by id).</summary>
+/// <summary>
+/// Hands fix-all the diagnostics computed once, whatever their rule (fix-all filters them by id), as the IDE's diagnostic
+/// service would. Shared by the verifier, the robustness tests and the benchmark (both link this file).
+/// </summary>
 public sealed class KnownDiagnostics : FixAllContext.DiagnosticProvider
 {
     private readonly ImmutableArray<Diagnostic> _diagnostics;
@@ -25,5 +28,5 @@ public sealed class KnownDiagnostics : FixAllContext.DiagnosticProvider
     }
 
     public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
-        Task.FromResult<IEnumerable<Diagnostic>>(_diagnostics.Where(d => d.Location == Location.None));
+        Task.FromResult<IEnumerable<Diagnostic>>(_diagnostics.Where(d => !d.Location.IsInSource));
 }

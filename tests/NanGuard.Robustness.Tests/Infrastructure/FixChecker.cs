@@ -63,7 +63,7 @@ public static class FixChecker
                     var first = group.First().Diagnostic;
                     var document = original.Project.GetDocument(first.Location.SourceTree)!;
                     var context = new FixAllContext(document, provider, scope, group.Key, provider.FixableDiagnosticIds,
-                        new Diagnostics(original.Diagnostics), cancellationToken);
+                        new KnownDiagnostics(original.Diagnostics), cancellationToken);
                     CodeAction? action;
                     try
                     {
@@ -196,24 +196,5 @@ public static class FixChecker
         builder.AppendLine("--- input (fixed diagnostics marked):");
         builder.Append(Markup.Render(text, diagnostics.Select(d => (d.Id, d.Location.SourceSpan))));
         return builder.ToString();
-    }
-
-    private sealed class Diagnostics : FixAllContext.DiagnosticProvider
-    {
-        private readonly ImmutableArray<Diagnostic> _all;
-
-        public Diagnostics(ImmutableArray<Diagnostic> all) => _all = all;
-
-        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
-            Task.FromResult<IEnumerable<Diagnostic>>(_all);
-
-        public override async Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken)
-        {
-            var tree = await document.GetSyntaxTreeAsync(cancellationToken);
-            return _all.Where(d => d.Location.SourceTree == tree);
-        }
-
-        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
-            Task.FromResult<IEnumerable<Diagnostic>>(_all.Where(d => !d.Location.IsInSource));
     }
 }
