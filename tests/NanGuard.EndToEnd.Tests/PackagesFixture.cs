@@ -9,8 +9,8 @@ namespace NanGuard.EndToEnd.Tests;
 
 /// <summary>
 /// Packs NanGuard once per test run with the documented command, into a local feed in a scratch folder, and prepares
-/// what a user's machine has: a nuget.config naming that feed and the registry, an empty NuGet package folder, and
-/// TorchSharp (the reference assembly, since the registry here has no TorchSharp).
+/// what a user's machine has: a nuget.config naming that feed and the registry, and an empty NuGet package folder
+/// (the scratch projects restore the real TorchSharp package into it).
 /// </summary>
 public sealed class PackagesFixture : IDisposable
 {
@@ -26,10 +26,7 @@ public sealed class PackagesFixture : IDisposable
             "pack", Path.Combine(Root, "nuget", "NanGuard.Packages.proj"), "-o", Feed, "-nologo");
         Assert.True(Pack.ExitCode == 0, Pack.ToString());
 
-        var torchSharp = Path.Combine(Root, "ref", "TorchSharp", "bin", "Release", "netstandard2.0", "TorchSharp.dll");
-        Assert.True(File.Exists(torchSharp), "the pack builds ref/TorchSharp (the tool embeds it): " + torchSharp);
-        Directory.CreateDirectory(Path.Combine(Scratch, "lib"));
-        File.Copy(torchSharp, Path.Combine(Scratch, "lib", "TorchSharp.dll"));
+        TorchSharpVersion = XDocument.Load(Path.Combine(Root, "Directory.Packages.props")).Descendants("TorchSharpVersion").Single().Value;
 
         var registry = XDocument.Load(Path.Combine(Root, "nuget.config")).Descendants("add")
             .Select(add => (string?)add.Attribute("value")).First(value => value is not null && value.StartsWith("http", StringComparison.Ordinal));
@@ -48,6 +45,9 @@ public sealed class PackagesFixture : IDisposable
 
     public string Root { get; }
     public string Version { get; }
+
+    /// <summary>The TorchSharp version NanGuard builds against (Directory.Packages.props).</summary>
+    public string TorchSharpVersion { get; }
     public string Scratch { get; }
     public string Feed { get; }
     public CommandResult Pack { get; }

@@ -19,7 +19,7 @@ public sealed class UserScenarioTests
     {
         var folder = Path.Combine(packages.Scratch, name);
         Ok(packages.Run(packages.Scratch, "new", "console", "-o", folder, "-n", "App", "--no-restore"));
-        File.WriteAllText(Path.Combine(folder, "App.csproj"), """
+        File.WriteAllText(Path.Combine(folder, "App.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
@@ -27,8 +27,8 @@ public sealed class UserScenarioTests
                 <Nullable>disable</Nullable>
               </PropertyGroup>
               <ItemGroup>
-                <!-- TorchSharp: the reference assembly stands in, as the registry here has no TorchSharp. -->
-                <Reference Include="TorchSharp" HintPath="../lib/TorchSharp.dll" />
+                <!-- The managed package: NanGuard analyzes the code; nothing here runs a tensor. -->
+                <PackageReference Include="TorchSharp" Version="{packages.TorchSharpVersion}" />
               </ItemGroup>
             </Project>
             """);

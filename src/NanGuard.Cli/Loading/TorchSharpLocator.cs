@@ -1,6 +1,8 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using Microsoft.CodeAnalysis;
 
 namespace NanGuard.Cli.Loading;
@@ -10,12 +12,12 @@ public sealed record TorchSharpReference(MetadataReference Reference, string Des
 
 /// <summary>
 /// Finds TorchSharp for files that have no project: the newest TorchSharp package in the user's NuGet package
-/// folder (<c>NUGET_PACKAGES</c>, else <c>~/.nuget/packages</c>); failing that, the API surface embedded in the tool
-/// (TorchSharp's public signatures, no code).
+/// folder (<c>NUGET_PACKAGES</c>, else <c>~/.nuget/packages</c>); failing that, the TorchSharp assembly the tool
+/// carries (read as metadata only, never run). Either way the description names the version.
 /// </summary>
 public static class TorchSharpLocator
 {
-    private const string EmbeddedName = "NanGuard.Cli.TorchSharpApi.dll";
+    private const string EmbeddedName = "NanGuard.Cli.TorchSharp.dll";
 
     /// <summary>The user's NuGet global packages folder.</summary>
     public static string PackagesFolder()
@@ -42,21 +44,31 @@ public static class TorchSharpLocator
             .OrderByDescending(entry => entry.Version)
             .Select(entry => FindLibrary(entry.Dir))
             .FirstOrDefault(path => path is not null);
-        return dll is null
-            ? null
-            : new TorchSharpReference(MetadataReference.CreateFromFile(dll), "TorchSharp package " + dll);
+        if (dll is null)
+            return null;
+        var image = File.ReadAllBytes(dll);
+        return new TorchSharpReference(MetadataReference.CreateFromImage(image, filePath: dll),
+            $"TorchSharp {AssemblyVersion(image)} from the package {dll}");
     }
 
-    /// <summary>The API surface the tool carries (ref/TorchSharp: TorchSharp 0.106.0's public signatures).</summary>
+    /// <summary>The TorchSharp assembly the tool carries: the real package's, at the version NanGuard is built against.</summary>
     public static TorchSharpReference Embedded(string packagesFolder)
     {
         using var stream = typeof(TorchSharpLocator).Assembly.GetManifestResourceStream(EmbeddedName)
-            ?? throw new InvalidOperationException("the tool is missing its embedded TorchSharp API surface");
+            ?? throw new InvalidOperationException("the tool is missing its embedded TorchSharp assembly");
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
+        var image = copy.ToArray();
         return new TorchSharpReference(
-            MetadataReference.CreateFromImage(copy.ToArray(), filePath: "TorchSharp.dll"),
-            "NanGuard's built-in TorchSharp 0.106.0 API surface (no TorchSharp package in " + packagesFolder + ")");
+            MetadataReference.CreateFromImage(image, filePath: "TorchSharp.dll"),
+            $"NanGuard's built-in TorchSharp {AssemblyVersion(image)} (no TorchSharp package in {packagesFolder})");
+    }
+
+    /// <summary>The assembly's version as TorchSharp numbers its packages (major.minor.build).</summary>
+    private static string AssemblyVersion(byte[] image)
+    {
+        using var reader = new PEReader(new MemoryStream(image, writable: false));
+        return reader.GetMetadataReader().GetAssemblyDefinition().Version.ToString(3);
     }
 
     private static string? FindLibrary(string versionDirectory)

@@ -87,7 +87,7 @@ public sealed class DivisionByZeroableSumTests
             class C
             {
                 Tensor A(Tensor x) => [|x.sum() / sum(x > 0)|];
-                TorchSharp.torch.Tensor B(TorchSharp.torch.Tensor x) => [|x / TorchSharp.torch.sum(TorchSharp.torch.relu(x))|];
+                TorchSharp.torch.Tensor B(TorchSharp.torch.Tensor x) => [|x / TorchSharp.torch.sum(TorchSharp.torch.nn.functional.relu(x))|];
             }
             """, """
             using static TorchSharp.torch;
@@ -95,7 +95,7 @@ public sealed class DivisionByZeroableSumTests
             class C
             {
                 Tensor A(Tensor x) => x.sum() / clamp_min(sum(x > 0), 1);
-                TorchSharp.torch.Tensor B(TorchSharp.torch.Tensor x) => x / TorchSharp.torch.clamp_min(TorchSharp.torch.sum(TorchSharp.torch.relu(x)), 1e-8);
+                TorchSharp.torch.Tensor B(TorchSharp.torch.Tensor x) => x / TorchSharp.torch.clamp_min(TorchSharp.torch.sum(TorchSharp.torch.nn.functional.relu(x)), 1e-8);
             }
             """);
 

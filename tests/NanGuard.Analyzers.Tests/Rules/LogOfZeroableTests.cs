@@ -29,7 +29,7 @@ public sealed class LogOfZeroableTests
                 Tensor G(Tensor x, Tensor mask) => /* keep */ [|torch.log(mask)|] /* trivia */;
                 Tensor H(Tensor x)
                 {
-                    var r = torch.relu(x);
+                    var r = F.relu(x);
                     return [|r.log()|];
                 }
             }
@@ -43,7 +43,7 @@ public sealed class LogOfZeroableTests
                 Tensor G(Tensor x, Tensor mask) => /* keep */ torch.log(mask.clamp_min(1e-8)) /* trivia */;
                 Tensor H(Tensor x)
                 {
-                    var r = torch.relu(x);
+                    var r = F.relu(x);
                     return r.clamp_min(1e-8).log();
                 }
             }

@@ -11,7 +11,7 @@ using NanGuard.Analyzers.Tests.Verifiers;
 namespace NanGuard.Robustness.Tests.Infrastructure;
 
 /// <summary>
-/// A TorchSharp assembly of another shape than ref/TorchSharp, built in memory: <paramref name="SilentIds"/> are the
+/// A TorchSharp assembly of another shape than the real one the tests compile against, built in memory: <paramref name="SilentIds"/> are the
 /// rule id prefixes that must report nothing against it, because the symbols they need are absent.
 /// </summary>
 public sealed record TorchSharpVariant(string Name, MetadataReference Reference, IReadOnlyList<string> SilentIds)
@@ -22,8 +22,10 @@ public sealed record TorchSharpVariant(string Name, MetadataReference Reference,
 }
 
 /// <summary>
-/// Builds the variants: ref/TorchSharp's own sources (read at run time) with parts removed, signatures changed or
-/// another version, and small hand-written assemblies named TorchSharp of odd shapes.
+/// Builds the variants: the sources of an older TorchSharp shape (<c>Shapes/OlderTorchSharp</c>, read at run time: the
+/// subset of the API NanGuard touches as TorchSharp declared it before 0.107, with its differences from today's) with
+/// parts removed, signatures changed or another version, and small hand-written assemblies named TorchSharp of odd
+/// shapes.
 /// </summary>
 public static class VariantTorchSharp
 {
@@ -33,16 +35,16 @@ public static class VariantTorchSharp
 
     private static IReadOnlyList<TorchSharpVariant> Build()
     {
-        var refSources = ReadRefSources();
+        var olderSources = ReadOlderSources();
         var variants = new List<TorchSharpVariant>
         {
-            FromRef("0.99.0.0 (grad() a method, no logsigmoid, no autograd)", "0.99.0.0", refSources,
+            FromOlder("0.99.0.0 (grad() a method, no logsigmoid, no autograd)", "0.99.0.0", olderSources,
                 drop: f => f.EndsWith("Autograd.cs", StringComparison.Ordinal),
                 edit: t => Regex.Replace(
                     Regex.Replace(t, @"public Tensor\? grad \{[^}]*\}", "public Tensor? grad() => throw null!;"),
                     @"public static Tensor logsigmoid\([^;]*;", ""),
                 silent: Array.Empty<string>()),
-            FromRef("0.200.0.0 (extra overloads)", "0.200.0.0", refSources, drop: _ => false, edit: t => t,
+            FromOlder("0.200.0.0 (extra overloads)", "0.200.0.0", olderSources, drop: _ => false, edit: t => t,
                 silent: Array.Empty<string>(), extra: """
                     namespace TorchSharp
                     {
@@ -61,11 +63,11 @@ public static class VariantTorchSharp
                         }
                     }
                     """),
-            FromRef("no torch.nn.utils", "0.106.0.0", refSources, drop: f => f.EndsWith("nn.utils.cs", StringComparison.Ordinal), edit: t => t,
+            FromOlder("no torch.nn.utils", OlderVersion, olderSources, drop: f => f.EndsWith("nn.utils.cs", StringComparison.Ordinal), edit: t => t,
                 silent: Array.Empty<string>()),
-            FromRef("no optimizers", "0.106.0.0", refSources, drop: f => f.Contains($"Optimizers{Path.DirectorySeparatorChar}", StringComparison.Ordinal),
+            FromOlder("no optimizers", OlderVersion, olderSources, drop: f => f.Contains($"Optimizers{Path.DirectorySeparatorChar}", StringComparison.Ordinal),
                 edit: t => t, silent: new[] { "NG2" }),
-            FromRef("no torch.nn.functional", "0.106.0.0", refSources, drop: f => f.EndsWith("nn.functional.cs", StringComparison.Ordinal),
+            FromOlder("no torch.nn.functional", OlderVersion, olderSources, drop: f => f.EndsWith("nn.functional.cs", StringComparison.Ordinal),
                 edit: t => t, silent: Array.Empty<string>()),
             Handwritten("torch and Tensor only", """
                 namespace TorchSharp
@@ -144,9 +146,12 @@ public static class VariantTorchSharp
         return variants;
     }
 
-    private static List<(string Path, string Text)> ReadRefSources()
+    /// <summary>The assembly version the older shape's variants carry.</summary>
+    private const string OlderVersion = "0.100.0.0";
+
+    private static List<(string Path, string Text)> ReadOlderSources()
     {
-        var folder = RepositoryPaths.Combine("ref", "TorchSharp");
+        var folder = RepositoryPaths.Combine("tests", "NanGuard.Robustness.Tests", "Shapes", "OlderTorchSharp");
         return Directory.GetFiles(folder, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                      && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
@@ -155,7 +160,7 @@ public static class VariantTorchSharp
             .ToList();
     }
 
-    private static TorchSharpVariant FromRef(string name, string version, List<(string Path, string Text)> sources,
+    private static TorchSharpVariant FromOlder(string name, string version, List<(string Path, string Text)> sources,
         Func<string, bool> drop, Func<string, string> edit, string[] silent, string? extra = null)
     {
         var texts = sources.Where(s => !drop(s.Path)).Select(s => edit(s.Text)).ToList();
@@ -165,7 +170,7 @@ public static class VariantTorchSharp
     }
 
     private static TorchSharpVariant Handwritten(string name, string source, string[] silent) =>
-        new(name, Compile(new[] { source }, "0.106.0.0"), silent);
+        new(name, Compile(new[] { source }, OlderVersion), silent);
 
     /// <summary>
     /// Compiles an assembly named TorchSharp. Where removing a part leaves the rest referring to it, the image cannot

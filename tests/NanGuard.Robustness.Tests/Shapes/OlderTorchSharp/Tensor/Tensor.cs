@@ -1,4 +1,4 @@
-// Signature-only reference assembly of TorchSharp 0.106.0: declarations only, every body throws.
+// An older TorchSharp shape (before 0.107: the subset NanGuard touches), kept as data for the variant tests.
 // Shapes follow TorchSharp's src/TorchSharp/Tensor/Tensor.cs, Tensor.Math.cs, Tensor.Trig.cs and
 // Tensor.LinearAlgebra.cs. Only the subset NanGuard and realistic user code touch is declared.
 using System;
@@ -79,7 +79,7 @@ public static partial class torch
         public Tensor with_requires_grad(bool requires_grad = true) => throw null!;
         public void retain_grad() => throw null!;
 
-        // In 0.106 `grad` is a property; every get returns a new wrapper the caller must dispose.
+        // Here `grad` is a property; every get returns a new wrapper the caller must dispose.
         public Tensor? grad { get => throw null!; set => throw null!; }
 
         public void backward() => throw null!;

@@ -1,4 +1,4 @@
-// Signature-only reference assembly of TorchSharp 0.106.0: declarations only, every body throws.
+// An older TorchSharp shape (before 0.107: the subset NanGuard touches), kept as data for the variant tests.
 // Shapes follow torch.nn.functional in TorchSharp's src/TorchSharp/NN/Activation/*.cs, Losses.cs,
 // Normalization/Functional.cs, CosineSimilarity.cs, Dropout.cs and Tensor/torch.OtherOperations.cs.
 namespace TorchSharp;

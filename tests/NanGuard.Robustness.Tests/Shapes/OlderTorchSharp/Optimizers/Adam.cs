@@ -1,4 +1,4 @@
-// Signature-only reference assembly of TorchSharp 0.106.0: declarations only, every body throws.
+// An older TorchSharp shape (before 0.107: the subset NanGuard touches), kept as data for the variant tests.
 // Shapes follow TorchSharp's src/TorchSharp/Optimizers/Adam.cs and AdamW.cs.
 using System;
 using System.Collections.Generic;
