@@ -276,7 +276,7 @@ namespace NanGuard.Build
 
     /// <summary>
     /// The MSBuild task: applies <see cref="LibTorchSharpLoaderFix"/> to the copies of libLibTorchSharp.so in a build's
-    /// output, when the system's libstdc++ lacks <see cref="LibTorchSharpLoaderFix.Version"/>.
+    /// output, when the system's libstdc++ lacks <see cref="LibTorchSharpLoaderFix.Version"/> (or <see cref="Always"/>).
     /// </summary>
     public sealed class WeakenLibTorchSharpGlibcxxNeed : Task
     {
@@ -284,16 +284,19 @@ namespace NanGuard.Build
         [Required]
         public ITaskItem[] Files { get; set; } = Array.Empty<ITaskItem>();
 
+        /// <summary>Patch whatever this machine's libstdc++ has (the output is deployed to another machine).</summary>
+        public bool Always { get; set; }
+
         /// <inheritdoc />
         public override bool Execute()
         {
-            var system = LibTorchSharpLoaderFix.FindSystemLibStdCxx();
+            var system = Always ? "the machine the app is deployed to" : LibTorchSharpLoaderFix.FindSystemLibStdCxx();
             if (system == null)
             {
                 Log.LogMessage(MessageImportance.Normal, "NanGuard loader fix: no system " + LibTorchSharpLoaderFix.Library + " found; nothing changed.");
                 return true;
             }
-            if (LibTorchSharpLoaderFix.DefinesVersion(system, LibTorchSharpLoaderFix.Version))
+            if (!Always && LibTorchSharpLoaderFix.DefinesVersion(system, LibTorchSharpLoaderFix.Version))
             {
                 Log.LogMessage(MessageImportance.Low, "NanGuard loader fix: " + system + " defines " + LibTorchSharpLoaderFix.Version + "; none needed.");
                 return true;
@@ -304,7 +307,7 @@ namespace NanGuard.Build
                 var outcome = LibTorchSharpLoaderFix.Apply(path);
                 if (outcome == LoaderFixOutcome.Unsafe)
                     Log.LogWarning("NanGuard loader fix: " + path + " uses symbols of " + LibTorchSharpLoaderFix.Version +
-                        " beyond GCC 13's iostream marker; left unchanged. This libstdc++ (" + system + ") cannot load it.");
+                        " beyond GCC 13's iostream marker; left unchanged. The libstdc++ of " + system + " cannot load it.");
                 else
                     Log.LogMessage(outcome == LoaderFixOutcome.Patched ? MessageImportance.High : MessageImportance.Low,
                         "NanGuard loader fix: " + path + ": " + Describe(outcome));
@@ -316,7 +319,7 @@ namespace NanGuard.Build
         {
             switch (outcome)
             {
-                case LoaderFixOutcome.Patched: return "need for " + LibTorchSharpLoaderFix.Version + " marked weak (this libstdc++ lacks it).";
+                case LoaderFixOutcome.Patched: return "need for " + LibTorchSharpLoaderFix.Version + " marked weak.";
                 case LoaderFixOutcome.AlreadyWeak: return "already weak.";
                 default: return "needs no " + LibTorchSharpLoaderFix.Version + ".";
             }
