@@ -46,6 +46,9 @@ internal sealed class Log : nn.Module<Tensor, Tensor>
     {
     }
 
+    /// <summary>The forward hooks registered on this module (TorchSharp keeps them in a protected dictionary).</summary>
+    internal int ForwardHookCount => post_hooks.Count;
+
     public override Tensor forward(Tensor input) => input.log();
 }
 
