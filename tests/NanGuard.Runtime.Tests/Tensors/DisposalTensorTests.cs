@@ -60,6 +60,7 @@ public sealed class DisposalTensorTests
     public void A_watched_forward_pass_allocates_no_more_than_an_unwatched_one()
     {
         using var scope = torch.NewDisposeScope();
+        torch.manual_seed(42);
         var model = new TinyNet(new Log());
         var x = Batches.Input(seed: 1, 4, 3);
         var unwatched = NewTensors(scope, () => model.call(x));

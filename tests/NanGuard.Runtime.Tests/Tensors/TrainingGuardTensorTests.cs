@@ -254,8 +254,34 @@ public sealed class TrainingGuardTensorTests
         Assert.Equal(1, guard.Statistics.Stops);
     }
 
+    [Fact]
+    public void A_step_that_throws_after_updating_the_weights_is_rolled_back_reported_and_rethrown()
+    {
+        using var scope = torch.NewDisposeScope();
+        var model = Batches.Mlp(seed: 18);
+        using var optimizer = new FailingSgd(model.parameters(), 0.1);
+        using var guard = new TrainingGuard(model, optimizer, new GuardOptions { Policy = GuardPolicy.Rollback });
+        var incidents = new List<GuardDiagnosis>();
+        guard.Incident += (_, e) => incidents.Add(e.Diagnosis);
+        Clean(guard, model, optimizer, seed: 1);
+        var known = Weights(model);
+
+        optimizer.FailNext = true;
+        var error = Assert.Throws<InvalidOperationException>(() => Clean(guard, model, optimizer, seed: 2));
+
+        Assert.Equal(FailingSgd.Message, error.Message);
+        BitEqual(known, Weights(model));
+        var incident = Assert.Single(incidents);
+        Assert.Equal(IncidentKind.StepFailed, incident.Kind);
+        Assert.Equal(StepAction.Rollback, incident.Action);
+        Assert.Contains(FailingSgd.Message, incident.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, guard.Statistics.FailedSteps);
+        Clean(guard, model, optimizer, seed: 3);
+        Assert.False(SameBits(known, Weights(model)));
+    }
+
     /// <summary>One clean batch in its own dispose scope; asserts the guard stepped.</summary>
-    internal static StepDecision Clean(TrainingGuard guard, nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, long seed)
+    private static StepDecision Clean(TrainingGuard guard, nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, long seed)
     {
         using var batch = torch.NewDisposeScope();
         optimizer.zero_grad();
@@ -267,12 +293,37 @@ public sealed class TrainingGuardTensorTests
     }
 
     /// <summary>One batch whose loss (and so every gradient) is NaN, in its own dispose scope.</summary>
-    internal static StepDecision Bad(TrainingGuard guard, nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, long seed)
+    private static StepDecision Bad(TrainingGuard guard, nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, long seed)
     {
         using var batch = torch.NewDisposeScope();
         optimizer.zero_grad();
         var loss = Batches.NaNLoss(model, seed);
         loss.backward();
         return guard.Step(loss);
+    }
+
+    /// <summary>SGD whose step, when told to, updates the weights and then throws (a half-done step).</summary>
+    private sealed class FailingSgd : SGD
+    {
+        internal const string Message = "the device was lost mid-step";
+
+        internal FailingSgd(IEnumerable<Parameter> parameters, double lr)
+            : base(parameters, lr, 0, 0, 0, false, false)
+        {
+        }
+
+        internal bool FailNext { get; set; }
+
+        public override Tensor step(Func<Tensor>? closure = null)
+        {
+            var loss = base.step(closure);
+            if (FailNext)
+            {
+                FailNext = false;
+                throw new InvalidOperationException(Message);
+            }
+
+            return loss;
+        }
     }
 }
