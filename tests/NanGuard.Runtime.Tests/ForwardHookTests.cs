@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using TorchSharp;
 using TorchSharp.Modules;
 using Xunit;
@@ -50,7 +49,7 @@ public sealed class ForwardHookTests
     {
         var hookable = ForwardHooks.FindHookable(typeof(LSTM))!;
         var hookType = hookable.GetGenericArguments()[1];
-        var lstm = (LSTM)RuntimeHelpers.GetUninitializedObject(typeof(LSTM));
+        var lstm = Fake.Uninitialized<LSTM>();
         var (a, b, c) = (Fake.Tensor(), Fake.Tensor(), Fake.Tensor());
         object? seen = null;
         var hook = ForwardHooks.BuildPostHook(hookType, (_, o) => seen = o);

@@ -105,7 +105,9 @@ internal sealed class DecisionApplier : IDisposable
                     foreach (var entry in model.state_dict())
                     {
                         using var detached = entry.Value.detach();
-                        copies.Add(entry.Key, detached.clone());
+
+                        // The snapshot outlives the caller's batch: a dispose scope around Step() must not take it.
+                        copies.Add(entry.Key, detached.clone().DetachFromDisposeScope());
                     }
                 }
 

@@ -111,12 +111,18 @@ internal static class Gradients
 {
     internal static void Zero(torch.optim.Optimizer optimizer, IEnumerable<Parameter> parameters)
     {
-        optimizer.zero_grad();
-        using var scope = torch.no_grad();
+        // TorchSharp's in-place ops return a new Tensor wrapper each, which zero_grad() does not dispose: its own
+        // scope does, so a skipped step leaves nothing in the caller's dispose scope.
+        using (torch.NewDisposeScope())
+        {
+            optimizer.zero_grad();
+        }
+
+        using var noGrad = torch.no_grad();
         foreach (var p in parameters)
         {
             using var grad = p.grad;
-            grad?.zero_();
+            grad?.zero_().Dispose();
         }
     }
 }

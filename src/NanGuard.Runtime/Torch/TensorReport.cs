@@ -79,7 +79,8 @@ internal static class TorchStatistics
         }
 
         using var scope = torch.no_grad();
-        using var x = tensor.detach().to_type(ScalarType.Float64);
+        using var detached = tensor.detach();
+        using var x = detached.to_type(ScalarType.Float64);
         var count = x.numel();
         using var nan = x.isnan();
         using var nanSum = nan.sum();
