@@ -13,7 +13,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 using NanGuard.Analyzers;
-using NanGuard.Analyzers.Tests.Verifiers;
+using NanGuard.Testing;
 using NanGuard.CodeFixes;
 
 namespace NanGuard.Benchmarks;

@@ -15,6 +15,7 @@ internal sealed class RuleRegistrar
     private readonly Dictionary<string, List<Action<OperationAnalysisContext, IInvocationOperation>>> _invocations =
         new(StringComparer.Ordinal);
     private readonly Dictionary<BinaryOperatorKind, List<Action<OperationAnalysisContext, IBinaryOperation>>> _tensorOperators = new();
+    private readonly List<Action<OperationAnalysisContext, ILoopOperation>> _loops = new();
 
     public RuleRegistrar(TorchSymbols symbols) => Symbols = symbols;
 
@@ -31,6 +32,11 @@ internal sealed class RuleRegistrar
     public void OnTensorOperator(BinaryOperatorKind kind, Action<OperationAnalysisContext, IBinaryOperation> handler) =>
         Add(_tensorOperators, kind, handler);
 
+    /// <summary>Calls <paramref name="handler"/> for every loop: for a rule that reports at a node other than the one
+    /// that reveals it. A diagnostic must come from an action on a node its location lies in, or the IDE, which
+    /// analyzes only the span it shows a light bulb for, never finds it (Microsoft.CodeAnalysis.Testing checks this).</summary>
+    public void OnLoop(Action<OperationAnalysisContext, ILoopOperation> handler) => _loops.Add(handler);
+
     /// <summary>Registers the collected handlers: at most one Roslyn action per operation kind.</summary>
     public void RegisterWith(CompilationStartAnalysisContext context)
     {
@@ -45,6 +51,16 @@ internal sealed class RuleRegistrar
             var operators = _tensorOperators;
             var symbols = Symbols;
             context.RegisterOperationAction(c => DispatchOperator(c, operators, symbols), OperationKind.Binary);
+        }
+
+        if (_loops.Count > 0)
+        {
+            var loops = _loops;
+            context.RegisterOperationAction(c =>
+            {
+                foreach (var handler in loops)
+                    handler(c, (ILoopOperation)c.Operation);
+            }, OperationKind.Loop);
         }
     }
 

@@ -21,7 +21,17 @@ public sealed class MisplacedClippingAnalyzer : NanGuardAnalyzer
     internal override void Register(RuleRegistrar rules)
     {
         var symbols = rules.Symbols;
-        rules.OnInvocation("step", (context, invocation) => Analyze(context, invocation, symbols));
+        // Reported at the clip, which the step reveals: so it listens to the loop that holds both.
+        rules.OnLoop((context, loop) => Analyze(context, loop, symbols));
+    }
+
+    private static void Analyze(OperationAnalysisContext context, ILoopOperation enclosing, TorchSymbols symbols)
+    {
+        foreach (var step in enclosing.Body.Descendants().OfType<IInvocationOperation>())
+        {
+            if (TrainingLoop.IsOptimizerStep(step, symbols) && TrainingLoop.EnclosingLoop(step) == enclosing)
+                Analyze(context, step, symbols);
+        }
     }
 
     private static void Analyze(OperationAnalysisContext context, IInvocationOperation step, TorchSymbols symbols)

@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Diagnostics;
-using NanGuard.Analyzers.Tests.Verifiers;
+using NanGuard.Testing;
 using NanGuard.CodeFixes.Rules;
 using Xunit;
 

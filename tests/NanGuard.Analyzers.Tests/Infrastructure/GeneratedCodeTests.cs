@@ -3,7 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis.Diagnostics;
-using NanGuard.Analyzers.Tests.Verifiers;
+using NanGuard.Testing;
 using Xunit;
 
 namespace NanGuard.Analyzers.Tests.Infrastructure;

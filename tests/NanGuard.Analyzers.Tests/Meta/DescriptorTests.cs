@@ -4,6 +4,7 @@ using System.Linq;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
+using NanGuard.Testing;
 using Xunit;
 
 namespace NanGuard.Analyzers.Tests.Meta;

@@ -2,6 +2,7 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using NanGuard.Testing;
 using Xunit;
 
 namespace NanGuard.Analyzers.Tests.Meta;

@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
-using NanGuard.Analyzers.Tests.Verifiers;
+using NanGuard.Testing;
 using Xunit;
 
 namespace NanGuard.Analyzers.Tests.Meta;

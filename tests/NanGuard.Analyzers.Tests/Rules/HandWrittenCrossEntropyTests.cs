@@ -1,7 +1,7 @@
 using System.Threading.Tasks;
-using NanGuard.Analyzers.Tests.Verifiers;
+using NanGuard.Testing;
 using Xunit;
-using Verify = NanGuard.Analyzers.Tests.Verifiers.CodeFixVerifier<
+using Verify = NanGuard.Testing.CodeFixVerifier<
     NanGuard.Analyzers.Rules.HandWrittenCrossEntropyAnalyzer,
     NanGuard.CodeFixes.Rules.HandWrittenCrossEntropyCodeFix>;
 
@@ -136,30 +136,30 @@ public sealed class HandWrittenCrossEntropyTests
     public async Task Logits_hidden_where_the_loss_is_computed_are_reported_without_a_fix()
     {
         // Inside the lambda, x is the lambda's own parameter: cross_entropy(x, ...) there would read the wrong tensor.
-        var diagnostics = await Verify.VerifyAnalyzerAsync(Usings + """
+        await Verify.VerifyAnalyzerAsync(Usings + """
             using System;
             class C
             {
                 Func<Tensor, Tensor> Loss(Tensor x, Tensor y)
                 {
                     var p = F.softmax(x, 1);
-                    return x => [|-(y * torch.log(p)).sum()|];
+                    return x => {|#0:-(y * torch.log(p)).sum()|};
                 }
             }
-            """);
-        Assert.Contains("the logits cannot be read where the loss is computed", diagnostics[0].GetMessage());
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("Hand-written cross entropy turns NaN when a probability underflows; no automatic fix: the logits cannot be read where the loss is computed"));
     }
 
     [Fact]
     public async Task The_reason_for_no_fix_is_in_the_message()
     {
-        var diagnostics = await Verify.VerifyAnalyzerAsync(Usings + """
+        await Verify.VerifyAnalyzerAsync(Usings + """
             class C
             {
-                Tensor Loss(Tensor x, Tensor y) => [|-(y * torch.log(F.softmax(x, 1))).mean()|];
+                Tensor Loss(Tensor x, Tensor y) => {|#0:-(y * torch.log(F.softmax(x, 1))).mean()|};
             }
-            """);
-        Assert.Contains("C times smaller", diagnostics[0].GetMessage());
+            """,
+            Verify.Diagnostic().WithLocation(0).WithMessage("Hand-written cross entropy turns NaN when a probability underflows; no automatic fix: the mean over every element is C times smaller than cross_entropy's mean over the batch"));
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using NanGuard.Analyzers.Tests.Verifiers;
+using NanGuard.Testing;
 using Xunit;
-using Verify = NanGuard.Analyzers.Tests.Verifiers.AnalyzerVerifier<NanGuard.Analyzers.Rules.HighLearningRateAnalyzer>;
+using Verify = NanGuard.Testing.AnalyzerVerifier<NanGuard.Analyzers.Rules.HighLearningRateAnalyzer>;
 
 namespace NanGuard.Analyzers.Tests.Rules;
 
@@ -35,25 +35,20 @@ public sealed class HighLearningRateTests
         """;
 
     [Theory]
-    [InlineData("torch.optim.Adam(model.parameters(), lr: [|0.01|])")]
-    [InlineData("torch.optim.Adam(model.parameters(), [|1e-1|])")]
-    [InlineData("torch.optim.AdamW(model.parameters(), weight_decay: 0.1, lr: [|0.05|])")]
-    [InlineData("optim.Adam(model.parameters(), lr: [|0.02f|])")]
-    public async Task High_literal_learning_rate_with_an_unclipped_loop(string construction)
-    {
-        var diagnostics = await Verify.VerifyAnalyzerAsync(Train(construction));
-        Assert.Equal(DiagnosticSeverity.Info, diagnostics[0].Severity);
-        Assert.Contains("at or above 0.01", diagnostics[0].GetMessage());
-    }
+    [InlineData("torch.optim.Adam(model.parameters(), lr: {|#0:0.01|})", "0.01")]
+    [InlineData("torch.optim.Adam(model.parameters(), {|#0:1e-1|})", "1e-1")]
+    [InlineData("torch.optim.AdamW(model.parameters(), weight_decay: 0.1, lr: {|#0:0.05|})", "0.05")]
+    [InlineData("optim.Adam(model.parameters(), lr: {|#0:0.02f|})", "0.02f")]
+    public Task High_literal_learning_rate_with_an_unclipped_loop(string construction, string rate) =>
+        Verify.VerifyAnalyzerAsync(Train(construction),
+            Verify.Diagnostic().WithLocation(0).WithSeverity(DiagnosticSeverity.Info)
+                .WithMessage($"learning rate {rate} is at or above 0.01 with no gradient clipping in the loop; try 1e-3 to 1e-4, and clip"));
 
     [Theory]
-    [InlineData("torch.optim.SGD(model.parameters(), [|0.5|], momentum: 0.9)")]
-    [InlineData("TorchSharp.torch.optim.SGD(model.parameters(), learningRate: [|1|])")]
-    public async Task SGD_is_held_to_its_own_higher_threshold(string construction)
-    {
-        var diagnostics = await Verify.VerifyAnalyzerAsync(Train(construction));
-        Assert.Contains("at or above 0.5", diagnostics[0].GetMessage());
-    }
+    [InlineData("torch.optim.SGD(model.parameters(), {|#0:0.5|}, momentum: 0.9)", "0.5")]
+    [InlineData("TorchSharp.torch.optim.SGD(model.parameters(), learningRate: {|#0:1|})", "1")]
+    public Task SGD_is_held_to_its_own_higher_threshold(string construction, string rate) =>
+        Verify.VerifyAnalyzerAsync(Train(construction), Verify.Diagnostic().WithLocation(0).WithArguments(rate, "0.5"));
 
     [Fact]
     public Task SGD_at_its_textbook_rate_is_not_reported() =>
@@ -154,7 +149,7 @@ public sealed class HighLearningRateTests
         Task.Run(async () =>
         {
             var test = Verify.Test();
-            test.OutputKind = OutputKind.ConsoleApplication;
+            test.TestState.OutputKind = OutputKind.ConsoleApplication;
             test.TestCode = """
                 using TorchSharp;
 

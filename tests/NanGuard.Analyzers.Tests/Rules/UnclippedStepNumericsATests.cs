@@ -1,7 +1,7 @@
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Xunit;
-using Verify = NanGuard.Analyzers.Tests.Verifiers.AnalyzerVerifier<NanGuard.Analyzers.Rules.UnclippedStepAnalyzer>;
+using Verify = NanGuard.Testing.AnalyzerVerifier<NanGuard.Analyzers.Rules.UnclippedStepAnalyzer>;
 
 namespace NanGuard.Analyzers.Tests.Rules;
 
@@ -17,7 +17,7 @@ public sealed class UnclippedStepNumericsATests
     [InlineData("torch.log(1 + torch.exp(model.call(x))).mean()", "NG1007")]
     public async Task A_loss_with_a_numerics_hazard_makes_the_unclipped_step_a_warning(string loss, string id)
     {
-        var diagnostics = await Verify.VerifyAnalyzerAsync($$"""
+        await Verify.VerifyAnalyzerAsync($$"""
             using TorchSharp;
             using static TorchSharp.torch;
             using F = TorchSharp.torch.nn.functional;
@@ -31,13 +31,13 @@ public sealed class UnclippedStepNumericsATests
                     {
                         optimizer.zero_grad();
                         var loss = {{loss}};
-                        loss.backward();
-                        {|NG2001:optimizer.step()|};
+                        {|#1:loss.backward()|};
+                        {|#0:optimizer.step()|};
                     }
                 }
             }
-            """);
-        Assert.Equal(DiagnosticSeverity.Warning, diagnostics[0].Severity);
-        Assert.Contains(id, diagnostics[0].GetMessage());
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning)
+                .WithArguments($" (the loss is numerically unstable, {id})"));
     }
 }

@@ -10,7 +10,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using NanGuard.Analyzers;
-using NanGuard.Analyzers.Tests.Verifiers;
+using NanGuard.Testing;
 
 namespace NanGuard.Robustness.Tests.Infrastructure;
 

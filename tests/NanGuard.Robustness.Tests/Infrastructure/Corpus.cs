@@ -1,12 +1,14 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using NanGuard.Analyzers.Tests.Meta;
-using NanGuard.Analyzers.Tests.Verifiers;
+using Microsoft.CodeAnalysis.Testing;
+using Microsoft.CodeAnalysis.Text;
+using NanGuard.Testing;
 
 namespace NanGuard.Robustness.Tests.Infrastructure;
 
@@ -76,14 +78,15 @@ public static class Corpus
         }
     }
 
-    /// <summary>The source without its markup; where the text is not valid markup, the text itself.</summary>
+    /// <summary>The source without its markup (Microsoft.CodeAnalysis.Testing's); where it is not valid markup, the text itself.</summary>
     public static string StripMarkup(string markup)
     {
         try
         {
-            return Markup.Parse(markup, "Test0.cs", "NG0000").Text;
+            TestFileMarkupParser.GetSpans(markup, out string text, out ImmutableDictionary<string, ImmutableArray<TextSpan>> _);
+            return text;
         }
-        catch (FormatException)
+        catch (ArgumentException)
         {
             return markup;
         }

@@ -9,7 +9,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Text;
-using NanGuard.Analyzers.Tests.Verifiers;
+using NanGuard.Testing;
 using NanGuard.CodeFixes;
 
 namespace NanGuard.Robustness.Tests.Infrastructure;
@@ -194,7 +194,24 @@ public static class FixChecker
         var text = document.GetTextAsync().GetAwaiter().GetResult().ToString();
         var builder = new StringBuilder();
         builder.AppendLine("--- input (fixed diagnostics marked):");
-        builder.Append(Markup.Render(text, diagnostics.Select(d => (d.Id, d.Location.SourceSpan))));
+        builder.Append(AsMarkup(text, diagnostics.Select(d => (d.Id, d.Location.SourceSpan))));
         return builder.ToString();
+    }
+
+    /// <summary>The text with each diagnostic marked as <c>{|id:...|}</c>, as a test would mark it.</summary>
+    private static string AsMarkup(string text, IEnumerable<(string Id, TextSpan Span)> diagnostics)
+    {
+        var inserts = new List<(int Position, int Order, string Text)>();
+        foreach (var (id, span) in diagnostics)
+        {
+            // Opening marks of longer spans come first, closing marks of shorter spans first: marks nest properly.
+            inserts.Add((span.Start, -span.Length, "{|" + id + ":"));
+            inserts.Add((span.End, int.MaxValue - span.Length, "|}"));
+        }
+        inserts.Sort((a, b) => a.Position != b.Position ? a.Position.CompareTo(b.Position) : a.Order.CompareTo(b.Order));
+        var result = new StringBuilder(text);
+        for (var i = inserts.Count - 1; i >= 0; i--)
+            result.Insert(inserts[i].Position, inserts[i].Text);
+        return result.ToString();
     }
 }

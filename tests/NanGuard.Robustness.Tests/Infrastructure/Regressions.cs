@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
-using NanGuard.Analyzers.Tests.Meta;
+using NanGuard.Testing;
 
 namespace NanGuard.Robustness.Tests.Infrastructure;
 

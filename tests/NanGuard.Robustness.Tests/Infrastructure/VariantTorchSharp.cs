@@ -5,8 +5,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using NanGuard.Analyzers.Tests.Meta;
-using NanGuard.Analyzers.Tests.Verifiers;
+using NanGuard.Testing;
 
 namespace NanGuard.Robustness.Tests.Infrastructure;
 

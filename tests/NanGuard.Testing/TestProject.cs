@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 
-namespace NanGuard.Analyzers.Tests.Verifiers;
+namespace NanGuard.Testing;
 
 /// <summary>A source file of a test, by name.</summary>
 public sealed record TestSource(string Name, string Text);

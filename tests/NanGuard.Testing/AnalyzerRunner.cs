@@ -6,9 +6,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Xunit.Sdk;
 
-namespace NanGuard.Analyzers.Tests.Verifiers;
+namespace NanGuard.Testing;
 
 /// <summary>The diagnostics analyzers produced on a project, and the exceptions they threw (AD0001).</summary>
 public sealed record AnalysisResult(
@@ -48,6 +47,6 @@ public static class AnalyzerRunner
     public static void AssertNoAnalyzerExceptions(AnalysisResult result)
     {
         if (!result.AnalyzerExceptions.IsEmpty)
-            throw new XunitException("An analyzer threw (AD0001):\n" + string.Join("\n\n", result.AnalyzerExceptions));
+            throw new InvalidOperationException("An analyzer threw (AD0001):\n" + string.Join("\n\n", result.AnalyzerExceptions));
     }
 }

@@ -6,11 +6,11 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 
-namespace NanGuard.Analyzers.Tests.Verifiers;
+namespace NanGuard.Testing;
 
 /// <summary>
 /// Hands fix-all the diagnostics computed once, whatever their rule (fix-all filters them by id), as the IDE's diagnostic
-/// service would. Shared by the verifier, the robustness tests and the benchmark (both link this file).
+/// service would. Used by the dotnet format fix-all tests, the robustness tests and the benchmark.
 /// </summary>
 public sealed class KnownDiagnostics : FixAllContext.DiagnosticProvider
 {

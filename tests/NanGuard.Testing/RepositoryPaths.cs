@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace NanGuard.Analyzers.Tests.Meta;
+namespace NanGuard.Testing;
 
 /// <summary>Finds files of the repository the tests were built from.</summary>
 public static class RepositoryPaths
