@@ -1,0 +1,448 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using NanGuard.Analyzers;
+using NanGuard.Analyzers.Rules;
+using NanGuard.CodeFixes.Rules;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace NanGuard.Proofs.Tests;
+
+/// <summary>
+/// The executable proof of every rule whose page says the code yields NaN or Inf (NG1001-NG1015, NG3001, NG3002). Each
+/// proof compiles the rule's flagged snippet and the output of the rule's own fix, runs both on libtorch (float32) and
+/// checks (a) at the hazard input the page names, that the original's value or gradient is not finite (or, for NG1008,
+/// NG3001 and NG3002, wrong as the page says) and the fixed code's are finite; (b) at seeded ordinary inputs, that the
+/// two agree in value and gradient within <see cref="Values.Relative"/> and <see cref="Values.Absolute"/> (float32
+/// rounding: relative 1e-5, absolute 1e-6), or exactly where the fix does not touch the arithmetic of ordinary values.
+/// The figures the hazard asserts are the ones each page's "Why it yields NaN" states.
+/// </summary>
+public sealed class RuleProofs
+{
+    private const float Inf = float.PositiveInfinity;
+
+    [Fact]
+    public async Task NG1001_log_of_softmax()
+    {
+        var proof = await Proof.CreateAsync(new LogOfSoftmaxAnalyzer(), new LogOfSoftmaxCodeFix(),
+            DiagnosticIds.LogOfSoftmax, LogOfSoftmaxCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x) => torch.log(F.softmax(x, 1));
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // softmax([0, 200]) underflows to [0, 1]: log gives -inf and the backward 0 * inf = NaN.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(new[,] { { 0f, 200f } }) });
+        Assert.Equal(new[] { double.NegativeInfinity, 0 }, original.Value);
+        Assert.True(original.GradientHasNaN);
+        @fixed.AssertFinite("log_softmax at [0, 200]");
+        Assert.Equal(new[] { -200.0, 0 }, @fixed.Value);
+
+        proof.AssertAgree(new[] { Inputs.Randn(1, 3, 4, 5) }, Values.Relative, Values.Absolute);
+    }
+
+    [Fact]
+    public async Task NG1002_hand_written_cross_entropy()
+    {
+        var proof = await Proof.CreateAsync(new HandWrittenCrossEntropyAnalyzer(), new HandWrittenCrossEntropyCodeFix(),
+            DiagnosticIds.HandWrittenCrossEntropy, HandWrittenCrossEntropyCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor logits, Tensor targets) => -(targets * torch.log(F.softmax(logits, 1))).sum();
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // The class of probability 0 has a target of 0: 0 * log(0) = 0 * -inf = NaN in the forward pass.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(new[,] { { 0f, 200f } }), Inputs.Of(new[,] { { 0f, 1f } }) });
+        Assert.True(double.IsNaN(original.Value.Single()));
+        Assert.True(original.GradientHasNaN);
+        @fixed.AssertFinite("cross_entropy at logits [0, 200], target [0, 1]");
+        Values.AssertNear(0, @fixed.Value.Single(), "cross_entropy at logits [0, 200], target [0, 1]");
+
+        var targets = F.softmax(Inputs.Randn(3, 1, 4, 5), 1);
+        proof.AssertAgree(new[] { Inputs.Randn(2, 3, 4, 5), targets }, Values.Relative, Values.Absolute);
+    }
+
+    [Fact]
+    public async Task NG1003_log_of_sigmoid()
+    {
+        var proof = await Proof.CreateAsync(new LogOfSigmoidAnalyzer(), new LogOfSigmoidCodeFix(),
+            DiagnosticIds.LogOfSigmoid, LogOfSigmoidCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x) => torch.log(torch.sigmoid(x));
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // sigmoid(-200) is exactly 0 in float32: log gives -inf, the backward inf * 0 = NaN.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(-200f) });
+        Assert.Equal(double.NegativeInfinity, original.Value.Single());
+        Assert.True(original.GradientHasNaN);
+        @fixed.AssertFinite("logsigmoid(-200)");
+        Assert.Equal(-200.0, @fixed.Value.Single());
+        Values.AssertNear(1, @fixed.Gradient.Single() / Weight(0), "the gradient of logsigmoid at -200");
+
+        proof.AssertAgree(new[] { Inputs.Randn(4, 5, 32) }, Values.Relative, Values.Absolute);
+    }
+
+    [Fact]
+    public async Task NG1004_hand_written_binary_cross_entropy()
+    {
+        var proof = await Proof.CreateAsync(new BinaryCrossEntropyOnProbabilitiesAnalyzer(), new BinaryCrossEntropyOnProbabilitiesCodeFix(),
+            DiagnosticIds.BinaryCrossEntropyOnProbabilities, BinaryCrossEntropyOnProbabilitiesCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor logits, Tensor targets) =>
+                    -(targets * torch.log(torch.sigmoid(logits)) + (1 - targets) * torch.log(1 - torch.sigmoid(logits))).mean();
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // sigmoid(20) is exactly 1 in float32: (1 - 1) * log(1 - 1) = 0 * -inf = NaN.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(20f), Inputs.Of(1f) });
+        Assert.True(double.IsNaN(original.Value.Single()));
+        Assert.True(original.GradientHasNaN);
+        @fixed.AssertFinite("binary_cross_entropy_with_logits at logit 20, target 1");
+        Values.AssertNear(2.0611537e-9, @fixed.Value.Single(), "binary_cross_entropy_with_logits at logit 20, target 1");
+
+        proof.AssertAgree(new[] { Inputs.Randn(5, 3, 32), Inputs.Uniform(6, 0, 1, 32) }, Values.Relative, Values.Absolute);
+    }
+
+    [Fact]
+    public async Task NG1005_log_of_sum_of_exponentials()
+    {
+        var proof = await Proof.CreateAsync(new LogSumExpAnalyzer(), new LogSumExpCodeFix(),
+            DiagnosticIds.LogSumExp, LogSumExpCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x) => torch.log(torch.exp(x).sum(1));
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // exp(100) overflows to inf in float32: the log is inf, the backward inf / inf = NaN.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(new[,] { { 100f, 0f } }) });
+        Assert.Equal(double.PositiveInfinity, original.Value.Single());
+        Assert.True(original.GradientHasNaN);
+        @fixed.AssertFinite("logsumexp([100, 0])");
+        Assert.Equal(100.0, @fixed.Value.Single());
+
+        proof.AssertAgree(new[] { Inputs.Randn(7, 3, 4, 5) }, Values.Relative, Values.Absolute);
+    }
+
+    [Fact]
+    public async Task NG1006_hand_written_softmax()
+    {
+        var proof = await Proof.CreateAsync(new HandWrittenSoftmaxAnalyzer(), new HandWrittenSoftmaxCodeFix(),
+            DiagnosticIds.HandWrittenSoftmax, HandWrittenSoftmaxCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x) => torch.exp(x) / torch.exp(x).sum(1, keepdim: true);
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // exp(100) is inf in float32: the row divides inf by inf.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(new[,] { { 100f, 0f } }) });
+        Assert.True(double.IsNaN(original.Value[0]));
+        Assert.True(original.GradientHasNaN);
+        @fixed.AssertFinite("softmax([100, 0])");
+        Assert.Equal(1.0, @fixed.Value[0]);
+
+        proof.AssertAgree(new[] { Inputs.Randn(8, 3, 4, 5) }, Values.Relative, Values.Absolute);
+    }
+
+    [Fact]
+    public async Task NG1007_hand_written_softplus()
+    {
+        var proof = await Proof.CreateAsync(new HandWrittenSoftplusAnalyzer(), new HandWrittenSoftplusCodeFix(),
+            DiagnosticIds.HandWrittenSoftplus, HandWrittenSoftplusCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x) => torch.log(1 + torch.exp(x));
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // exp(100) is inf: the value is inf (its true value is 100), the backward 0 * inf = NaN.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(100f) });
+        Assert.Equal(double.PositiveInfinity, original.Value.Single());
+        Assert.True(original.GradientHasNaN);
+        @fixed.AssertFinite("softplus(100)");
+        Assert.Equal(100.0, @fixed.Value.Single());
+
+        // Ordinary values on both sides of softplus' threshold of 20, where it turns linear.
+        var x = torch.cat(new[] { Inputs.Randn(9, 5, 32), Inputs.Of(-30f, -19.5f, 19.5f, 20.5f, 30f, 60f) });
+        proof.AssertAgree(new[] { x }, Values.Relative, Values.Absolute);
+    }
+
+    [Fact]
+    public async Task NG1008_log_of_one_plus_x()
+    {
+        var proof = await Proof.CreateAsync(new Log1pExpm1Analyzer(), new Log1pExpm1CodeFix(),
+            DiagnosticIds.Log1pExpm1, Log1pExpm1CodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x) => torch.log(1 + x);
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // A precision rule: 1 + 1e-8 rounds to 1 in float32, so the log is 0 instead of 1e-8.
+        var x = Inputs.Of(1e-8f);
+        var exact = (double)1e-8f - (double)1e-8f * 1e-8f / 2;
+        var (original, @fixed) = proof.Run(new[] { x });
+        Assert.Equal(0.0, original.Value.Single());
+        @fixed.AssertFinite("log1p(1e-8)");
+        Values.AssertNear(exact, @fixed.Value.Single(), "log1p(1e-8)");
+
+        proof.AssertAgree(new[] { Inputs.Uniform(10, 0.01, 3, 32) }, Values.Relative, Values.Absolute);
+    }
+
+    [Fact]
+    public async Task NG1008_exp_minus_one()
+    {
+        var proof = await Proof.CreateAsync(new Log1pExpm1Analyzer(), new Log1pExpm1CodeFix(),
+            DiagnosticIds.Log1pExpm1, Log1pExpm1CodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x) => torch.exp(x) - 1;
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // exp(1e-8) rounds to 1 in float32, so exp(x) - 1 is 0 instead of 1e-8.
+        var exact = (double)1e-8f + (double)1e-8f * 1e-8f / 2;
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(1e-8f) });
+        Assert.Equal(0.0, original.Value.Single());
+        @fixed.AssertFinite("expm1(1e-8)");
+        Values.AssertNear(exact, @fixed.Value.Single(), "expm1(1e-8)");
+
+        proof.AssertAgree(new[] { Inputs.Uniform(11, -3, 3, 32) }, Values.Relative, Values.Absolute);
+    }
+
+    [Fact]
+    public async Task NG1009_entropy_term()
+    {
+        var proof = await Proof.CreateAsync(new XLogYAnalyzer(), new XLogYCodeFix(),
+            DiagnosticIds.XLogY, XLogYCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor p) => -(p * torch.log(p)).sum(1);
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // p = 0: 0 * log(0) = 0 * -inf = NaN in the forward pass; xlogy gives 0 there, so the entropy is ln 2.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(new[,] { { 0f, 0.5f, 0.5f } }) });
+        Assert.True(double.IsNaN(original.Value.Single()));
+        Assert.True(original.GradientHasNaN);
+        Assert.True(double.IsFinite(@fixed.Value.Single()));
+        Values.AssertNear(Math.Log(2), @fixed.Value.Single(), "the entropy of [0, 0.5, 0.5] by xlogy");
+        // As the page says, xlogy fixes the forward value only: its gradient at p = 0 is still 0 / 0.
+        Assert.True(@fixed.GradientHasNaN);
+
+        proof.AssertAgree(new[] { F.softmax(Inputs.Randn(12, 2, 4, 5), 1) }, Values.Relative, Values.Absolute);
+    }
+
+    [Fact]
+    public async Task NG1010_sqrt_of_sum_of_squares()
+    {
+        var proof = await Proof.CreateAsync(new SqrtOfSumOfSquaresAnalyzer(), new SqrtOfSumOfSquaresCodeFix(),
+            DiagnosticIds.SqrtOfSumOfSquares, SqrtOfSumOfSquaresCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x) => x.pow(2).sum(1).sqrt();
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // An all-zero row: the value is 0 either way, but sqrt's backward is inf there and 0 * inf = NaN.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(new[,] { { 0f, 0f, 0f }, { 3f, 4f, 0f } }) });
+        Assert.Equal(new[] { 0.0, 5 }, original.Value);
+        Assert.True(original.GradientHasNaN);
+        @fixed.AssertFinite("the norm of [[0, 0, 0], [3, 4, 0]]");
+        Assert.Equal(new[] { 0.0, 0, 0 }, @fixed.Gradient.Take(3));
+
+        proof.AssertAgree(new[] { Inputs.Randn(13, 1, 4, 5) }, Values.Relative, Values.Absolute);
+    }
+
+    [Fact]
+    public async Task NG1011_division_by_norm()
+    {
+        var proof = await Proof.CreateAsync(new DivisionByNormAnalyzer(), new DivisionByNormCodeFix(),
+            DiagnosticIds.DivisionByNorm, DivisionByNormCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x) => x / x.norm(1, keepdim: true);
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // An all-zero row: 0 / 0 = NaN; normalize divides by max(norm, 1e-12) and gives 0.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(new[,] { { 0f, 0f, 0f }, { 3f, 4f, 0f } }) });
+        Assert.True(original.Value.Take(3).All(double.IsNaN));
+        Assert.True(original.GradientHasNaN);
+        @fixed.AssertFinite("normalize([[0, 0, 0], [3, 4, 0]])");
+        Assert.Equal(new[] { 0.0, 0, 0 }, @fixed.Value.Take(3));
+
+        // Norms far above normalize's eps of 1e-12: the value is kept.
+        proof.AssertAgree(new[] { Inputs.Randn(14, 1, 4, 5) }, Values.Relative, Values.Absolute);
+    }
+
+    [Fact]
+    public async Task NG1012_standardization_without_eps()
+    {
+        var proof = await Proof.CreateAsync(new StandardizationWithoutEpsAnalyzer(), new StandardizationWithoutEpsCodeFix(),
+            DiagnosticIds.StandardizationWithoutEps, StandardizationWithoutEpsCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x) => (x - x.mean()) / x.std();
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // A constant input: its std is 0, and (x - mean) / std = 0 / 0 = NaN.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(2f, 2f, 2f, 2f) });
+        Assert.True(original.Value.All(double.IsNaN));
+        Assert.True(original.GradientHasNaN);
+        @fixed.AssertFinite("(x - mean) / (std + 1e-8) at a constant x");
+        Assert.Equal(new[] { 0.0, 0, 0, 0 }, @fixed.Value);
+
+        // The page's bound: a relative change of eps / std, here about 1e-8, below float32's rounding.
+        proof.AssertAgree(new[] { Inputs.Randn(15, 1, 16) }, Values.Relative, Values.Absolute);
+    }
+
+    [Fact]
+    public async Task NG1013_division_by_zeroable_sum()
+    {
+        var proof = await Proof.CreateAsync(new DivisionByZeroableSumAnalyzer(), new DivisionByZeroableSumCodeFix(),
+            DiagnosticIds.DivisionByZeroableSum, DivisionByZeroableSumCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x, Tensor mask) => (x * mask).sum() / mask.sum();
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // An empty mask: 0 / 0 = NaN; clamped to 1, the count gives the masked sum, 0.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(1f, 2f, 3f), Inputs.Of(0f, 0f, 0f) });
+        Assert.True(double.IsNaN(original.Value.Single()));
+        Assert.True(original.GradientHasNaN);
+        @fixed.AssertFinite("the masked mean of an empty mask, clamped");
+        Assert.Equal(0.0, @fixed.Value.Single());
+
+        // A mask with ones in it: a count of whole numbers is never below 1, so the clamp changes nothing at all.
+        proof.AssertAgree(new[] { Inputs.Randn(16, 1, 8), Inputs.Of(1f, 0f, 1f, 1f, 0f, 0f, 1f, 0f) }, relative: 0, absolute: 0);
+    }
+
+    [Fact]
+    public async Task NG1014_log_of_relu()
+    {
+        var proof = await Proof.CreateAsync(new LogOfZeroableAnalyzer(), new LogOfZeroableCodeFix(),
+            DiagnosticIds.LogOfZeroable, LogOfZeroableCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x) => torch.log(F.relu(x));
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // relu is 0 at x <= 0: log(0) = -inf; clamped to 1e-8, the log is ln(1e-8) = -18.42.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(-1f, 0f, 2f) });
+        Assert.Equal(new[] { double.NegativeInfinity, double.NegativeInfinity }, original.Value.Take(2));
+        @fixed.AssertFinite("log(relu(x).clamp_min(1e-8)) at [-1, 0, 2]");
+        Values.AssertNear(Math.Log(1e-8f), @fixed.Value[0], "log of the clamp");
+
+        // Inputs above eps: the clamp changes nothing at all.
+        proof.AssertAgree(new[] { Inputs.Uniform(17, 0.01, 3, 32) }, relative: 0, absolute: 0);
+    }
+
+    [Fact]
+    public async Task NG1015_unsafe_op_under_where()
+    {
+        var proof = await Proof.CreateAsync(new UnsafeWhereAnalyzer(), new UnsafeWhereCodeFix(),
+            DiagnosticIds.UnsafeWhere, UnsafeWhereCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x) => torch.where(x > 0, torch.log(x), torch.zeros_like(x));
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // x = 0: the where keeps 0, but log's backward is 1 / 0 = inf and the discarded branch's 0 * inf = NaN.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(0f, 1f) });
+        Assert.Equal(new[] { 0.0, 0 }, original.Value);
+        Assert.True(double.IsNaN(original.Gradient[0]));
+        @fixed.AssertFinite("the double where at [0, 1]");
+        Assert.Equal(0.0, @fixed.Gradient[0]);
+
+        // Both signs: the forward value is exactly the same, and so is the gradient.
+        proof.AssertAgree(new[] { Inputs.Randn(18, 2, 32) }, relative: 0, absolute: 0);
+    }
+
+    [Fact]
+    public async Task NG3001_static_clamp_min_is_not_in_place()
+    {
+        var proof = await Proof.CreateAsync(new StaticClampNotInPlaceAnalyzer(), new StaticClampNotInPlaceCodeFix(),
+            DiagnosticIds.StaticClampNotInPlace, StaticClampNotInPlaceCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor numerator, Tensor denominator)
+                {
+                    torch.clamp_min_(denominator, 1e-8);
+                    return numerator / denominator;
+                }
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+        // The denominator is clamped in place by the fix: a leaf that requires a gradient cannot be.
+        var grad = new[] { true, false };
+
+        // The static clamp leaves the zeros in the denominator: 1 / 0 = inf, 0 / 0 = NaN.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(1f, 0f, 2f), Inputs.Of(0f, 0f, 4f) }, grad);
+        Assert.Equal(double.PositiveInfinity, original.Value[0]);
+        Assert.True(double.IsNaN(original.Value[1]));
+        Assert.True(original.GradientHasNonFinite);
+        @fixed.AssertFinite("numerator / denominator clamped in place");
+        Values.AssertNear(1e8, @fixed.Value[0], "1 / 1e-8");
+
+        proof.AssertAgree(new[] { Inputs.Randn(19, 1, 8), Inputs.Uniform(20, 0.5, 2, 8) }, relative: 0, absolute: 0, grad);
+    }
+
+    [Fact]
+    public async Task NG3002_comparison_with_NaN()
+    {
+        var proof = await Proof.CreateAsync(new CompareWithNaNAnalyzer(), new CompareWithNaNCodeFix(),
+            DiagnosticIds.CompareWithNaN, CompareWithNaNCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x) => x == double.NaN;
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // x == NaN is false everywhere, even where x is NaN: the check never finds it; isnan does.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(1f, float.NaN, Inf) });
+        Assert.Equal(new[] { 0.0, 0, 0 }, original.Value);
+        Assert.Equal(new[] { 0.0, 1, 0 }, @fixed.Value);
+
+        // No NaN in the input: both masks are empty.
+        proof.AssertAgree(new[] { Inputs.Randn(21, 1, 16) }, relative: 0, absolute: 0);
+    }
+
+    // The weight of the first output element in the backward (Outcome: sum(value * w)).
+    private static double Weight(int index)
+    {
+        using var generator = new Generator(7);
+        using var weight = torch.rand(new long[] { index + 1 }, ScalarType.Float64, generator: generator) + 0.5;
+        return weight[index].item<double>();
+    }
+}
