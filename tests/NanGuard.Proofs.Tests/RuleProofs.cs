@@ -116,6 +116,30 @@ public sealed class RuleProofs
     }
 
     [Fact]
+    public async Task NG1004_binary_cross_entropy_on_sigmoid_probabilities()
+    {
+        var proof = await Proof.CreateAsync(new BinaryCrossEntropyOnProbabilitiesAnalyzer(), new BinaryCrossEntropyOnProbabilitiesCodeFix(),
+            DiagnosticIds.BinaryCrossEntropyOnProbabilities, BinaryCrossEntropyOnProbabilitiesCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor logits, Tensor targets) => F.binary_cross_entropy(torch.sigmoid(logits), targets);
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // No NaN here, a wrong loss: binary_cross_entropy clamps log(sigmoid(-200)) = log(0) at -100, so a confidently
+        // wrong prediction costs 100 instead of 200 and gets no gradient at all; with logits it costs 200, gradient -1.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(-200f), Inputs.Of(1f) }, new[] { true, false });
+        Assert.Equal(100.0, original.Value.Single());
+        Assert.Equal(0.0, original.Gradient.Single());
+        @fixed.AssertFinite("binary_cross_entropy_with_logits at logit -200, target 1");
+        Assert.Equal(200.0, @fixed.Value.Single());
+        Values.AssertNear(-1, @fixed.Gradient.Single() / Weight(0), "the gradient of binary_cross_entropy_with_logits at -200");
+
+        proof.AssertAgree(new[] { Inputs.Randn(5, 3, 32), Inputs.Uniform(6, 0, 1, 32) }, Values.Relative, Values.Absolute, new[] { true, false });
+    }
+
+    [Fact]
     public async Task NG1005_log_of_sum_of_exponentials()
     {
         var proof = await Proof.CreateAsync(new LogSumExpAnalyzer(), new LogSumExpCodeFix(),
@@ -363,6 +387,54 @@ public sealed class RuleProofs
 
         // Inputs above eps: the clamp changes nothing at all.
         proof.AssertAgree(new[] { Inputs.Uniform(17, 0.01, 3, 32) }, relative: 0, absolute: 0);
+    }
+
+    [Fact]
+    public async Task NG1014_log_of_abs()
+    {
+        var proof = await Proof.CreateAsync(new LogOfZeroableAnalyzer(), new LogOfZeroableCodeFix(),
+            DiagnosticIds.LogOfZeroable, LogOfZeroableCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x) => torch.log(x.abs());
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // abs(0) = 0: log gives -inf, its backward 1 / 0 = inf, and abs' backward inf * sign(0) = inf * 0 = NaN.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(0f, -2f) });
+        Assert.Equal(double.NegativeInfinity, original.Value[0]);
+        Assert.True(double.IsNaN(original.Gradient[0]));
+        @fixed.AssertFinite("log(abs(x).clamp_min(1e-8)) at [0, -2]");
+        Values.AssertNear(Math.Log(1e-8f), @fixed.Value[0], "log of the clamp");
+
+        // Inputs of magnitude above eps: the clamp changes nothing at all.
+        proof.AssertAgree(new[] { Inputs.Uniform(22, 0.01, 3, 32) * Inputs.Randn(23, 1, 32).sign() }, relative: 0, absolute: 0);
+    }
+
+    [Fact]
+    public async Task NG1014_acos_of_cosine_similarity()
+    {
+        var proof = await Proof.CreateAsync(new LogOfZeroableAnalyzer(), new LogOfZeroableCodeFix(),
+            DiagnosticIds.LogOfZeroable, LogOfZeroableCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor a, Tensor b) => torch.acos(F.cosine_similarity(a, b, 1));
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // A vector compared with itself: the cosine is exactly 1, acos(1) = 0, but acos' derivative is -1 / sqrt(0).
+        var a = Inputs.Of(new[,] { { 3f, 4f, 0f } });
+        var (original, @fixed) = proof.Run(new[] { a, a });
+        Assert.Equal(0.0, original.Value.Single());
+        Assert.True(original.GradientHasNonFinite);
+        @fixed.AssertFinite("acos of the cosine clamped to 1 - 1e-7");
+        // The value changes by no more than acos(1 - 1e-7) (float32: 1 - 1.19e-7): about 4.9e-4.
+        Assert.InRange(@fixed.Value.Single(), 0, 5e-4);
+
+        // Random vectors, far from parallel: the clamp changes nothing at all.
+        proof.AssertAgree(new[] { Inputs.Randn(24, 1, 4, 5), Inputs.Randn(25, 1, 4, 5) }, relative: 0, absolute: 0);
     }
 
     [Fact]
