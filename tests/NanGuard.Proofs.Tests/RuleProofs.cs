@@ -533,6 +533,21 @@ public sealed class RuleProofs
         proof.AssertAgree(new[] { Inputs.Randn(21, 1, 16) }, relative: 0, absolute: 0);
     }
 
+    [Fact]
+    public void Every_rule_that_yields_NaN_or_Inf_has_a_proof()
+    {
+        var rules = new[]
+        {
+            DiagnosticIds.LogOfSoftmax, DiagnosticIds.HandWrittenCrossEntropy, DiagnosticIds.LogOfSigmoid,
+            DiagnosticIds.BinaryCrossEntropyOnProbabilities, DiagnosticIds.LogSumExp, DiagnosticIds.HandWrittenSoftmax,
+            DiagnosticIds.HandWrittenSoftplus, DiagnosticIds.Log1pExpm1, DiagnosticIds.XLogY, DiagnosticIds.SqrtOfSumOfSquares,
+            DiagnosticIds.DivisionByNorm, DiagnosticIds.StandardizationWithoutEps, DiagnosticIds.DivisionByZeroableSum,
+            DiagnosticIds.LogOfZeroable, DiagnosticIds.UnsafeWhere, DiagnosticIds.StaticClampNotInPlace, DiagnosticIds.CompareWithNaN,
+        };
+        var proofs = typeof(RuleProofs).GetMethods().Select(m => m.Name.Split('_')[0]).ToHashSet();
+        Assert.All(rules, id => Assert.Contains(id, proofs));
+    }
+
     // The weight of the first output element in the backward (Outcome: sum(value * w)).
     private static double Weight(int index)
     {
