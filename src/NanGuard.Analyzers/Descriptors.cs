@@ -121,8 +121,8 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor UnclippedStep = Create(
         DiagnosticIds.UnclippedStep, Training, DiagnosticSeverity.Warning,
         "Optimizer step with no gradient clipping",
-        "step() follows backward() with no gradient clipping{0}; one exploding gradient makes every weight Inf",
-        "One large gradient, from a high learning rate or a bad batch, makes the weights Inf and every later loss NaN. Clip the gradient's global norm between backward() and step(). Reported as a warning where the loop shows a risk, as a suggestion otherwise.");
+        "step() follows backward() with no gradient clipping{0}; clipping bounds the step an exploding gradient takes, but cannot make a NaN loss or gradient finite",
+        "A large gradient moves plain SGD's weights by the learning rate times its size, far enough to saturate every output; clipping the gradient's global norm between backward() and step() bounds that step. It does not cure a loss that is NaN (its gradient is NaN before any clipping), nor Adam at a high learning rate (Adam moves each weight by up to about the learning rate, however large the gradient): skipping a step whose norm is not finite keeps the weights finite, the cure is in the loss or the rate. Reported as a warning where the loop shows a risk, as a suggestion otherwise.");
 
     /// <summary>NG2002.</summary>
     public static readonly DiagnosticDescriptor IgnoredClipNorm = Create(
@@ -135,8 +135,8 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor HighLearningRate = Create(
         DiagnosticIds.HighLearningRate, Training, DiagnosticSeverity.Info,
         "High learning rate with no clipping",
-        "learning rate {0} is at or above {1} with no gradient clipping in the loop; try 1e-3 to 1e-4, and clip",
-        "Adaptive optimizers at a learning rate of 1e-2 or more often diverge within a few steps. Lower it or clip the gradients.");
+        "learning rate {0} is at or above {1} with no gradient clipping in the loop; try a rate 10 to 100 times lower",
+        "Adam moves each weight by up to about the learning rate at each step, however large the gradient, so clipping does not slow it: at 1e-2 and above a few steps can push the logits far enough to overflow or underflow. Lower the rate. Plain SGD's step is the rate times the gradient, so there clipping bounds it too.");
 
     /// <summary>NG2004.</summary>
     public static readonly DiagnosticDescriptor MissingZeroGrad = Create(

@@ -45,9 +45,9 @@ public sealed class UserScenarioTests
         var app = CreateApp("build");
 
         var build = Ok(packages.Run(app, "build", "-tl:off", "-p:ErrorLog=nanguard.sarif%2Cversion=2.1"));
-        Assert.Matches(@"Program\.cs\(34,\d+\): warning NG1002:", build.Output);
-        Assert.Matches(@"Program\.cs\(36,\d+\): warning NG2001:", build.Output);
-        Assert.Matches(@"Program\.cs\(44,\d+\): warning NG1001:", build.Output);
+        Assert.Matches(@"Program\.cs\(57,\d+\): warning NG1002:", build.Output);
+        Assert.Matches(@"Program\.cs\(59,\d+\): warning NG2001:", build.Output);
+        Assert.Matches(@"Program\.cs\(96,\d+\): warning NG1001:", build.Output);
 
         using (var sarif = JsonDocument.Parse(File.ReadAllText(Path.Combine(app, "nanguard.sarif"))))
         {
@@ -121,7 +121,7 @@ public sealed class UserScenarioTests
 
         var check = packages.RunProgram(tool, packages.Scratch, "check", "samples");
         Assert.True(check.ExitCode == 1, check.ToString());
-        Assert.Contains("samples/MnistSoftmaxLoss/Buggy/Program.cs(44,27): warning NG1001:", check.Output);
+        Assert.Contains("samples/MnistSoftmaxLoss/Buggy/Program.cs(96,27): warning NG1001:", check.Output);
         Assert.Contains("warning NG2001", check.Output);
         Assert.Contains("built-in TorchSharp", check.Output);
         Assert.DoesNotContain("Fixed/Program.cs", check.Output);

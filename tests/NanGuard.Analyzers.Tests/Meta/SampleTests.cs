@@ -35,7 +35,11 @@ public sealed class SampleTests
             .OrderBy(path => path)
             .ToList();
         var sources = files.Select(path => new TestSource(Path.GetFileName(path), File.ReadAllText(path))).ToList();
-        var project = TestProject.Create(sources, editorConfig: null, TestReferences.WithTorchSharp, outputKind: OutputKind.ConsoleApplication);
+        // A sample that calls NanGuard.Runtime (the guarded samples) references it, as its project file does.
+        var callsRuntime = Directory.GetFiles(RepositoryPaths.Combine(folder), "*.csproj")
+            .Any(path => File.ReadAllText(path).Contains("NanGuard.Runtime.csproj", System.StringComparison.Ordinal));
+        var references = callsRuntime ? TestReferences.WithNanGuardRuntime : TestReferences.WithTorchSharp;
+        var project = TestProject.Create(sources, editorConfig: null, references, outputKind: OutputKind.ConsoleApplication);
         var result = await AnalyzerRunner.RunAsync(project, ImmutableArray.Create<DiagnosticAnalyzer>(new NanGuardRulesAnalyzer()));
 
         Assert.Empty(TestProject.Errors(result.Compilation));

@@ -42,7 +42,7 @@ public sealed class HighLearningRateTests
     public Task High_literal_learning_rate_with_an_unclipped_loop(string construction, string rate) =>
         Verify.VerifyAnalyzerAsync(Train(construction),
             Verify.Diagnostic().WithLocation(0).WithSeverity(DiagnosticSeverity.Info)
-                .WithMessage($"learning rate {rate} is at or above 0.01 with no gradient clipping in the loop; try 1e-3 to 1e-4, and clip"));
+                .WithMessage($"learning rate {rate} is at or above 0.01 with no gradient clipping in the loop; try a rate 10 to 100 times lower"));
 
     [Theory]
     [InlineData("torch.optim.SGD(model.parameters(), {|#0:0.5|}, momentum: 0.9)", "0.5")]

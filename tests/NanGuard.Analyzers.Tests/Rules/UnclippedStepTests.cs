@@ -445,7 +445,7 @@ public sealed class UnclippedStepTests
                     }
             """);
         test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Info)
-            .WithMessage("step() follows backward() with no gradient clipping; one exploding gradient makes every weight Inf"));
+            .WithMessage("step() follows backward() with no gradient clipping; clipping bounds the step an exploding gradient takes, but cannot make a NaN loss or gradient finite"));
         await test.RunAsync();
     }
 
@@ -520,7 +520,7 @@ public sealed class UnclippedStepTests
             }
             """ + RecurrentNet,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning)
-                .WithMessage("step() follows backward() with no gradient clipping (the model has a recurrent layer); one exploding gradient makes every weight Inf"));
+                .WithMessage("step() follows backward() with no gradient clipping (the model has a recurrent layer); clipping bounds the step an exploding gradient takes, but cannot make a NaN loss or gradient finite"));
     }
 
     [Theory]
