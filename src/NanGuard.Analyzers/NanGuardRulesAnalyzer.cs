@@ -7,26 +7,22 @@ using NanGuard.Analyzers.Infrastructure;
 namespace NanGuard.Analyzers;
 
 /// <summary>
-/// The analyzer the compiler loads: every NanGuard rule, registered through one registrar so that each invocation
-/// is dispatched once by name to the rules that want it, and TorchSharp's symbols are resolved once per compilation.
+/// The analyzer the compiler loads: every NanGuard rule, dispatched once per operation by method name or operator
+/// kind, with one session per compilation.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class NanGuardRulesAnalyzer : NanGuardAnalyzer
 {
-    /// <summary>Every rule NanGuard ships: each concrete rule class in this assembly, in a stable order.</summary>
-    internal static ImmutableArray<NanGuardAnalyzer> Rules { get; } = typeof(NanGuardRulesAnalyzer).Assembly.GetTypes()
-        .Where(type => type.IsSubclassOf(typeof(NanGuardAnalyzer)) && !type.IsAbstract && type != typeof(NanGuardRulesAnalyzer))
-        .OrderBy(type => type.FullName, System.StringComparer.Ordinal)
-        .Select(type => (NanGuardAnalyzer)System.Activator.CreateInstance(type)!)
+    /// <summary>Every rule NanGuard ships: each concrete rule class in this assembly, in the order of their ids.</summary>
+    internal static ImmutableArray<Rule> Catalog { get; } = typeof(NanGuardRulesAnalyzer).Assembly.GetTypes()
+        .Where(type => type.IsSubclassOf(typeof(Rule)) && !type.IsAbstract)
+        .Select(type => (Rule)System.Activator.CreateInstance(type)!)
+        .OrderBy(rule => rule.Descriptor.Id, System.StringComparer.Ordinal)
         .ToImmutableArray();
 
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        Rules.SelectMany(rule => rule.SupportedDiagnostics).ToImmutableArray();
+        Catalog.Select(rule => rule.Descriptor).ToImmutableArray();
 
-    internal override void Register(RuleRegistrar rules)
-    {
-        foreach (var rule in Rules)
-            rule.Register(rules);
-    }
+    internal override ImmutableArray<Rule> Reported => Catalog;
 }

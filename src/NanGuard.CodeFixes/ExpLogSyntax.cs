@@ -1,28 +1,8 @@
-using System.Collections.Immutable;
-using System.Linq;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Operations;
-using NanGuard.Analyzers.Matching;
-
 namespace NanGuard.CodeFixes;
 
-/// <summary>What the exp/log fixes (NG1003 to NG1008) share: where an operand may be written, and negation.</summary>
+/// <summary>What the exp/log fixes (NG1003 to NG1008) share: a static call spelled as the user's, and negation.</summary>
 internal static class ExpLogSyntax
 {
-    /// <summary>
-    /// True where <paramref name="operand"/> may be written in place of <paramref name="replaced"/>: it lies inside
-    /// it, or (reached through a local) it reads the same values there.
-    /// </summary>
-    public static bool CanWriteAt(IOperation operand, SyntaxNode replaced, SemanticModel model) =>
-        Relocation.IsInside(operand, replaced) || Relocation.CanEvaluateAt(operand, replaced.SpanStart, model);
-
-    /// <summary>True where the TorchSharp being compiled against declares <paramref name="name"/> on <paramref name="type"/>
-    /// (older releases lack some: F.logsigmoid came in 0.100).</summary>
-    public static bool Declares(INamedTypeSymbol? type, string name) =>
-        type is not null && type.GetMembers(name).Any(m => m is IMethodSymbol);
-
     /// <summary>
     /// <c>name(arguments)</c> called on <paramref name="container"/>, spelled as the user spelled <paramref name="like"/>:
     /// bare where <paramref name="like"/> was called bare (a <c>using static</c>) and the bare name binds to that

@@ -12,25 +12,26 @@ using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 using Microsoft.CodeAnalysis.Text;
 using NanGuard.Analyzers.Infrastructure;
+using System.Collections.Immutable;
 
 namespace NanGuard.CodeFixes;
 
-/// <summary>What a fix needs to rebuild code: the document, its tree and model, and TorchSharp's symbols.</summary>
+/// <summary>What a fix needs to rebuild code: the document, its tree and model, and TorchSharp's session.</summary>
 internal sealed class FixContext
 {
-    public FixContext(Document document, SyntaxNode root, SemanticModel model, TorchSymbols symbols, CancellationToken cancellationToken)
+    public FixContext(Document document, SyntaxNode root, SemanticModel model, Session session, CancellationToken cancellationToken)
     {
         Document = document;
         Root = root;
         Model = model;
-        Symbols = symbols;
+        Session = session;
         CancellationToken = cancellationToken;
     }
 
     public Document Document { get; }
     public SyntaxNode Root { get; }
     public SemanticModel Model { get; }
-    public TorchSymbols Symbols { get; }
+    public Session Session { get; }
     public CancellationToken CancellationToken { get; }
 
     /// <summary>A fix that replaces <paramref name="node"/> with <paramref name="replacement"/>, keeping its trivia.</summary>
@@ -69,11 +70,15 @@ internal sealed class FixAction
 
 /// <summary>
 /// The base of NanGuard's code fixes: fix-all through the batch fixer (<see cref="KeyedBatchFixer"/>), and one place
-/// that loads the document, its model and TorchSharp's symbols before a rule's fix decides what to offer. A fix that
+/// that loads the document, its model and TorchSharp's session before a rule's fix decides what to offer. A fix that
 /// cannot rebuild the code safely offers nothing.
 /// </summary>
 public abstract class NanGuardCodeFix : CodeFixProvider
 {
+    private protected NanGuardCodeFix()
+    {
+    }
+
     /// <inheritdoc />
     public sealed override FixAllProvider GetFixAllProvider() => KeyedBatchFixer.Instance;
 
@@ -83,10 +88,10 @@ public abstract class NanGuardCodeFix : CodeFixProvider
         var cancellationToken = context.CancellationToken;
         var root = await context.Document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await context.Document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        if (root is null || model is null || TorchSymbols.TryCreate(model.Compilation) is not { } symbols)
+        if (root is null || model is null || Session.TryCreate(model.Compilation, context.Document.Project.AnalyzerOptions) is not { } session)
             return;
 
-        var fix = new FixContext(context.Document, root, model, symbols, cancellationToken);
+        var fix = new FixContext(context.Document, root, model, session, cancellationToken);
         foreach (var diagnostic in context.Diagnostics)
         {
             foreach (var proposed in CreateFixes(fix, diagnostic))
@@ -155,6 +160,34 @@ public abstract class NanGuardCodeFix : CodeFixProvider
             shift += length - change.Span.Length;
         }
     }
+}
+
+/// <summary>
+/// The fix of one rule: it finds the rule's match again at the diagnostic, with the rule's own matcher, and rebuilds
+/// the code from it; where the match says no fix can be written, it offers none.
+/// </summary>
+/// <typeparam name="TRule">The rule.</typeparam>
+/// <typeparam name="TMatch">What the rule's matcher yields.</typeparam>
+public abstract class RuleFix<TRule, TMatch> : NanGuardCodeFix
+    where TRule : Rule<TMatch>, new()
+    where TMatch : Match
+{
+    private static readonly TRule Rule = new();
+
+    private protected RuleFix()
+    {
+    }
+
+    /// <inheritdoc />
+    public sealed override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Rule.Descriptor.Id);
+
+    internal sealed override IEnumerable<FixAction?> CreateFixes(FixContext context, Diagnostic diagnostic) =>
+        Rule.FindAgain(diagnostic, context.Model, context.Root, context.Session, context.CancellationToken) is { NoFixReason: null } match
+            ? Fix(context, match, diagnostic)
+            : Enumerable.Empty<FixAction?>();
+
+    /// <summary>The fixes for <paramref name="match"/>; null where one cannot be written.</summary>
+    internal abstract IEnumerable<FixAction?> Fix(FixContext context, TMatch match, Diagnostic diagnostic);
 }
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Operations;
-using NanGuard.Analyzers.Infrastructure;
-
 namespace NanGuard.Analyzers.Matching;
 
 /// <summary>How a hand-written binary cross entropy reduces its terms.</summary>
@@ -15,34 +11,42 @@ internal enum BinaryCrossEntropyReduction
     Sum,
 }
 
-/// <summary>A binary cross entropy on sigmoid probabilities, library call or hand-written, and what its fix needs.</summary>
-internal sealed class BinaryCrossEntropyMatch
+/// <summary>NG1004's finding: a binary cross entropy on sigmoid probabilities, library call or hand-written, and what its fix needs.</summary>
+public sealed class BinaryCrossEntropyMatch : Match
 {
-    public BinaryCrossEntropyMatch(IOperation root, TorchCall sigmoid, IOperation target, BinaryCrossEntropyReduction reduction, TorchCall? call)
+    internal BinaryCrossEntropyMatch(IOperation anchor, IOperation root, TorchCall sigmoid, IOperation target, BinaryCrossEntropyReduction reduction, TorchCall? call, ImmutableArray<IOperation> logs)
+        : base(anchor)
     {
-        Root = root;
+        Reported = root;
         Sigmoid = sigmoid;
         Target = target;
         Reduction = reduction;
         Call = call;
+        Logs = logs;
     }
 
     /// <summary>What is reported and replaced: the call, or the whole hand-written loss.</summary>
-    public IOperation Root { get; }
+    internal override IOperation Reported { get; }
+
+    /// <summary>The loss and the logs written inside it (NG1003 says nothing more of those).</summary>
+    internal override IEnumerable<IOperation> Covers => base.Covers.Concat(Logs);
 
     /// <summary>The sigmoid whose probabilities the loss takes.</summary>
-    public TorchCall Sigmoid { get; }
+    internal TorchCall Sigmoid { get; }
 
     /// <summary>The logits.</summary>
-    public IOperation? Logits => Sigmoid.Input;
+    internal IOperation? Logits => Sigmoid.Input;
 
     /// <summary>The target <c>y</c> as written.</summary>
-    public IOperation Target { get; }
+    internal IOperation Target { get; }
 
-    public BinaryCrossEntropyReduction Reduction { get; }
+    internal BinaryCrossEntropyReduction Reduction { get; }
 
     /// <summary>The <c>F.binary_cross_entropy</c> call, or null for the hand-written form.</summary>
-    public TorchCall? Call { get; }
+    internal TorchCall? Call { get; }
+
+    /// <summary>The two logs of the hand-written form where they are written inside it.</summary>
+    private ImmutableArray<IOperation> Logs { get; }
 }
 
 /// <summary>
@@ -53,88 +57,81 @@ internal sealed class BinaryCrossEntropyMatch
 internal static class BinaryCrossEntropyMatcher
 {
     /// <summary><c>F.binary_cross_entropy(p, y, ...)</c> where <c>p</c> is a sigmoid.</summary>
-    public static bool TryMatchCall(IInvocationOperation invocation, TorchSymbols symbols, out BinaryCrossEntropyMatch match)
+    public static bool TryMatchCall(IInvocationOperation invocation, Session session, out BinaryCrossEntropyMatch match)
     {
         match = null!;
         var call = new TorchCall(invocation);
-        if (!symbols.IsOp(call.Method, "binary_cross_entropy")
+        if (!session.IsOp(call.Method, "binary_cross_entropy")
             || call.Input is not { } input
-            || !TorchPatterns.IsOp(input, symbols, "sigmoid", out var sigmoid)
+            || !TorchPatterns.IsOp(input, session, "sigmoid", out var sigmoid)
             || call.Argument("target") is not { } target)
             return false;
-        match = new BinaryCrossEntropyMatch(invocation, sigmoid, ValueFlow.SkipConversions(target.Value), BinaryCrossEntropyReduction.Mean, call);
+        match = new BinaryCrossEntropyMatch(invocation, invocation, sigmoid, ValueFlow.SkipConversions(target.Value), BinaryCrossEntropyReduction.Mean, call, ImmutableArray<IOperation>.Empty);
         return true;
     }
 
     /// <summary>The hand-written loss whose sum of the two terms is <paramref name="sum"/>.</summary>
-    public static bool TryMatchHandWritten(IBinaryOperation sum, TorchSymbols symbols, out BinaryCrossEntropyMatch match)
+    public static bool TryMatchHandWritten(IBinaryOperation sum, Session session, out BinaryCrossEntropyMatch match)
     {
         match = null!;
         if (sum.OperatorKind != BinaryOperatorKind.Add
-            || !TryTerms(sum, symbols, out var sigmoid, out var target)
-            || !TryClimb(sum, symbols, out var root, out var reduction))
+            || !TryTerms(sum, session, out var sigmoid, out var target)
+            || !TryClimb(sum, session, out var root, out var reduction))
             return false;
-        match = new BinaryCrossEntropyMatch(root, sigmoid, target, reduction, call: null);
+        // The logs the sum holds directly (a log reached through a local is the local's own finding).
+        var logs = sum.Descendants().OfType<IInvocationOperation>()
+            .Where(invocation => session.IsOp(invocation.TargetMethod, "log"))
+            .ToImmutableArray<IOperation>();
+        match = new BinaryCrossEntropyMatch(sum, root, sigmoid, target, reduction, call: null, logs);
         return true;
     }
 
-    /// <summary>True where <paramref name="log"/> is one of the two logs of a hand-written binary cross entropy.</summary>
-    public static bool IsPartOfHandWritten(IInvocationOperation log, TorchSymbols symbols)
+    private static bool TryTerms(IBinaryOperation sum, Session session, out TorchCall sigmoid, out IOperation target)
     {
-        // The log is a factor of a product that is one addend of the sum.
-        var product = ValueFlow.ParentValue(log);
-        if (product is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply })
-            return false;
-        return ValueFlow.ParentValue(product) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } sum
-            && TryMatchHandWritten(sum, symbols, out _);
-    }
-
-    private static bool TryTerms(IBinaryOperation sum, TorchSymbols symbols, out TorchCall sigmoid, out IOperation target)
-    {
-        return TryTerms(sum.LeftOperand, sum.RightOperand, symbols, out sigmoid, out target)
-            || TryTerms(sum.RightOperand, sum.LeftOperand, symbols, out sigmoid, out target);
+        return TryTerms(sum.LeftOperand, sum.RightOperand, session, out sigmoid, out target)
+            || TryTerms(sum.RightOperand, sum.LeftOperand, session, out sigmoid, out target);
     }
 
     // positive: y * log(sigmoid(x)); negative: (1 - y) * log(1 - sigmoid(x)).
-    private static bool TryTerms(IOperation positive, IOperation negative, TorchSymbols symbols, out TorchCall sigmoid, out IOperation target)
+    private static bool TryTerms(IOperation positive, IOperation negative, Session session, out TorchCall sigmoid, out IOperation target)
     {
         sigmoid = default;
         target = null!;
-        if (!TryTerm(positive, symbols, complement: false, out sigmoid, out var y)
-            || !TryTerm(negative, symbols, complement: true, out var otherSigmoid, out var weight)
-            || !ExpLogPatterns.IsOneMinus(weight, symbols, out var otherY)
+        if (!TryTerm(positive, session, complement: false, out sigmoid, out var y)
+            || !TryTerm(negative, session, complement: true, out var otherSigmoid, out var weight)
+            || !ExpLogPatterns.IsOneMinus(weight, session, out var otherY)
             || sigmoid.Input is not { } x
             || otherSigmoid.Input is not { } otherX
-            || !ValueFlow.SameValue(x, otherX)
-            || !ValueFlow.SameValue(y, otherY))
+            || !ValueFlow.SameValue(x, otherX, session)
+            || !ValueFlow.SameValue(y, otherY, session))
             return false;
         target = y;
         return true;
     }
 
-    private static bool TryTerm(IOperation term, TorchSymbols symbols, bool complement, out TorchCall sigmoid, out IOperation factor)
+    private static bool TryTerm(IOperation term, Session session, bool complement, out TorchCall sigmoid, out IOperation factor)
     {
         sigmoid = default;
         factor = null!;
-        if (!TorchPatterns.IsTensorOperator(term, symbols, BinaryOperatorKind.Multiply, out var product))
+        if (!TorchPatterns.IsTensorOperator(term, session, BinaryOperatorKind.Multiply, out var product))
             return false;
-        if (IsLog(product.RightOperand, symbols, complement, out sigmoid))
+        if (IsLog(product.RightOperand, session, complement, out sigmoid))
             factor = ValueFlow.SkipConversions(product.LeftOperand);
-        else if (IsLog(product.LeftOperand, symbols, complement, out sigmoid))
+        else if (IsLog(product.LeftOperand, session, complement, out sigmoid))
             factor = ValueFlow.SkipConversions(product.RightOperand);
         return factor is not null;
     }
 
-    private static bool IsLog(IOperation operation, TorchSymbols symbols, bool complement, out TorchCall sigmoid)
+    private static bool IsLog(IOperation operation, Session session, bool complement, out TorchCall sigmoid)
     {
         sigmoid = default;
-        return TorchPatterns.IsOp(operation, symbols, "log", out var log)
-            && ExpLogPatterns.IsLogOfSigmoid(log, symbols, out sigmoid, out var isComplement)
+        return TorchPatterns.IsOp(operation, session, "log", out var log)
+            && ExpLogPatterns.IsLogOfSigmoid(log, session, out sigmoid, out var isComplement)
             && isComplement == complement;
     }
 
     // Above the sum: exactly one negation and at most one whole-tensor mean() or sum(), in either order.
-    private static bool TryClimb(IOperation sum, TorchSymbols symbols, out IOperation root, out BinaryCrossEntropyReduction reduction)
+    private static bool TryClimb(IOperation sum, Session session, out IOperation root, out BinaryCrossEntropyReduction reduction)
     {
         root = sum;
         reduction = BinaryCrossEntropyReduction.None;
@@ -142,12 +139,12 @@ internal static class BinaryCrossEntropyMatcher
         var reduced = false;
         for (var current = (IOperation)sum; ValueFlow.ParentValue(current) is { } parent; current = parent)
         {
-            if (!negated && TorchPatterns.IsTensorNegation(parent, symbols, out var negation)
+            if (!negated && TorchPatterns.IsTensorNegation(parent, session, out var negation)
                 && ValueFlow.SkipConversions(negation.Operand) == current)
             {
                 negated = true;
             }
-            else if (!reduced && parent is IInvocationOperation invocation && IsWholeReduction(invocation, current, symbols, out var kind))
+            else if (!reduced && parent is IInvocationOperation invocation && IsWholeReduction(invocation, current, session, out var kind))
             {
                 reduced = true;
                 reduction = kind;
@@ -161,11 +158,11 @@ internal static class BinaryCrossEntropyMatcher
         return negated;
     }
 
-    private static bool IsWholeReduction(IInvocationOperation invocation, IOperation input, TorchSymbols symbols, out BinaryCrossEntropyReduction reduction)
+    private static bool IsWholeReduction(IInvocationOperation invocation, IOperation input, Session session, out BinaryCrossEntropyReduction reduction)
     {
         var call = new TorchCall(invocation);
-        reduction = symbols.IsOp(call.Method, "mean") ? BinaryCrossEntropyReduction.Mean
-            : symbols.IsOp(call.Method, "sum") ? BinaryCrossEntropyReduction.Sum
+        reduction = session.IsOp(call.Method, "mean") ? BinaryCrossEntropyReduction.Mean
+            : session.IsOp(call.Method, "sum") ? BinaryCrossEntropyReduction.Sum
             : BinaryCrossEntropyReduction.None;
         return reduction != BinaryCrossEntropyReduction.None
             && call.ExplicitArgumentCount == (call.IsInstanceForm ? 0 : 1)

@@ -1,7 +1,3 @@
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Operations;
-using NanGuard.Analyzers.Infrastructure;
-
 namespace NanGuard.Analyzers.Matching;
 
 /// <summary>How a hand-written cross entropy reduces its terms, which decides the reduction cross_entropy needs.</summary>
@@ -15,33 +11,43 @@ internal enum CrossEntropyReduction
     MeanOverElements,
 }
 
-/// <summary>A hand-written cross entropy and the parts its fix needs.</summary>
-internal sealed class CrossEntropyMatch
+/// <summary>NG1002's finding: a hand-written cross entropy, the parts its fix needs, and whether the fix keeps its value.</summary>
+public sealed class CrossEntropyMatch : Match
 {
-    public CrossEntropyMatch(IOperation root, LogProbabilities logProbabilities, IOperation target, IOperation? labels, CrossEntropyReduction reduction)
+    internal CrossEntropyMatch(IInvocationOperation reduction, IOperation root, LogProbabilities logProbabilities, IOperation target, IOperation? labels, CrossEntropyReduction kind, Session session)
+        : base(reduction)
     {
-        Root = root;
+        Reported = root;
         LogProbabilities = logProbabilities;
         Target = target;
         Labels = labels;
-        Reduction = reduction;
+        Reduction = kind;
+        NoFixReason = WhyNoFix(session);
     }
 
     /// <summary>The whole loss expression, negation included: what is reported and replaced.</summary>
-    public IOperation Root { get; }
+    internal override IOperation Reported { get; }
 
-    public LogProbabilities LogProbabilities { get; }
+    /// <summary>The reduction, the loss and the log written inside it (NG1001 says nothing more of that log).</summary>
+    internal override IEnumerable<IOperation> Covers =>
+        Relocation.IsInside(LogProbabilities.Call.Invocation, Reported.Syntax)
+            ? base.Covers.Concat(new[] { LogProbabilities.Call.Invocation })
+            : base.Covers;
+
+    internal LogProbabilities LogProbabilities { get; }
 
     /// <summary>The probability target <c>y</c> as written.</summary>
-    public IOperation Target { get; }
+    internal IOperation Target { get; }
 
     /// <summary>Where <c>y</c> is <c>F.one_hot(labels, C)</c>: the class indices, which cross_entropy takes directly.</summary>
-    public IOperation? Labels { get; }
+    internal IOperation? Labels { get; }
 
-    public CrossEntropyReduction Reduction { get; }
+    internal CrossEntropyReduction Reduction { get; }
 
     /// <summary>Why cross_entropy would not compute the same value, or null where it would.</summary>
-    public string? WhyNoFix(SemanticModel model)
+    internal override string? NoFixReason { get; }
+
+    private string? WhyNoFix(Session session)
     {
         if (Reduction == CrossEntropyReduction.MeanOverElements)
             return "the mean over every element is C times smaller than cross_entropy's mean over the batch";
@@ -49,11 +55,9 @@ internal sealed class CrossEntropyMatch
             return "cross_entropy takes classes along dim 1";
         if (LogProbabilities.HasDtype)
             return "cross_entropy has no dtype argument";
-        var position = Root.Syntax.SpanStart;
-        if (LogProbabilities.Logits is not { } logits || !Relocation.IsInside(logits, Root.Syntax) && !Relocation.CanEvaluateAt(logits, position, model))
+        if (LogProbabilities.Logits is not { } logits || !Relocation.CanWriteAt(logits, Reported.Syntax, session))
             return "the logits cannot be read where the loss is computed";
-        var target = Labels ?? Target;
-        if (!Relocation.IsInside(target, Root.Syntax) && !Relocation.CanEvaluateAt(target, position, model))
+        if (!Relocation.CanWriteAt(Labels ?? Target, Reported.Syntax, session))
             return "the target cannot be read where the loss is computed";
         return null;
     }
@@ -67,23 +71,23 @@ internal sealed class CrossEntropyMatch
 internal static class CrossEntropyMatcher
 {
     /// <summary>Matches the loss whose outermost reduction is <paramref name="reduction"/>.</summary>
-    public static bool TryMatch(IInvocationOperation reduction, TorchSymbols symbols, out CrossEntropyMatch match)
+    public static bool TryMatch(IInvocationOperation reduction, Session session, out CrossEntropyMatch match)
     {
         match = null!;
         var call = new TorchCall(reduction);
-        if (IsInnerOfMeanOverBatch(reduction, symbols) || call.Input is not { } input)
+        if (IsInnerOfMeanOverBatch(reduction, session) || call.Input is not { } input)
             return false;
 
         CrossEntropyReduction kind;
         IOperation terms;
-        if (symbols.IsOp(call.Method, "sum") && !call.Has("dim") && !call.Has("dims"))
+        if (session.IsOp(call.Method, "sum") && !call.Has("dim") && !call.Has("dims"))
         {
             kind = CrossEntropyReduction.Sum;
             terms = input;
         }
-        else if (symbols.IsOp(call.Method, "mean") && !call.Has("dims") && !call.Has("dim"))
+        else if (session.IsOp(call.Method, "mean") && !call.Has("dims") && !call.Has("dim"))
         {
-            if (TorchPatterns.IsOp(input, symbols, "sum", out var perSample) && perSample.IntegerArgument("dim") == 1 && !IsKeepDim(perSample) && perSample.Input is { } inner)
+            if (TorchPatterns.IsOp(input, session, "sum", out var perSample) && perSample.IntegerArgument("dim") == 1 && !IsKeepDim(perSample) && perSample.Input is { } inner)
             {
                 kind = CrossEntropyReduction.MeanOverBatch;
                 terms = inner;
@@ -99,54 +103,36 @@ internal static class CrossEntropyMatcher
             return false;
         }
 
-        var negatedInside = TorchPatterns.IsTensorNegation(ValueFlow.Peek(terms), symbols, out var innerNegation)
-            && ValueFlow.Confirms(terms, innerNegation);
+        var negatedInside = TorchPatterns.IsTensorNegation(ValueFlow.Peek(terms), session, out var innerNegation)
+            && ValueFlow.Confirms(terms, innerNegation, session);
         if (negatedInside)
             terms = innerNegation.Operand;
         var outer = ValueFlow.ParentValue(reduction);
-        var negatedOutside = TorchPatterns.IsTensorNegation(outer, symbols, out var outerNegation);
+        var negatedOutside = TorchPatterns.IsTensorNegation(outer, session, out var outerNegation);
         if (negatedInside == negatedOutside)
             return false;
 
-        if (!TorchPatterns.IsTensorProduct(terms, symbols, out var product))
+        if (!TorchPatterns.IsTensorProduct(terms, session, out var product))
             return false;
         IOperation target;
         LogProbabilities logProbabilities;
-        if (TorchPatterns.IsLogProbabilities(product.RightOperand, symbols, out logProbabilities))
+        if (TorchPatterns.IsLogProbabilities(product.RightOperand, session, out logProbabilities))
             target = ValueFlow.SkipConversions(product.LeftOperand);
-        else if (TorchPatterns.IsLogProbabilities(product.LeftOperand, symbols, out logProbabilities))
+        else if (TorchPatterns.IsLogProbabilities(product.LeftOperand, session, out logProbabilities))
             target = ValueFlow.SkipConversions(product.RightOperand);
         else
             return false;
 
-        var labels = TorchPatterns.IsOp(target, symbols, "one_hot", out var oneHot) ? oneHot.Input : null;
+        var labels = TorchPatterns.IsOp(target, session, "one_hot", out var oneHot) ? oneHot.Input : null;
         var root = negatedOutside ? (IOperation)outerNegation : reduction;
-        match = new CrossEntropyMatch(root, logProbabilities, target, labels, kind);
+        match = new CrossEntropyMatch(reduction, root, logProbabilities, target, labels, kind, session);
         return true;
     }
 
-    /// <summary>
-    /// True where <paramref name="log"/> is the log of a hand-written cross entropy, which NG1002 reports as a whole
-    /// (so NG1001 does not report the same log again).
-    /// </summary>
-    public static bool IsPartOfCrossEntropy(IInvocationOperation log, TorchSymbols symbols)
-    {
-        // The loss is at most a product, a negation and two reductions above the log.
-        var current = (IOperation)log;
-        for (var depth = 0; depth < 6 && current.Parent is { } parent; depth++, current = parent)
-        {
-            if (parent is IInvocationOperation reduction
-                && TryMatch(reduction, symbols, out var match)
-                && match.LogProbabilities.Call.Invocation.Syntax == log.Syntax)
-                return true;
-        }
-        return false;
-    }
-
-    private static bool IsInnerOfMeanOverBatch(IInvocationOperation reduction, TorchSymbols symbols) =>
-        symbols.IsOp(reduction.TargetMethod, "sum")
+    private static bool IsInnerOfMeanOverBatch(IInvocationOperation reduction, Session session) =>
+        session.IsOp(reduction.TargetMethod, "sum")
         && ValueFlow.ParentValue(reduction) is IInvocationOperation outer
-        && symbols.IsOp(outer.TargetMethod, "mean");
+        && session.IsOp(outer.TargetMethod, "mean");
 
     private static bool IsKeepDim(TorchCall call) =>
         call.Argument("keepdim")?.Value.ConstantValue is { HasValue: true, Value: true };

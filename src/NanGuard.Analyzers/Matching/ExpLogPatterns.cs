@@ -13,15 +13,15 @@ internal static class ExpLogPatterns
     /// <summary>
     /// <c>log(sigmoid(x))</c> (<paramref name="complement"/> false) or <c>log(1 - sigmoid(x))</c> (true), in any form.
     /// </summary>
-    public static bool IsLogOfSigmoid(TorchCall log, TorchSymbols symbols, out TorchCall sigmoid, out bool complement)
+    public static bool IsLogOfSigmoid(TorchCall log, Session session, out TorchCall sigmoid, out bool complement)
     {
         sigmoid = default;
         complement = false;
-        if (!symbols.IsOp(log.Method, "log") || log.Input is not { } input)
+        if (!session.IsOp(log.Method, "log") || log.Input is not { } input)
             return false;
-        if (TorchPatterns.IsOp(input, symbols, "sigmoid", out sigmoid))
+        if (TorchPatterns.IsOp(input, session, "sigmoid", out sigmoid))
             return true;
-        if (IsOneMinus(input, symbols, out var operand) && TorchPatterns.IsOp(operand, symbols, "sigmoid", out sigmoid))
+        if (IsOneMinus(input, session, out var operand) && TorchPatterns.IsOp(operand, session, "sigmoid", out sigmoid))
         {
             complement = true;
             return true;
@@ -30,69 +30,69 @@ internal static class ExpLogPatterns
     }
 
     /// <summary><c>log(exp(x).sum(...))</c> in any form: the sum and the exp it sums.</summary>
-    public static bool IsLogOfSumOfExp(TorchCall log, TorchSymbols symbols, out TorchCall sum, out TorchCall exp)
+    public static bool IsLogOfSumOfExp(TorchCall log, Session session, out TorchCall sum, out TorchCall exp)
     {
         exp = default;
         sum = default;
-        return symbols.IsOp(log.Method, "log")
+        return session.IsOp(log.Method, "log")
             && log.Input is { } input
-            && TorchPatterns.IsOp(input, symbols, "sum", out sum)
+            && TorchPatterns.IsOp(input, session, "sum", out sum)
             && sum.Input is { } summed
-            && TorchPatterns.IsOp(summed, symbols, "exp", out exp);
+            && TorchPatterns.IsOp(summed, session, "exp", out exp);
     }
 
     /// <summary><c>log(1 + exp(x))</c> (either order of the sum): the exp.</summary>
-    public static bool IsLogOfOnePlusExp(TorchCall log, TorchSymbols symbols, out TorchCall exp)
+    public static bool IsLogOfOnePlusExp(TorchCall log, Session session, out TorchCall exp)
     {
         exp = default;
-        return IsLogOfOnePlus(log, symbols, out var addend)
-            && TorchPatterns.IsOp(addend, symbols, "exp", out exp);
+        return IsLogOfOnePlus(log, session, out var addend)
+            && TorchPatterns.IsOp(addend, session, "exp", out exp);
     }
 
     /// <summary><c>log(1 + x)</c> (either order of the sum): the addend <c>x</c> as written.</summary>
-    public static bool IsLogOfOnePlus(TorchCall log, TorchSymbols symbols, out IOperation addend)
+    public static bool IsLogOfOnePlus(TorchCall log, Session session, out IOperation addend)
     {
         addend = null!;
-        return symbols.IsOp(log.Method, "log")
+        return session.IsOp(log.Method, "log")
             && log.Input is { } input
-            && IsOnePlus(input, symbols, out addend);
+            && IsOnePlus(input, session, out addend);
     }
 
     /// <summary><c>exp(x) - 1</c>: the exp.</summary>
-    public static bool IsExpMinusOne(IBinaryOperation subtraction, TorchSymbols symbols, out TorchCall exp)
+    public static bool IsExpMinusOne(IBinaryOperation subtraction, Session session, out TorchCall exp)
     {
         exp = default;
         return subtraction.OperatorKind == BinaryOperatorKind.Subtract
-            && symbols.IsOperator(subtraction.OperatorMethod)
+            && session.IsOperator(subtraction.OperatorMethod)
             && IsConstantOne(subtraction.RightOperand)
-            && TorchPatterns.IsOp(subtraction.LeftOperand, symbols, "exp", out exp);
+            && TorchPatterns.IsOp(subtraction.LeftOperand, session, "exp", out exp);
     }
 
     /// <summary>
     /// <c>exp(x) / exp(x).sum(d, keepdim: true)</c>: the numerator's exp and the sum (the same exp through a local counts).
     /// </summary>
-    public static bool IsHandWrittenSoftmax(IBinaryOperation division, TorchSymbols symbols, out TorchCall exp, out TorchCall sum)
+    public static bool IsHandWrittenSoftmax(IBinaryOperation division, Session session, out TorchCall exp, out TorchCall sum)
     {
         exp = default;
         sum = default;
         return division.OperatorKind == BinaryOperatorKind.Divide
-            && symbols.IsOperator(division.OperatorMethod)
-            && TorchPatterns.IsOp(division.LeftOperand, symbols, "exp", out exp)
-            && TorchPatterns.IsOp(division.RightOperand, symbols, "sum", out sum)
+            && session.IsOperator(division.OperatorMethod)
+            && TorchPatterns.IsOp(division.LeftOperand, session, "exp", out exp)
+            && TorchPatterns.IsOp(division.RightOperand, session, "sum", out sum)
             && sum.Has("dim")
             && sum.Argument("keepdim")?.Value.ConstantValue is { HasValue: true, Value: true }
             && sum.Input is { } summed
-            && TorchPatterns.IsOp(summed, symbols, "exp", out var summedExp)
+            && TorchPatterns.IsOp(summed, session, "exp", out var summedExp)
             && exp.Input is { } x
             && summedExp.Input is { } summedX
-            && ValueFlow.SameValue(x, summedX);
+            && ValueFlow.SameValue(x, summedX, session);
     }
 
     /// <summary><c>1 - x</c> on a tensor: the operand <c>x</c> as written.</summary>
-    public static bool IsOneMinus(IOperation operation, TorchSymbols symbols, out IOperation operand)
+    public static bool IsOneMinus(IOperation operation, Session session, out IOperation operand)
     {
         operand = null!;
-        if (TorchPatterns.IsTensorOperator(operation, symbols, BinaryOperatorKind.Subtract, out var binary) && IsConstantOne(binary.LeftOperand))
+        if (TorchPatterns.IsTensorOperator(operation, session, BinaryOperatorKind.Subtract, out var binary) && IsConstantOne(binary.LeftOperand))
         {
             operand = ValueFlow.SkipConversions(binary.RightOperand);
             return true;
@@ -101,10 +101,10 @@ internal static class ExpLogPatterns
     }
 
     /// <summary><c>1 + x</c> or <c>x + 1</c> on a tensor: the other addend as written.</summary>
-    public static bool IsOnePlus(IOperation operation, TorchSymbols symbols, out IOperation addend)
+    public static bool IsOnePlus(IOperation operation, Session session, out IOperation addend)
     {
         addend = null!;
-        if (!TorchPatterns.IsTensorOperator(operation, symbols, BinaryOperatorKind.Add, out var binary))
+        if (!TorchPatterns.IsTensorOperator(operation, session, BinaryOperatorKind.Add, out var binary))
             return false;
         if (IsConstantOne(binary.LeftOperand))
             addend = ValueFlow.SkipConversions(binary.RightOperand);

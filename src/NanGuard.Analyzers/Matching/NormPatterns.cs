@@ -67,12 +67,12 @@ internal static class NormPatterns
     /// <c>x.norm(d, keepdim)</c> with p absent or 2, or <c>torch.linalg.vector_norm(x, 2, new long[] { d }, keepdim)</c> with
     /// ord absent or 2; d and keepdim constants. A norm over all elements, over several dims, or of another order is not one.
     /// </summary>
-    public static bool IsTwoNormOverOneDim(IOperation operation, TorchSymbols symbols, out TwoNorm norm)
+    public static bool IsTwoNormOverOneDim(IOperation operation, Session session, out TwoNorm norm)
     {
         norm = default;
-        if (TorchPatterns.IsOp(operation, symbols, "norm", out var call))
+        if (TorchPatterns.IsOp(operation, session, "norm", out var call))
             return IsTensorNorm(call, out norm);
-        if (TorchPatterns.IsOp(operation, symbols, "vector_norm", out call))
+        if (TorchPatterns.IsOp(operation, session, "vector_norm", out call))
             return IsVectorNorm(call, out norm);
         return false;
     }
@@ -119,42 +119,42 @@ internal static class NormPatterns
     /// NG1011's pattern: <c>x / x.norm(d, keepdim: true)</c> (a 2-norm of the same value over one constant dim, kept), or
     /// <c>(a * b).sum(d) / (a.norm(d) * b.norm(d))</c> with one constant dim throughout and no keepdim.
     /// </summary>
-    public static bool IsDivisionByNorm(IBinaryOperation quotient, TorchSymbols symbols, out NormDivision match)
+    public static bool IsDivisionByNorm(IBinaryOperation quotient, Session session, out NormDivision match)
     {
         match = default;
         if (quotient.OperatorKind != BinaryOperatorKind.Divide
-            || !symbols.IsOperator(quotient.OperatorMethod)
-            || !NumericPatterns.IsTensor(quotient.LeftOperand, symbols))
+            || !session.IsOperator(quotient.OperatorMethod)
+            || !NumericPatterns.IsTensor(quotient.LeftOperand, session))
             return false;
-        if (IsTwoNormOverOneDim(quotient.RightOperand, symbols, out var norm))
+        if (IsTwoNormOverOneDim(quotient.RightOperand, session, out var norm))
         {
-            if (!norm.Keepdim || !ValueFlow.SameValue(quotient.LeftOperand, norm.Input))
+            if (!norm.Keepdim || !ValueFlow.SameValue(quotient.LeftOperand, norm.Input, session))
                 return false;
             match = new NormDivision(quotient, norm, null, null, null);
             return true;
         }
-        return IsCosine(quotient, symbols, out match);
+        return IsCosine(quotient, session, out match);
     }
 
-    private static bool IsCosine(IBinaryOperation quotient, TorchSymbols symbols, out NormDivision match)
+    private static bool IsCosine(IBinaryOperation quotient, Session session, out NormDivision match)
     {
         match = default;
-        if (!TorchPatterns.IsOp(quotient.LeftOperand, symbols, "sum", out var sum)
+        if (!TorchPatterns.IsOp(quotient.LeftOperand, session, "sum", out var sum)
             || sum.IntegerArgument("dim") is not { } dim
             || sum.Has("type")
             || Keepdim(sum) != false
             || sum.Input is not { } summed
-            || !TorchPatterns.IsTensorProduct(summed, symbols, out var product)
-            || !TorchPatterns.IsTensorProduct(quotient.RightOperand, symbols, out var norms)
-            || !IsTwoNormOverOneDim(norms.LeftOperand, symbols, out var first)
-            || !IsTwoNormOverOneDim(norms.RightOperand, symbols, out var second)
+            || !TorchPatterns.IsTensorProduct(summed, session, out var product)
+            || !TorchPatterns.IsTensorProduct(quotient.RightOperand, session, out var norms)
+            || !IsTwoNormOverOneDim(norms.LeftOperand, session, out var first)
+            || !IsTwoNormOverOneDim(norms.RightOperand, session, out var second)
             || first.Keepdim || second.Keepdim || first.DimValue != dim || second.DimValue != dim)
             return false;
         var a = ValueFlow.SkipConversions(product.LeftOperand);
         var b = ValueFlow.SkipConversions(product.RightOperand);
-        if (ValueFlow.SameValue(a, first.Input) && ValueFlow.SameValue(b, second.Input))
+        if (ValueFlow.SameValue(a, first.Input, session) && ValueFlow.SameValue(b, second.Input, session))
             match = new NormDivision(quotient, first, a, b, second);
-        else if (ValueFlow.SameValue(a, second.Input) && ValueFlow.SameValue(b, first.Input))
+        else if (ValueFlow.SameValue(a, second.Input, session) && ValueFlow.SameValue(b, first.Input, session))
             match = new NormDivision(quotient, second, a, b, first);
         else
             return false;

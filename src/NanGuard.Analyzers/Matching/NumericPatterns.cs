@@ -10,20 +10,20 @@ internal static class NumericPatterns
 {
 
     /// <summary><c>x * x</c>, <c>x.pow(2)</c>, <c>torch.pow(x, 2)</c>: the square of <paramref name="x"/>.</summary>
-    public static bool IsSquare(IOperation operation, TorchSymbols symbols, out IOperation x)
+    public static bool IsSquare(IOperation operation, Session session, out IOperation x)
     {
         x = null!;
         var value = ValueFlow.Peek(operation);
         if (value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } product
-            && symbols.IsOperator(product.OperatorMethod)
-            && ValueFlow.Confirms(operation, product)
-            && ValueFlow.SameValue(product.LeftOperand, product.RightOperand))
+            && session.IsOperator(product.OperatorMethod)
+            && ValueFlow.Confirms(operation, product, session)
+            && ValueFlow.SameValue(product.LeftOperand, product.RightOperand, session))
         {
             x = ValueFlow.SkipConversions(product.LeftOperand);
             return true;
         }
-        if (value is IInvocationOperation invocation && symbols.IsOp(invocation.TargetMethod, "pow")
-            && ValueFlow.Confirms(operation, invocation))
+        if (value is IInvocationOperation invocation && session.IsOp(invocation.TargetMethod, "pow")
+            && ValueFlow.Confirms(operation, invocation, session))
         {
             var pow = new TorchCall(invocation);
             if (pow.Input is { } input && Constant(pow.Argument("exponent")) == 2)
@@ -36,12 +36,12 @@ internal static class NumericPatterns
     }
 
     /// <summary><c>(x * x).sum(d)</c>, <c>x.pow(2).sum()</c>, <c>torch.sum(x * x, d)</c> and the like.</summary>
-    public static bool IsSumOfSquares(IOperation operation, TorchSymbols symbols, out TorchCall sum, out IOperation x)
+    public static bool IsSumOfSquares(IOperation operation, Session session, out TorchCall sum, out IOperation x)
     {
         x = null!;
-        return TorchPatterns.IsOp(operation, symbols, "sum", out sum)
+        return TorchPatterns.IsOp(operation, session, "sum", out sum)
             && sum.Input is { } input
-            && IsSquare(input, symbols, out x);
+            && IsSquare(input, session, out x);
     }
 
     /// <summary>The constant number an argument holds (a <c>Scalar</c> conversion seen through), or null.</summary>
@@ -57,28 +57,11 @@ internal static class NumericPatterns
     }
 
     /// <summary>True where the operation's type is a tensor.</summary>
-    public static bool IsTensor(IOperation operation, TorchSymbols symbols) =>
-        symbols.IsTensor(ValueFlow.SkipConversions(operation).Type);
-
-    /// <summary>
-    /// A log NG1001 or NG1003 already reports (the log of a softmax, of a sigmoid, of <c>1 - sigmoid</c>): their fixes
-    /// remove the -inf, so the rules that look at logs leave these to them.
-    /// </summary>
-    public static bool IsLogCoveredElsewhere(TorchCall log, TorchSymbols symbols)
-    {
-        if (log.Input is not { } input)
-            return false;
-        if (TorchPatterns.IsOp(input, symbols, "softmax", out _) || TorchPatterns.IsOp(input, symbols, "sigmoid", out _))
-            return true;
-        return ValueFlow.Peek(input) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } difference
-            && symbols.IsOperator(difference.OperatorMethod)
-            && Constant(difference.LeftOperand) == 1
-            && ValueFlow.Confirms(input, difference)
-            && TorchPatterns.IsOp(difference.RightOperand, symbols, "sigmoid", out _);
-    }
+    public static bool IsTensor(IOperation operation, Session session) =>
+        session.IsTensor(ValueFlow.SkipConversions(operation).Type);
 
     /// <summary>The factors of <c>y * log(p)</c> (either way round), with the log call.</summary>
-    public static bool IsTimesLog(IBinaryOperation product, TorchSymbols symbols, out IOperation factor, out TorchCall log)
+    public static bool IsTimesLog(IBinaryOperation product, Session session, out IOperation factor, out TorchCall log)
     {
         factor = null!;
         if (product.OperatorKind != BinaryOperatorKind.Multiply)
@@ -86,12 +69,12 @@ internal static class NumericPatterns
             log = default;
             return false;
         }
-        if (TorchPatterns.IsOp(product.RightOperand, symbols, "log", out log))
+        if (TorchPatterns.IsOp(product.RightOperand, session, "log", out log))
         {
             factor = ValueFlow.SkipConversions(product.LeftOperand);
             return true;
         }
-        if (TorchPatterns.IsOp(product.LeftOperand, symbols, "log", out log))
+        if (TorchPatterns.IsOp(product.LeftOperand, session, "log", out log))
         {
             factor = ValueFlow.SkipConversions(product.RightOperand);
             return true;
@@ -100,81 +83,80 @@ internal static class NumericPatterns
     }
 
     /// <summary>A probability normalised by hand: <c>t / t.sum(d, keepdim: true)</c> or <c>t / t.sum()</c>; 0 wherever t is.</summary>
-    public static bool IsNormalizedByItsSum(IOperation operation, TorchSymbols symbols) =>
+    public static bool IsNormalizedByItsSum(IOperation operation, Session session) =>
         ValueFlow.Peek(operation) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } quotient
-        && symbols.IsOperator(quotient.OperatorMethod)
-        && ValueFlow.Confirms(operation, quotient)
-        && TorchPatterns.IsOp(quotient.RightOperand, symbols, "sum", out var sum)
+        && session.IsOperator(quotient.OperatorMethod)
+        && ValueFlow.Confirms(operation, quotient, session)
+        && TorchPatterns.IsOp(quotient.RightOperand, session, "sum", out var sum)
         && sum.Input is { } summed
-        && ValueFlow.SameValue(summed, quotient.LeftOperand);
+        && ValueFlow.SameValue(summed, quotient.LeftOperand, session);
 
     /// <summary>NG1009's pattern: an entropy term <c>p * log(p)</c>, or <c>y * log(p)</c> with p a probability normalised by hand.</summary>
-    public static bool IsXLogY(IBinaryOperation product, TorchSymbols symbols, out IOperation factor, out TorchCall log)
+    public static bool IsXLogY(IBinaryOperation product, Session session, out IOperation factor, out TorchCall log)
     {
-        if (!symbols.IsOperator(product.OperatorMethod)
-            || !IsTimesLog(product, symbols, out factor, out log)
+        if (!session.IsOperator(product.OperatorMethod)
+            || !IsTimesLog(product, session, out factor, out log)
             || log.Input is not { } input
-            || !IsTensor(factor, symbols)
-            || IsLogCoveredElsewhere(log, symbols))
+            || !IsTensor(factor, session))
         {
             factor = null!;
             log = default;
             return false;
         }
-        return ValueFlow.SameValue(factor, input) || IsNormalizedByItsSum(input, symbols);
+        return ValueFlow.SameValue(factor, input, session) || IsNormalizedByItsSum(input, session);
     }
 
     /// <summary>NG1010's pattern: <c>sqrt</c> or <c>pow(0.5)</c> of a sum of squares.</summary>
-    public static bool IsSqrtOfSumOfSquares(TorchCall root, TorchSymbols symbols, out TorchCall sum, out IOperation x)
+    public static bool IsSqrtOfSumOfSquares(TorchCall root, Session session, out TorchCall sum, out IOperation x)
     {
         sum = default;
         x = null!;
-        var isRoot = symbols.IsOp(root.Method, "sqrt")
-            || symbols.IsOp(root.Method, "pow") && Constant(root.Argument("exponent")) == 0.5;
-        return isRoot && root.Input is { } input && IsSumOfSquares(input, symbols, out sum, out x);
+        var isRoot = session.IsOp(root.Method, "sqrt")
+            || session.IsOp(root.Method, "pow") && Constant(root.Argument("exponent")) == 0.5;
+        return isRoot && root.Input is { } input && IsSumOfSquares(input, session, out sum, out x);
     }
 
     /// <summary>
     /// A value already kept away from the unsafe point: a where, a clamp, or a sum with a positive constant
     /// (<c>x + eps</c>).
     /// </summary>
-    public static bool IsGuarded(IOperation operation, TorchSymbols symbols)
+    public static bool IsGuarded(IOperation operation, Session session)
     {
         var value = ValueFlow.Peek(operation);
         if (value is IInvocationOperation invocation)
         {
             var method = invocation.TargetMethod;
-            return (symbols.IsOp(method, "where") || symbols.IsOp(method, "clamp") || symbols.IsOp(method, "clamp_min")
-                    || symbols.IsOp(method, "clip") || symbols.IsOp(method, "clamp_max") || symbols.IsOp(method, "nan_to_num"))
-                && ValueFlow.Confirms(operation, invocation);
+            return (session.IsOp(method, "where") || session.IsOp(method, "clamp") || session.IsOp(method, "clamp_min")
+                    || session.IsOp(method, "clip") || session.IsOp(method, "clamp_max") || session.IsOp(method, "nan_to_num"))
+                && ValueFlow.Confirms(operation, invocation, session);
         }
         return value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } sum
             && (Constant(sum.RightOperand) > 0 || Constant(sum.LeftOperand) > 0)
-            && ValueFlow.Confirms(operation, sum);
+            && ValueFlow.Confirms(operation, sum, session);
     }
 
     /// <summary>
     /// NG1015's unsafe branch: an unguarded <c>log(x)</c> (the unsafe input is x), or a tensor division <c>a / b</c>
     /// (the unsafe input is b).
     /// </summary>
-    public static bool IsUnsafeBranch(IOperation branch, TorchSymbols symbols, out IOperation unsafeInput, out string op)
+    public static bool IsUnsafeBranch(IOperation branch, Session session, out IOperation unsafeInput, out string op)
     {
         var value = ValueFlow.Peek(branch);
         unsafeInput = null!;
         op = "";
-        if (value is IInvocationOperation invocation && symbols.IsOp(invocation.TargetMethod, "log")
-            && ValueFlow.Confirms(branch, invocation)
-            && new TorchCall(invocation).Input is { } x && !IsGuarded(x, symbols))
+        if (value is IInvocationOperation invocation && session.IsOp(invocation.TargetMethod, "log")
+            && ValueFlow.Confirms(branch, invocation, session)
+            && new TorchCall(invocation).Input is { } x && !IsGuarded(x, session))
         {
             unsafeInput = x;
             op = "log";
             return true;
         }
         if (value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } quotient
-            && symbols.IsOperator(quotient.OperatorMethod)
-            && ValueFlow.Confirms(branch, quotient)
-            && IsTensor(quotient.RightOperand, symbols)
-            && !IsGuarded(quotient.RightOperand, symbols))
+            && session.IsOperator(quotient.OperatorMethod)
+            && ValueFlow.Confirms(branch, quotient, session)
+            && IsTensor(quotient.RightOperand, session)
+            && !IsGuarded(quotient.RightOperand, session))
         {
             unsafeInput = ValueFlow.SkipConversions(quotient.RightOperand);
             op = "a division";
@@ -184,10 +166,10 @@ internal static class NumericPatterns
     }
 
     /// <summary>The condition and the two branches of <c>torch.where(c, x, y)</c> or <c>x.where(c, y)</c>.</summary>
-    public static bool IsWhere(TorchCall call, TorchSymbols symbols, out IOperation condition, out IOperation whenTrue, out IOperation whenFalse)
+    public static bool IsWhere(TorchCall call, Session session, out IOperation condition, out IOperation whenTrue, out IOperation whenFalse)
     {
         condition = whenTrue = whenFalse = null!;
-        if (!symbols.IsOp(call.Method, "where") || call.Argument("condition") is not { } c || call.Argument("y") is not { } y)
+        if (!session.IsOp(call.Method, "where") || call.Argument("condition") is not { } c || call.Argument("y") is not { } y)
             return false;
         condition = ValueFlow.SkipConversions(c.Value);
         whenFalse = ValueFlow.SkipConversions(y.Value);
@@ -205,54 +187,54 @@ internal static class NumericPatterns
     /// <c>to_type</c> or not) or a tensor named as a mask (<c>mask</c>, <c>padMask</c>) count something
     /// (<paramref name="isCount"/>); a relu and an abs are only non-negative. Null for anything else.
     /// </summary>
-    public static string? ZeroableTerms(IOperation operation, TorchSymbols symbols, out bool isCount)
+    public static string? ZeroableTerms(IOperation operation, Session session, out bool isCount)
     {
         isCount = true;
-        if (IsComparison(operation, symbols))
+        if (IsComparison(operation, session))
             return "a comparison";
-        if (IsNamedMask(operation, symbols))
+        if (IsNamedMask(operation, session))
             return "a mask";
         isCount = false;
-        if (TorchPatterns.IsOp(operation, symbols, "relu", out _))
+        if (TorchPatterns.IsOp(operation, session, "relu", out _))
             return "a relu";
-        if (TorchPatterns.IsOp(operation, symbols, "abs", out _))
+        if (TorchPatterns.IsOp(operation, session, "abs", out _))
             return "an abs";
         return null;
     }
 
     /// <summary>A boolean tensor from a comparison: a TorchSharp comparison operator or method, or its dtype conversion.</summary>
-    public static bool IsComparison(IOperation operation, TorchSymbols symbols)
+    public static bool IsComparison(IOperation operation, Session session)
     {
         var value = ValueFlow.Peek(operation);
-        if (value is IBinaryOperation binary && symbols.IsOperator(binary.OperatorMethod))
+        if (value is IBinaryOperation binary && session.IsOperator(binary.OperatorMethod))
         {
             return binary.OperatorKind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals
                     or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual
                     or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual
-                && ValueFlow.Confirms(operation, binary);
+                && ValueFlow.Confirms(operation, binary, session);
         }
         if (value is not IInvocationOperation invocation)
             return false;
         var call = new TorchCall(invocation);
         foreach (var name in ComparisonMethods)
         {
-            if (symbols.IsOp(call.Method, name))
-                return ValueFlow.Confirms(operation, invocation);
+            if (session.IsOp(call.Method, name))
+                return ValueFlow.Confirms(operation, invocation, session);
         }
-        return IsDtypeConversion(call, symbols) && call.Input is { } converted
-            && ValueFlow.Confirms(operation, invocation) && IsComparison(converted, symbols);
+        return IsDtypeConversion(call, session) && call.Input is { } converted
+            && ValueFlow.Confirms(operation, invocation, session) && IsComparison(converted, session);
     }
 
     private static readonly string[] ComparisonMethods = { "eq", "ne", "lt", "le", "gt", "ge", "isnan", "isinf", "isfinite", "isposinf", "isneginf" };
 
-    private static bool IsDtypeConversion(TorchCall call, TorchSymbols symbols) =>
-        call.IsInstanceForm && (symbols.IsOp(call.Method, "to_type") || symbols.IsOp(call.Method, "type_as") || symbols.IsOp(call.Method, "to"));
+    private static bool IsDtypeConversion(TorchCall call, Session session) =>
+        call.IsInstanceForm && (session.IsOp(call.Method, "to_type") || session.IsOp(call.Method, "type_as") || session.IsOp(call.Method, "to"));
 
     // A heuristic of the P2 rules: a tensor local, parameter or field whose name says it is a mask (0/1 values).
-    private static bool IsNamedMask(IOperation operation, TorchSymbols symbols)
+    private static bool IsNamedMask(IOperation operation, Session session)
     {
         var value = ValueFlow.SkipConversions(operation);
-        if (value is IInvocationOperation invocation && IsDtypeConversion(new TorchCall(invocation), symbols)
+        if (value is IInvocationOperation invocation && IsDtypeConversion(new TorchCall(invocation), session)
             && new TorchCall(invocation).Input is { } converted)
             value = ValueFlow.SkipConversions(converted);
         var name = value switch
@@ -265,6 +247,6 @@ internal static class NumericPatterns
         };
         return name is not null
             && name.IndexOf("mask", System.StringComparison.OrdinalIgnoreCase) >= 0
-            && IsTensor(value, symbols);
+            && IsTensor(value, session);
     }
 }

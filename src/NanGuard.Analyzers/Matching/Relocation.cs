@@ -2,6 +2,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Operations;
+using NanGuard.Analyzers.Infrastructure;
 
 namespace NanGuard.Analyzers.Matching;
 
@@ -16,23 +17,31 @@ internal static class Relocation
     public static bool IsInside(IOperation expression, SyntaxNode target) =>
         expression.Syntax.SyntaxTree == target.SyntaxTree && target.Span.Contains(expression.Syntax.Span);
 
+    /// <summary>
+    /// True where <paramref name="operand"/> may be written in place of <paramref name="replaced"/>: it lies inside
+    /// it, or (reached through a local) it reads the same values there.
+    /// </summary>
+    public static bool CanWriteAt(IOperation operand, SyntaxNode replaced, Session session) =>
+        IsInside(operand, replaced)
+        || operand.SemanticModel is { } model && CanEvaluateAt(operand, replaced.SpanStart, model, session);
+
     /// <summary>True where <paramref name="expression"/> can be evaluated at <paramref name="position"/> to the same value.</summary>
-    public static bool CanEvaluateAt(IOperation expression, int position, SemanticModel model)
+    public static bool CanEvaluateAt(IOperation expression, int position, SemanticModel model, Session session)
     {
         if (expression.Syntax.SyntaxTree != model.SyntaxTree)
             return false;
         foreach (var operation in expression.DescendantsAndSelf())
         {
-            if (!IsMovable(operation, position, model))
+            if (!IsMovable(operation, position, model, session))
                 return false;
         }
         return true;
     }
 
-    private static bool IsMovable(IOperation operation, int position, SemanticModel model) => operation switch
+    private static bool IsMovable(IOperation operation, int position, SemanticModel model, Session session) => operation switch
     {
-        ILocalReferenceOperation local => IsVisibleUnchanged(local.Local, position, model),
-        IParameterReferenceOperation parameter => IsVisibleUnchanged(parameter.Parameter, position, model),
+        ILocalReferenceOperation local => IsVisibleUnchanged(local.Local, position, model, session),
+        IParameterReferenceOperation parameter => IsVisibleUnchanged(parameter.Parameter, position, model, session),
         IInstanceReferenceOperation => model.GetEnclosingSymbol(position) is { IsStatic: false },
         IFieldReferenceOperation field => field.Field.IsStatic || field.Instance is not null,
         IPropertyReferenceOperation property => property.Arguments.IsEmpty && (property.Property.IsStatic || property.Instance is not null),
@@ -41,7 +50,7 @@ internal static class Relocation
         _ => operation.ConstantValue.HasValue,
     };
 
-    private static bool IsVisibleUnchanged(ISymbol symbol, int position, SemanticModel model)
+    private static bool IsVisibleUnchanged(ISymbol symbol, int position, SemanticModel model, Session session)
     {
         var declared = symbol.DeclaringSyntaxReferences.FirstOrDefault();
         if (declared is null || declared.SyntaxTree != model.SyntaxTree || declared.Span.End > position)
@@ -51,6 +60,6 @@ internal static class Relocation
         // member of every imported namespace and type first: seventeen times the cost in the benchmark's profile.
         var bound = model.GetSpeculativeSymbolInfo(position, SyntaxFactory.IdentifierName(symbol.Name), SpeculativeBindingOption.BindAsExpression);
         return SymbolEqualityComparer.Default.Equals(bound.Symbol, symbol)
-            && !ValueFlow.IsReassigned(symbol, model);
+            && !ValueFlow.IsReassigned(symbol, model, session);
     }
 }

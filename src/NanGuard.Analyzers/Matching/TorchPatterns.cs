@@ -37,10 +37,10 @@ internal readonly struct LogProbabilities
 internal static class TorchPatterns
 {
     /// <summary>A call of the tensor op <paramref name="name"/>, in any form, seen through locals and conversions.</summary>
-    public static bool IsOp(IOperation operation, TorchSymbols symbols, string name, out TorchCall call)
+    public static bool IsOp(IOperation operation, Session session, string name, out TorchCall call)
     {
-        if (ValueFlow.Peek(operation) is IInvocationOperation invocation && symbols.IsOp(invocation.TargetMethod, name)
-            && ValueFlow.Confirms(operation, invocation))
+        if (ValueFlow.Peek(operation) is IInvocationOperation invocation && session.IsOp(invocation.TargetMethod, name)
+            && ValueFlow.Confirms(operation, invocation, session))
         {
             call = new TorchCall(invocation);
             return true;
@@ -50,24 +50,24 @@ internal static class TorchPatterns
     }
 
     /// <summary><c>torch.log(p)</c> / <c>p.log()</c> where p is a softmax, however written.</summary>
-    public static bool IsLogOfSoftmax(TorchCall log, TorchSymbols symbols, out TorchCall softmax)
+    public static bool IsLogOfSoftmax(TorchCall log, Session session, out TorchCall softmax)
     {
         softmax = default;
-        return symbols.IsOp(log.Method, "log")
+        return session.IsOp(log.Method, "log")
             && log.Input is { } input
-            && IsOp(input, symbols, "softmax", out softmax);
+            && IsOp(input, session, "softmax", out softmax);
     }
 
     /// <summary>Log-probabilities of a softmax: <c>log(softmax(x, d))</c> or <c>log_softmax(x, d)</c>.</summary>
-    public static bool IsLogProbabilities(IOperation operation, TorchSymbols symbols, out LogProbabilities result)
+    public static bool IsLogProbabilities(IOperation operation, Session session, out LogProbabilities result)
     {
         result = default;
-        if (IsOp(operation, symbols, "log", out var log) && IsLogOfSoftmax(log, symbols, out var softmax))
+        if (IsOp(operation, session, "log", out var log) && IsLogOfSoftmax(log, session, out var softmax))
         {
             result = new LogProbabilities(log, softmax, isLogOfSoftmax: true);
             return true;
         }
-        if (IsOp(operation, symbols, "log_softmax", out var logSoftmax))
+        if (IsOp(operation, session, "log_softmax", out var logSoftmax))
         {
             result = new LogProbabilities(logSoftmax, logSoftmax, isLogOfSoftmax: false);
             return true;
@@ -76,17 +76,17 @@ internal static class TorchPatterns
     }
 
     /// <summary>A tensor product <c>a * b</c> (TorchSharp's operator), seen through locals and conversions.</summary>
-    public static bool IsTensorProduct(IOperation operation, TorchSymbols symbols, out IBinaryOperation product) =>
-        IsTensorOperator(operation, symbols, BinaryOperatorKind.Multiply, out product);
+    public static bool IsTensorProduct(IOperation operation, Session session, out IBinaryOperation product) =>
+        IsTensorOperator(operation, session, BinaryOperatorKind.Multiply, out product);
 
     /// <summary>A TorchSharp binary operator of <paramref name="kind"/>, seen through locals and conversions.</summary>
-    public static bool IsTensorOperator(IOperation operation, TorchSymbols symbols, BinaryOperatorKind kind, out IBinaryOperation binary)
+    public static bool IsTensorOperator(IOperation operation, Session session, BinaryOperatorKind kind, out IBinaryOperation binary)
     {
         binary = null!;
         if (ValueFlow.Peek(operation) is IBinaryOperation candidate
             && candidate.OperatorKind == kind
-            && symbols.IsOperator(candidate.OperatorMethod)
-            && ValueFlow.Confirms(operation, candidate))
+            && session.IsOperator(candidate.OperatorMethod)
+            && ValueFlow.Confirms(operation, candidate, session))
         {
             binary = candidate;
             return true;
@@ -95,11 +95,11 @@ internal static class TorchPatterns
     }
 
     /// <summary>A tensor negation <c>-t</c> (TorchSharp's unary operator).</summary>
-    public static bool IsTensorNegation(IOperation? operation, TorchSymbols symbols, out IUnaryOperation negation)
+    public static bool IsTensorNegation(IOperation? operation, Session session, out IUnaryOperation negation)
     {
         negation = null!;
         if (operation is IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus } unary
-            && symbols.IsOperator(unary.OperatorMethod))
+            && session.IsOperator(unary.OperatorMethod))
         {
             negation = unary;
             return true;

@@ -70,19 +70,21 @@ internal sealed class TrainingLoop
     }
 
     /// <summary>The optimizer's <c>step()</c> call, or false for any other call named step.</summary>
-    public static bool IsOptimizerStep(IInvocationOperation invocation, TorchSymbols symbols) =>
+    public static bool IsOptimizerStep(IInvocationOperation invocation, Session session) =>
         invocation.TargetMethod.Name == "step"
         && invocation.Instance is { } instance
-        && symbols.IsOptimizer(instance.Type);
+        && session.IsOptimizer(instance.Type);
 
     /// <summary>Finds the loop around an optimizer step that follows a backward() in the same loop.</summary>
-    public static bool TryFind(IInvocationOperation step, TorchSymbols symbols, out TrainingLoop loop)
+    public static bool TryFind(IInvocationOperation step, Session session, out TrainingLoop loop)
     {
         loop = null!;
-        if (!IsOptimizerStep(step, symbols) || HasClosure(step) || EnclosingLoop(step) is not { } enclosing)
+        if (!IsOptimizerStep(step, session) || HasClosure(step) || EnclosingLoop(step) is not { } enclosing)
             return false;
 
-        var scan = LoopScans.GetValue(enclosing, body => Scan(body, symbols));
+        // What the loop body does to gradients is found once per loop: a loop with many steps would otherwise walk its
+        // whole body again for each step (quadratic).
+        var scan = (LoopScan)session.LoopScans.GetOrAdd(enclosing, body => Scan(body, session));
         IInvocationOperation? backward = null;
         var stepStart = step.Syntax.SpanStart;
         foreach (var candidate in scan.Backwards)
@@ -96,9 +98,6 @@ internal sealed class TrainingLoop
         return true;
     }
 
-    // What a loop body does to gradients, found once per loop: a loop with many steps would otherwise walk its whole
-    // body again for each step (quadratic). Keyed weakly by the loop's operation tree, so it lives as long as that tree.
-    private static readonly ConditionalWeakTable<ILoopOperation, LoopScan> LoopScans = new();
 
     private sealed class LoopScan
     {
@@ -107,12 +106,12 @@ internal sealed class TrainingLoop
         public bool ZeroesGradients { get; set; }
     }
 
-    private static LoopScan Scan(ILoopOperation loop, TorchSymbols symbols)
+    private static LoopScan Scan(ILoopOperation loop, Session session)
     {
         var scan = new LoopScan();
         foreach (var operation in loop.Body.DescendantsAndSelf())
         {
-            if (operation is IPropertyReferenceOperation { Property.Name: "grad" } grad && symbols.IsTensor(grad.Property.ContainingType)
+            if (operation is IPropertyReferenceOperation { Property.Name: "grad" } grad && session.IsTensor(grad.Property.ContainingType)
                 && WritesGradient(grad))
             {
                 scan.ZeroesGradients = true;
@@ -120,11 +119,11 @@ internal sealed class TrainingLoop
             }
             if (operation is not IInvocationOperation invocation)
                 continue;
-            if (IsBackward(invocation, symbols))
+            if (IsBackward(invocation, session))
                 scan.Backwards = scan.Backwards.Add(invocation);
-            else if (IsClipping(invocation, symbols))
+            else if (IsClipping(invocation, session))
                 scan.Clipping = scan.Clipping.Add(invocation);
-            else if (IsZeroGrad(invocation, symbols) || MayZeroGradUnseen(invocation, symbols))
+            else if (IsZeroGrad(invocation, session) || MayZeroGradUnseen(invocation, session))
                 scan.ZeroesGradients = true;
         }
         return scan;
@@ -134,26 +133,26 @@ internal sealed class TrainingLoop
     /// True for a call that clips gradients: torch.nn.utils.clip_grad_norm_ / clip_grad_value_, any call into the
     /// NanGuard runtime, or a method of the user's own (in the same file) that makes one of those calls.
     /// </summary>
-    public static bool IsClipping(IInvocationOperation invocation, TorchSymbols symbols) =>
-        IsDirectClipping(invocation.TargetMethod, symbols)
-        || CallsInItsBody(invocation, symbols, ClippingMethods, callee => IsDirectClipping(callee, symbols));
+    public static bool IsClipping(IInvocationOperation invocation, Session session) =>
+        IsDirectClipping(invocation.TargetMethod, session)
+        || CallsInItsBody(invocation, session, session.ClippingMethods, callee => IsDirectClipping(callee, session));
 
     /// <summary>
     /// True for <c>zero_grad()</c> on an optimizer or a module, or a method of the user's own (in the same file)
     /// that calls one.
     /// </summary>
-    public static bool IsZeroGrad(IInvocationOperation invocation, TorchSymbols symbols) =>
-        IsDirectZeroGrad(invocation.TargetMethod, symbols)
-        || CallsInItsBody(invocation, symbols, ZeroGradMethods, callee => IsDirectZeroGrad(callee, symbols));
+    public static bool IsZeroGrad(IInvocationOperation invocation, Session session) =>
+        IsDirectZeroGrad(invocation.TargetMethod, session)
+        || CallsInItsBody(invocation, session, session.ZeroGradMethods, callee => IsDirectZeroGrad(callee, session));
 
     /// <summary>An optimizer or module passed to a method outside TorchSharp whose body is not in this file.</summary>
-    private static bool MayZeroGradUnseen(IInvocationOperation invocation, TorchSymbols symbols)
+    private static bool MayZeroGradUnseen(IInvocationOperation invocation, Session session)
     {
         // Asked of every call in a loop body, most of them TorchSharp's: that first, then the arguments.
         var method = invocation.TargetMethod;
-        return !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, symbols.Assembly)
+        return !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, session.Assembly)
             && invocation.Arguments.Any(a => ValueFlow.SkipConversions(a.Value).Type is { } type
-                && (symbols.IsOptimizer(type) || symbols.IsModule(type)))
+                && (session.IsOptimizer(type) || session.IsModule(type)))
             && !IsUnderSystem(method.ContainingNamespace)
             && invocation.SemanticModel is { } model
             && !method.OriginalDefinition.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == model.SyntaxTree);
@@ -167,9 +166,9 @@ internal sealed class TrainingLoop
         return ns is { IsGlobalNamespace: false, Name: "System" };
     }
 
-    private static bool IsDirectZeroGrad(IMethodSymbol method, TorchSymbols symbols) =>
+    private static bool IsDirectZeroGrad(IMethodSymbol method, Session session) =>
         method.Name == "zero_grad" && !method.IsStatic
-        && (symbols.IsOptimizer(method.ContainingType) || symbols.IsModule(method.ContainingType));
+        && (session.IsOptimizer(method.ContainingType) || session.IsModule(method.ContainingType));
 
     /// <summary>A write to <c>p.grad</c>, or a call on it that changes it in place (<c>p.grad.zero_()</c>).</summary>
     private static bool WritesGradient(IPropertyReferenceOperation grad)
@@ -182,33 +181,31 @@ internal sealed class TrainingLoop
         return parent is IInvocationOperation { TargetMethod.Name: { } name } && name.EndsWith("_", System.StringComparison.Ordinal);
     }
 
-    private static bool IsDirectClipping(IMethodSymbol method, TorchSymbols symbols) =>
-        symbols.IsUtil(method, "clip_grad_norm_") || symbols.IsUtil(method, "clip_grad_value_") || IsNanGuardRuntime(method);
+    private static bool IsDirectClipping(IMethodSymbol method, Session session) =>
+        session.IsUtil(method, "clip_grad_norm_") || session.IsUtil(method, "clip_grad_value_") || IsNanGuardRuntime(method);
 
-    private static bool IsBackward(IInvocationOperation invocation, TorchSymbols symbols) =>
-        invocation.TargetMethod.Name == "backward" && invocation.Instance is { } loss && symbols.IsTensor(loss.Type);
+    private static bool IsBackward(IInvocationOperation invocation, Session session) =>
+        invocation.TargetMethod.Name == "backward" && invocation.Instance is { } loss && session.IsTensor(loss.Type);
 
     private static bool IsNanGuardRuntime(IMethodSymbol method) =>
         method.ContainingNamespace is { Name: "Runtime", ContainingNamespace: { Name: "NanGuard", ContainingNamespace.IsGlobalNamespace: true } };
 
-    // Whether a user method's body clips, or zeroes gradients: asked once per method, where a loop with many steps
-    // would ask again for each of its calls per step. Keyed weakly by the compilation's own symbols.
-    private static readonly ConditionalWeakTable<IMethodSymbol, StrongBox<bool>> ClippingMethods = new();
-    private static readonly ConditionalWeakTable<IMethodSymbol, StrongBox<bool>> ZeroGradMethods = new();
+    // Whether a user method's body clips, or zeroes gradients: asked once per method and session, where a loop with
+    // many steps would ask again for each of its calls per step.
 
     private static bool CallsInItsBody(
         IInvocationOperation invocation,
-        TorchSymbols symbols,
-        ConditionalWeakTable<IMethodSymbol, StrongBox<bool>> answers,
+        Session session,
+        System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, bool> answers,
         System.Func<IMethodSymbol, bool> callee)
     {
         var method = invocation.TargetMethod;
         if (method.ContainingAssembly is null
-            || SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, symbols.Assembly)
+            || SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, session.Assembly)
             || invocation.SemanticModel is not { } model
             || !method.OriginalDefinition.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == model.SyntaxTree))
             return false;
-        return answers.GetValue(method.OriginalDefinition, m => new StrongBox<bool>(BodyCalls(m, model, callee))).Value;
+        return answers.GetOrAdd(method.OriginalDefinition, m => BodyCalls(m, model, callee));
     }
 
     private static bool BodyCalls(IMethodSymbol method, SemanticModel model, System.Func<IMethodSymbol, bool> callee)
@@ -274,21 +271,21 @@ internal sealed class OptimizerOrigin
     public string Name => Construction.Method.Name;
 
     /// <summary>Finds the construction of the optimizer that <paramref name="optimizer"/> reads.</summary>
-    public static OptimizerOrigin? Find(IOperation optimizer, TorchSymbols symbols)
+    public static OptimizerOrigin? Find(IOperation optimizer, Session session)
     {
-        var value = ValueFlow.Unwrap(optimizer);
+        var value = ValueFlow.Unwrap(optimizer, session);
         if (value is IFieldReferenceOperation or IPropertyReferenceOperation)
-            value = MemberValues.SingleAssignedValue((IMemberReferenceOperation)value) is { } assigned ? ValueFlow.Unwrap(assigned) : value;
+            value = MemberValues.SingleAssignedValue((IMemberReferenceOperation)value) is { } assigned ? ValueFlow.Unwrap(assigned, session) : value;
         if (value is not IInvocationOperation construction
-            || !TorchSymbols.Is(construction.TargetMethod.ContainingType, symbols.Optim)
-            || !symbols.IsOptimizer(construction.TargetMethod.ReturnType))
+            || !Session.Is(construction.TargetMethod.ContainingType, session.Optim)
+            || !session.IsOptimizer(construction.TargetMethod.ReturnType))
             return null;
 
         var call = new TorchCall(construction);
         IOperation? module = null;
         if (call.Argument("parameters")?.Value is { } parameters
-            && ValueFlow.Unwrap(parameters) is IInvocationOperation { TargetMethod.Name: "parameters", Instance: { } owner }
-            && symbols.IsModule(owner.Type))
+            && ValueFlow.Unwrap(parameters, session) is IInvocationOperation { TargetMethod.Name: "parameters", Instance: { } owner }
+            && session.IsModule(owner.Type))
             module = ValueFlow.SkipConversions(owner);
         return new OptimizerOrigin(call, module);
     }

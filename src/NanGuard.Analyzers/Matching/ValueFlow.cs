@@ -1,9 +1,9 @@
 using System.Linq;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using NanGuard.Analyzers.Infrastructure;
 
 namespace NanGuard.Analyzers.Matching;
 
@@ -17,22 +17,22 @@ internal static class ValueFlow
     private const int MaxHops = 16;
 
     /// <summary>The operation that computes the value <paramref name="operation"/> stands for.</summary>
-    public static IOperation Unwrap(IOperation operation) => Unwrap(operation, checkWrites: true);
+    public static IOperation Unwrap(IOperation operation, Session session) => Follow(operation, session);
 
     /// <summary>
-    /// What <see cref="Unwrap(IOperation)"/> would give if no local on the way were written after its declaration:
+    /// What <see cref="Unwrap(IOperation, Session)"/> would give if no local on the way were written after its declaration:
     /// the cheap first test of a match. A candidate the caller accepts is confirmed by <see cref="Confirms"/>, which
     /// asks about the writes (a walk of each local's scope, done once per scope) only then.
     /// </summary>
-    public static IOperation Peek(IOperation operation) => Unwrap(operation, checkWrites: false);
+    public static IOperation Peek(IOperation operation) => Follow(operation, writesFrom: null);
 
     /// <summary>True where <paramref name="candidate"/>, from <see cref="Peek"/>, is what <paramref name="operation"/> stands for.</summary>
-    public static bool Confirms(IOperation operation, IOperation candidate) => Unwrap(operation, checkWrites: true) == candidate;
+    public static bool Confirms(IOperation operation, IOperation candidate, Session session) => Follow(operation, session) == candidate;
 
     // Unwrap that follows a local only where it is assigned once, and Peek that follows it wherever it has an
     // initializer. Both reach the same operation objects (the semantic model keeps one operation tree per member),
     // so Peek's candidate is confirmed by reference.
-    private static IOperation Unwrap(IOperation operation, bool checkWrites)
+    private static IOperation Follow(IOperation operation, Session? writesFrom)
     {
         var current = operation;
         for (var hops = 0; hops < MaxHops; hops++)
@@ -48,7 +48,7 @@ internal static class ValueFlow
                 case IParenthesizedOperation parenthesized:
                     current = parenthesized.Operand;
                     continue;
-                case ILocalReferenceOperation local when TryGetInitializer(local, checkWrites, out var value):
+                case ILocalReferenceOperation local when TryGetInitializer(local, writesFrom, out var value):
                     current = value;
                     continue;
                 default:
@@ -96,25 +96,25 @@ internal static class ValueFlow
     /// of the same field or property of the same instance, or the same pure expression written twice
     /// (<c>(1 - p) * log(1 - p)</c>) over variables that do not change.
     /// </summary>
-    public static bool SameValue(IOperation a, IOperation b)
+    public static bool SameValue(IOperation a, IOperation b, Session session)
     {
-        var left = Unwrap(a);
-        var right = Unwrap(b);
+        var left = Unwrap(a, session);
+        var right = Unwrap(b, session);
         if (left.Syntax == right.Syntax)
             return true;
         return (left, right) switch
         {
             (ILocalReferenceOperation x, ILocalReferenceOperation y) =>
-                SymbolEqualityComparer.Default.Equals(x.Local, y.Local) && IsUnchanged(x),
+                SymbolEqualityComparer.Default.Equals(x.Local, y.Local) && IsUnchanged(x, session),
             (IParameterReferenceOperation x, IParameterReferenceOperation y) =>
-                SymbolEqualityComparer.Default.Equals(x.Parameter, y.Parameter) && IsUnchanged(x),
+                SymbolEqualityComparer.Default.Equals(x.Parameter, y.Parameter) && IsUnchanged(x, session),
             (IInstanceReferenceOperation, IInstanceReferenceOperation) => true,
             (IFieldReferenceOperation x, IFieldReferenceOperation y) =>
-                SymbolEqualityComparer.Default.Equals(x.Field, y.Field) && SameInstance(x.Instance, y.Instance),
+                SymbolEqualityComparer.Default.Equals(x.Field, y.Field) && SameInstance(x.Instance, y.Instance, session),
             (IPropertyReferenceOperation x, IPropertyReferenceOperation y) =>
                 x.Arguments.IsEmpty && y.Arguments.IsEmpty
-                && SymbolEqualityComparer.Default.Equals(x.Property, y.Property) && SameInstance(x.Instance, y.Instance),
-            _ => IsPure(left) && IsPure(right) && ReadsOnlyUnchanged(left)
+                && SymbolEqualityComparer.Default.Equals(x.Property, y.Property) && SameInstance(x.Instance, y.Instance, session),
+            _ => IsPure(left) && IsPure(right) && ReadsOnlyUnchanged(left, session)
                 && SyntaxFactory.AreEquivalent(left.Syntax, right.Syntax),
         };
     }
@@ -144,30 +144,30 @@ internal static class ValueFlow
         return true;
     }
 
-    private static bool SameInstance(IOperation? a, IOperation? b) =>
-        a is null ? b is null : b is not null && SameValue(a, b);
+    private static bool SameInstance(IOperation? a, IOperation? b, Session session) =>
+        a is null ? b is null : b is not null && SameValue(a, b, session);
 
     // A variable written between two reads could hold another value at each.
-    private static bool IsUnchanged(IOperation read) => read switch
+    private static bool IsUnchanged(IOperation read, Session session) => read switch
     {
-        ILocalReferenceOperation local => read.SemanticModel is { } model && !IsReassigned(local.Local, model),
-        IParameterReferenceOperation parameter => read.SemanticModel is { } model && !IsReassigned(parameter.Parameter, model),
+        ILocalReferenceOperation local => read.SemanticModel is { } model && !IsReassigned(local.Local, model, session),
+        IParameterReferenceOperation parameter => read.SemanticModel is { } model && !IsReassigned(parameter.Parameter, model, session),
         _ => true,
     };
 
-    private static bool ReadsOnlyUnchanged(IOperation operation)
+    private static bool ReadsOnlyUnchanged(IOperation operation, Session session)
     {
         foreach (var part in operation.DescendantsAndSelf())
         {
-            if (!IsUnchanged(part))
+            if (!IsUnchanged(part, session))
                 return false;
         }
         return true;
     }
 
-    // The initializer of a local declared with one; with checkWrites, only where the local is never written again,
-    // so that every read of it sees that value.
-    private static bool TryGetInitializer(ILocalReferenceOperation reference, bool checkWrites, out IOperation value)
+    // The initializer of a local declared with one; given the session that knows the writes, only where the local is
+    // never written again, so that every read of it sees that value.
+    private static bool TryGetInitializer(ILocalReferenceOperation reference, Session? writesFrom, out IOperation value)
     {
         value = reference;
         var local = reference.Local;
@@ -175,7 +175,7 @@ internal static class ValueFlow
             return false;
         if (local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: { } initializer } declarator)
             return false;
-        if (declarator.SyntaxTree != model.SyntaxTree || checkWrites && IsWrittenAfterDeclaration(local, declarator, model))
+        if (declarator.SyntaxTree != model.SyntaxTree || writesFrom is not null && IsWrittenAfterDeclaration(local, declarator, model, writesFrom))
             return false;
         if (model.GetOperation(initializer) is not { } operation)
             return false;
@@ -184,7 +184,7 @@ internal static class ValueFlow
     }
 
     /// <summary>True where the local or parameter is assigned anywhere but its declaration.</summary>
-    public static bool IsReassigned(ISymbol symbol, SemanticModel model)
+    public static bool IsReassigned(ISymbol symbol, SemanticModel model, Session session)
     {
         var declaration = symbol.DeclaringSyntaxReferences.Length == 1
             ? symbol.DeclaringSyntaxReferences[0].GetSyntax()
@@ -192,16 +192,16 @@ internal static class ValueFlow
         if (declaration is null || declaration.SyntaxTree != model.SyntaxTree)
             return true;
         return symbol is ILocalSymbol local
-            ? local.IsRef || IsWrittenAfterDeclaration(local, declaration, model)
-            : IsWritten(symbol, ScopeOfParameter(declaration), model);
+            ? local.IsRef || IsWrittenAfterDeclaration(local, declaration, model, session)
+            : IsWritten(symbol, ScopeOfParameter(declaration), model, session);
     }
 
-    private static bool IsWrittenAfterDeclaration(ILocalSymbol local, SyntaxNode declaration, SemanticModel model) =>
-        IsWritten(local, ScopeOfLocal(declaration), model);
+    private static bool IsWrittenAfterDeclaration(ILocalSymbol local, SyntaxNode declaration, SemanticModel model, Session session) =>
+        IsWritten(local, ScopeOfLocal(declaration), model, session);
 
-    private static bool IsWritten(ISymbol symbol, SyntaxNode scope, SemanticModel model)
+    private static bool IsWritten(ISymbol symbol, SyntaxNode scope, SemanticModel model, Session session)
     {
-        foreach (var identifier in WritesIn(scope)[symbol.Name])
+        foreach (var identifier in WritesIn(scope, session)[symbol.Name])
         {
             if (SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier).Symbol, symbol))
                 return true;
@@ -209,13 +209,11 @@ internal static class ValueFlow
         return false;
     }
 
-    // The names written in a scope, found by one walk of its syntax and kept as long as the syntax tree lives (syntax
-    // is immutable, so the index never goes stale). Without it every question about a local walks its whole method
-    // again: quadratic in a method with many locals or many training steps.
-    private static readonly ConditionalWeakTable<SyntaxNode, ILookup<string, IdentifierNameSyntax>> Writes = new();
-
-    private static ILookup<string, IdentifierNameSyntax> WritesIn(SyntaxNode scope) =>
-        Writes.GetValue(scope, static node => node.DescendantNodes()
+    // The names written in a scope, found by one walk of its syntax and kept for the session (syntax is immutable, so
+    // the index never goes stale). Without it every question about a local walks its whole method again: quadratic in
+    // a method with many locals or many training steps.
+    private static ILookup<string, IdentifierNameSyntax> WritesIn(SyntaxNode scope, Session session) =>
+        session.WritesByScope.GetOrAdd(scope, static node => node.DescendantNodes()
             .OfType<IdentifierNameSyntax>()
             .Where(IsWritePosition)
             .ToLookup(identifier => identifier.Identifier.ValueText, System.StringComparer.Ordinal));

@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace NanGuard.Analyzers.Infrastructure;
+
+/// <summary>
+/// One analysis of one compilation: created at compilation start (and by a code fix for the document it fixes), it
+/// holds the compilation's options, the TorchSharp types NanGuard matches against, resolved once by metadata name in
+/// TorchSharp's assembly, and what has been worked out about the compilation's code, each thing once. A rule looks a
+/// TorchSharp type up here and never by text. Everything but <c>torch</c> and <c>Tensor</c> may be absent (older or
+/// trimmed TorchSharp builds): a rule that needs an absent symbol stays silent. Rules run concurrently, so what is
+/// remembered here is kept in concurrent maps; it lives exactly as long as the analysis.
+/// </summary>
+internal sealed class Session
+{
+    private const string AssemblyName = "TorchSharp";
+
+    private Session(AnalyzerOptions options, IAssemblySymbol assembly, INamedTypeSymbol torch, INamedTypeSymbol tensor)
+    {
+        Options = options;
+        Assembly = assembly;
+        Torch = torch;
+        Tensor = tensor;
+        Nn = assembly.GetTypeByMetadataName("TorchSharp.torch+nn");
+        Functional = assembly.GetTypeByMetadataName("TorchSharp.torch+nn+functional");
+        NnUtils = assembly.GetTypeByMetadataName("TorchSharp.torch+nn+utils");
+        Special = assembly.GetTypeByMetadataName("TorchSharp.torch+special");
+        Linalg = assembly.GetTypeByMetadataName("TorchSharp.torch+linalg");
+        Optim = assembly.GetTypeByMetadataName("TorchSharp.torch+optim");
+        Optimizer = assembly.GetTypeByMetadataName("TorchSharp.torch+optim+Optimizer");
+        Module = assembly.GetTypeByMetadataName("TorchSharp.torch+nn+Module");
+        Reduction = assembly.GetTypeByMetadataName("TorchSharp.torch+nn+Reduction");
+        Lstm = assembly.GetTypeByMetadataName("TorchSharp.Modules.LSTM");
+        Gru = assembly.GetTypeByMetadataName("TorchSharp.Modules.GRU");
+        Rnn = assembly.GetTypeByMetadataName("TorchSharp.Modules.RNN");
+    }
+
+    /// <summary>The options the analysis runs with (.editorconfig, see <see cref="NanGuardOptions"/>).</summary>
+    public AnalyzerOptions Options { get; }
+
+    /// <summary>The names written in each scope (a method body, a block), found by one walk of its syntax.</summary>
+    public ConcurrentDictionary<SyntaxNode, ILookup<string, IdentifierNameSyntax>> WritesByScope { get; } = new();
+
+    /// <summary>What each loop body does to gradients (see <c>TrainingLoop</c>), found once per loop.</summary>
+    public ConcurrentDictionary<ILoopOperation, object> LoopScans { get; } = new();
+
+    /// <summary>Whether a user method's body clips gradients, asked once per method.</summary>
+    public ConcurrentDictionary<IMethodSymbol, bool> ClippingMethods { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Whether a user method's body zeroes gradients, asked once per method.</summary>
+    public ConcurrentDictionary<IMethodSymbol, bool> ZeroGradMethods { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The TorchSharp assembly the compilation references.</summary>
+    public IAssemblySymbol Assembly { get; }
+
+    /// <summary><c>TorchSharp.torch</c>.</summary>
+    public INamedTypeSymbol Torch { get; }
+
+    /// <summary><c>TorchSharp.torch.Tensor</c>.</summary>
+    public INamedTypeSymbol Tensor { get; }
+
+    public INamedTypeSymbol? Nn { get; }
+    public INamedTypeSymbol? Functional { get; }
+    public INamedTypeSymbol? NnUtils { get; }
+    public INamedTypeSymbol? Special { get; }
+    public INamedTypeSymbol? Linalg { get; }
+    public INamedTypeSymbol? Optim { get; }
+    public INamedTypeSymbol? Optimizer { get; }
+    public INamedTypeSymbol? Module { get; }
+    public INamedTypeSymbol? Reduction { get; }
+    public INamedTypeSymbol? Lstm { get; }
+    public INamedTypeSymbol? Gru { get; }
+    public INamedTypeSymbol? Rnn { get; }
+
+    /// <summary>The session of an analysis of <paramref name="compilation"/>, or null when it does not reference TorchSharp.</summary>
+    public static Session? TryCreate(Compilation compilation, AnalyzerOptions options)
+    {
+        // Types are looked up in TorchSharp's own assembly: the compilation's lookup would search every reference
+        // (a hundred and more framework assemblies) for each name. A user's own class in a namespace called TorchSharp
+        // is therefore never taken for TorchSharp's.
+        var assembly = FindTorchSharp(compilation);
+        if (assembly?.GetTypeByMetadataName("TorchSharp.torch") is not { } torch
+            || assembly.GetTypeByMetadataName("TorchSharp.torch+Tensor") is not { } tensor)
+            return null;
+        return new Session(options, assembly, torch, tensor);
+    }
+
+    /// <summary>
+    /// True for a tensor op named <paramref name="name"/>: a static function of <c>torch</c>,
+    /// <c>torch.nn.functional</c>, <c>torch.special</c> or <c>torch.linalg</c>, or a <c>Tensor</c> method.
+    /// TorchSharp gives an op the same name in each of those places, so the name and the declaring type say which op it is.
+    /// </summary>
+    public bool IsOp(IMethodSymbol method, string name) =>
+        method.Name == name && IsOpContainer(method.ContainingType);
+
+    /// <summary>True for an operator TorchSharp declares (tensor arithmetic and comparisons).</summary>
+    public bool IsOperator(IMethodSymbol? method) =>
+        method is not null && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, Assembly);
+
+    /// <summary>True for a method of <c>torch.nn.utils</c> named <paramref name="name"/>.</summary>
+    public bool IsUtil(IMethodSymbol method, string name) =>
+        method.Name == name && Is(method.ContainingType, NnUtils);
+
+    /// <summary>True where <paramref name="type"/> is, or derives from, <c>torch.optim.Optimizer</c>.</summary>
+    public bool IsOptimizer(ITypeSymbol? type) => DerivesFrom(type, Optimizer);
+
+    /// <summary>True where <paramref name="type"/> is, or derives from, <c>torch.nn.Module</c>.</summary>
+    public bool IsModule(ITypeSymbol? type) => DerivesFrom(type, Module);
+
+    /// <summary>True where <paramref name="type"/> is a tensor (a <c>Tensor</c> or a type deriving from it, such as Parameter).</summary>
+    public bool IsTensor(ITypeSymbol? type) => DerivesFrom(type, Tensor);
+
+    /// <summary>True for TorchSharp's recurrent modules (LSTM, GRU, RNN), whose gradients are the classic explosion.</summary>
+    public bool IsRecurrentModule(ITypeSymbol? type) =>
+        DerivesFrom(type, Lstm) || DerivesFrom(type, Gru) || DerivesFrom(type, Rnn);
+
+    /// <summary>True where the TorchSharp being compiled against declares a method <paramref name="name"/> on
+    /// <paramref name="type"/> (older releases lack some: F.logsigmoid came in 0.100).</summary>
+    public bool Declares(INamedTypeSymbol? type, string name) =>
+        type is not null && type.GetMembers(name).Any(m => m is IMethodSymbol);
+
+    /// <summary>True where <paramref name="type"/> is <paramref name="expected"/>.</summary>
+    public static bool Is(ITypeSymbol? type, ITypeSymbol? expected) =>
+        expected is not null && SymbolEqualityComparer.Default.Equals(type?.OriginalDefinition, expected);
+
+    private bool IsOpContainer(INamedTypeSymbol? type) =>
+        type is not null
+        && SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, Assembly)
+        && (Is(type, Tensor) || Is(type, Torch) || Is(type, Functional) || Is(type, Special) || Is(type, Linalg));
+
+    private static bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? baseType)
+    {
+        if (baseType is null)
+            return false;
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, baseType))
+                return true;
+        }
+        return false;
+    }
+
+    private static IAssemblySymbol? FindTorchSharp(Compilation compilation)
+    {
+        foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+        {
+            if (assembly.Identity.Name == AssemblyName)
+                return assembly;
+        }
+        return null;
+    }
+}

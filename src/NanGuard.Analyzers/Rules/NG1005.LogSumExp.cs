@@ -1,0 +1,34 @@
+namespace NanGuard.Analyzers.Rules;
+
+/// <summary>NG1005: <c>torch.log(torch.exp(x).sum(d))</c>, <c>x.exp().sum(d).log()</c> and every other spelling.</summary>
+public sealed class LogSumExpAnalyzer : Rule<LogSumExpMatch>
+{
+    internal override DiagnosticDescriptor Descriptor => Descriptors.LogSumExp;
+
+    internal override bool IsHazard => true;
+
+    private protected override Listens Listen(Listens listens) => listens.Invocations("log");
+
+    internal override IEnumerable<LogSumExpMatch> Find(IOperation anchor, Session session)
+    {
+        var log = new TorchCall((IInvocationOperation)anchor);
+        if (ExpLogPatterns.IsLogOfSumOfExp(log, session, out var sum, out var exp))
+            yield return new LogSumExpMatch(log, sum, exp);
+    }
+}
+
+/// <summary>NG1005's finding: the log, the sum and the exp it sums.</summary>
+public sealed class LogSumExpMatch : Match
+{
+    internal LogSumExpMatch(TorchCall log, TorchCall sum, TorchCall exp)
+        : base(log.Invocation)
+    {
+        Log = log;
+        Sum = sum;
+        Exp = exp;
+    }
+
+    internal TorchCall Log { get; }
+    internal TorchCall Sum { get; }
+    internal TorchCall Exp { get; }
+}

@@ -1,0 +1,59 @@
+namespace NanGuard.Analyzers.Rules;
+
+/// <summary>
+/// NG3003: inside a module's <c>forward</c>, a submodule (a field or property of the module) run through
+/// <c>forward(...)</c> instead of <c>call(...)</c>, which skips the submodule's forward hooks.
+/// </summary>
+public sealed class DirectForwardCallAnalyzer : Rule<DirectForwardCallMatch>
+{
+    internal override DiagnosticDescriptor Descriptor => Descriptors.DirectForwardCall;
+
+    private protected override Listens Listen(Listens listens) => listens.Invocations("forward");
+
+    internal override IEnumerable<DirectForwardCallMatch> Find(IOperation anchor, Session session)
+    {
+        var invocation = (IInvocationOperation)anchor;
+        if (IsModuleForward(invocation.TargetMethod, session)
+            && invocation.Instance is { } instance
+            && ValueFlow.SkipConversions(instance) is IMemberReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } } member
+            && member is IFieldReferenceOperation or IPropertyReferenceOperation
+            && session.IsModule(member.Type)
+            && IsInModuleForward(invocation.SemanticModel?.GetEnclosingSymbol(invocation.Syntax.SpanStart), session))
+            yield return new DirectForwardCallMatch(invocation, member);
+    }
+
+    internal override object?[] MessageArguments(DirectForwardCallMatch match, Session session) =>
+        new object?[] { match.Submodule.Syntax.ToString() };
+
+    /// <summary>True for <c>forward</c> of TorchSharp's <c>Module&lt;...&gt;</c>, or an override of it.</summary>
+    private static bool IsModuleForward(IMethodSymbol method, Session session)
+    {
+        var root = method;
+        while (root.OverriddenMethod is { } overridden)
+            root = overridden;
+        return root.Name == "forward"
+            && root.ContainingType is { Name: "Module" } declaring
+            && Session.Is(declaring.ContainingType, session.Nn);
+    }
+
+    private static bool IsInModuleForward(ISymbol? symbol, Session session)
+    {
+        while (symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+            symbol = symbol.ContainingSymbol;
+        return symbol is IMethodSymbol { Name: "forward", IsStatic: false } method && session.IsModule(method.ContainingType);
+    }
+}
+
+/// <summary>NG3003's finding: the forward call and the submodule it runs.</summary>
+public sealed class DirectForwardCallMatch : Match
+{
+    internal DirectForwardCallMatch(IInvocationOperation invocation, IMemberReferenceOperation submodule)
+        : base(invocation)
+    {
+        Invocation = invocation;
+        Submodule = submodule;
+    }
+
+    internal IInvocationOperation Invocation { get; }
+    internal IMemberReferenceOperation Submodule { get; }
+}

@@ -1,0 +1,14 @@
+global using System.Collections.Generic;
+global using System.Collections.Immutable;
+global using System.Composition;
+global using System.Linq;
+global using Microsoft.CodeAnalysis;
+global using Microsoft.CodeAnalysis.CodeFixes;
+global using Microsoft.CodeAnalysis.CSharp;
+global using Microsoft.CodeAnalysis.CSharp.Syntax;
+global using Microsoft.CodeAnalysis.Formatting;
+global using Microsoft.CodeAnalysis.Operations;
+global using NanGuard.Analyzers;
+global using NanGuard.Analyzers.Infrastructure;
+global using NanGuard.Analyzers.Matching;
+global using NanGuard.Analyzers.Rules;

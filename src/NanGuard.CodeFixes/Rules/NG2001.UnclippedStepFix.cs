@@ -1,0 +1,79 @@
+using Microsoft.CodeAnalysis.CodeActions;
+
+namespace NanGuard.CodeFixes.Rules;
+
+/// <summary>
+/// NG2001: inserts <c>torch.nn.utils.clip_grad_norm_(model.parameters(), maxNorm);</c> right before the step, where
+/// <c>model</c> is the module whose parameters built the optimizer (read where the code shows it), else the
+/// optimizer's own <c>parameters()</c>. The max norm comes from <c>nanguard.NG2001.max_norm</c>.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnclippedStepCodeFix)), Shared]
+public sealed class UnclippedStepCodeFix : RuleFix<UnclippedStepAnalyzer, UnclippedStepMatch>
+{
+    /// <summary>The equivalence key of the clip_grad_norm_ insertion.</summary>
+    public const string EquivalenceKey = DiagnosticIds.UnclippedStep + ".ClipGradNorm";
+
+    /// <summary>The equivalence key of the NanGuard.Runtime guarded step, offered where the project references it.</summary>
+    public const string GuardedStepEquivalenceKey = DiagnosticIds.UnclippedStep + ".GuardedStep";
+
+    internal override IEnumerable<FixAction?> Fix(FixContext context, UnclippedStepMatch match, Diagnostic diagnostic)
+    {
+        var step = match.Loop.Step;
+        if (step.Syntax.FirstAncestorOrSelf<StatementSyntax>() is not ExpressionStatementSyntax statement
+            || !statement.Expression.Span.Contains(step.Syntax.Span)
+            || ParametersToClip(step, statement.SpanStart, context) is not { } parameters)
+            yield break;
+        var maxNorm = diagnostic.Properties.TryGetValue(UnclippedStepAnalyzer.MaxNormProperty, out var text) && text is not null
+            ? text
+            : "1.0";
+        var clip = SyntaxFactory.ExpressionStatement(TorchSyntax.Call(
+                TorchSyntax.NnUtilsAt(context.Model, statement.SpanStart),
+                "clip_grad_norm_",
+                TorchSyntax.Argument(parameters),
+                TorchSyntax.Argument(TorchSyntax.DoubleLiteral(maxNorm))))
+            .WithAdditionalAnnotations(Formatter.Annotation);
+
+        yield return context.Change("Clip the gradient norm before step()", EquivalenceKey, root => InsertBefore(root, statement, clip));
+
+        // The guarded step clips, then steps only on a finite norm: it replaces a step whose result is unused.
+        if (statement.Expression == step.Syntax
+            && RuntimeApi.GuardedStep(context.Model.Compilation) is { } guardedStep
+            && step.Instance is { } stepOptimizer)
+        {
+            var guarded = TorchSyntax.Call(
+                TorchSyntax.TypeName(guardedStep),
+                "ClipAndStep",
+                TorchSyntax.Argument(TorchSyntax.Expression(ValueFlow.SkipConversions(stepOptimizer))),
+                TorchSyntax.Argument(parameters),
+                TorchSyntax.Argument(TorchSyntax.DoubleLiteral(maxNorm)));
+            yield return context.Replace("Use NanGuard's guarded step (skips non-finite steps)", GuardedStepEquivalenceKey, step.Syntax, guarded);
+        }
+    }
+
+    /// <summary><c>model.parameters()</c> where the optimizer's construction shows the model, else <c>optimizer.parameters()</c>.</summary>
+    private static ExpressionSyntax? ParametersToClip(IInvocationOperation step, int position, FixContext context)
+    {
+        if (step.Instance is not { } optimizer)
+            return null;
+        var origin = OptimizerOrigin.Find(optimizer, context.Session);
+        var owner = origin?.Module is { } module && Relocation.CanEvaluateAt(module, position, context.Model, context.Session)
+            ? module
+            : Relocation.CanEvaluateAt(ValueFlow.SkipConversions(optimizer), position, context.Model, context.Session) ? optimizer : null;
+        return owner is null ? null : TorchSyntax.InstanceCall(TorchSyntax.Expression(ValueFlow.SkipConversions(owner)), "parameters");
+    }
+
+    private static SyntaxNode InsertBefore(SyntaxNode root, StatementSyntax statement, StatementSyntax inserted)
+    {
+        if (statement.Parent is BlockSyntax or SwitchSectionSyntax or GlobalStatementSyntax)
+        {
+            var anchor = statement.Parent is GlobalStatementSyntax global ? (SyntaxNode)global : statement;
+            var node = anchor is GlobalStatementSyntax ? (SyntaxNode)SyntaxFactory.GlobalStatement(inserted) : inserted;
+            return root.InsertNodesBefore(anchor, new[] { node });
+        }
+        // An embedded statement (if (...) optimizer.step();) becomes a block holding both.
+        var block = SyntaxFactory.Block(inserted, statement.WithoutTrivia())
+            .WithTriviaFrom(statement)
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        return root.ReplaceNode(statement, block);
+    }
+}

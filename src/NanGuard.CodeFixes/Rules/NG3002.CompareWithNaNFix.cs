@@ -1,0 +1,21 @@
+using Microsoft.CodeAnalysis.CodeActions;
+
+namespace NanGuard.CodeFixes.Rules;
+
+/// <summary>
+/// NG3002: <c>t == double.NaN</c> and <c>t.eq(double.NaN)</c> become <c>t.isnan()</c>. The negated forms get no fix:
+/// TorchSharp as NanGuard compiles against has no <c>logical_not()</c> to write <c>t.isnan().logical_not()</c>.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CompareWithNaNCodeFix)), Shared]
+public sealed class CompareWithNaNCodeFix : RuleFix<CompareWithNaNAnalyzer, CompareWithNaNMatch>
+{
+    /// <summary>The equivalence key of the rewrite to isnan().</summary>
+    public const string EquivalenceKey = DiagnosticIds.CompareWithNaN + ".IsNaN";
+
+    internal override IEnumerable<FixAction?> Fix(FixContext context, CompareWithNaNMatch match, Diagnostic diagnostic)
+    {
+        var comparison = match.Anchor;
+        var replacement = TorchSyntax.InstanceCall(TorchSyntax.Expression(match.Tensor), "isnan");
+        yield return context.Replace("Use isnan()", EquivalenceKey, comparison.Syntax, replacement);
+    }
+}
