@@ -61,7 +61,7 @@ public sealed class DescriptorTests
     [Fact]
     public void Each_id_is_reported_by_exactly_one_rule_class()
     {
-        var owners = NanGuardRulesAnalyzer.Rules
+        var owners = NanGuardRulesAnalyzer.Catalog
             .SelectMany(rule => rule.SupportedDiagnostics.Select(d => (d.Id, Rule: rule.GetType().Name)))
             .GroupBy(x => x.Id)
             .Where(g => g.Count() > 1)
@@ -76,7 +76,7 @@ public sealed class DescriptorTests
             .Where(t => t.IsSubclassOf(typeof(NanGuard.Analyzers.Infrastructure.NanGuardAnalyzer)) && !t.IsAbstract && t != typeof(NanGuardRulesAnalyzer))
             .ToList();
         Assert.NotEmpty(ruleTypes);
-        Assert.Equal(ruleTypes.Count, NanGuardRulesAnalyzer.Rules.Length);
+        Assert.Equal(ruleTypes.Count, NanGuardRulesAnalyzer.Catalog.Length);
         Assert.All(ruleTypes, t => Assert.Null(t.GetCustomAttribute<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzerAttribute>()));
         Assert.NotNull(typeof(NanGuardRulesAnalyzer).GetCustomAttribute<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzerAttribute>());
     }
