@@ -52,7 +52,7 @@ public sealed class DivergenceWatch : IDisposable
             throw new ArgumentException("The loss must be a single-element tensor.", nameof(loss));
         }
 
-        return Observe((double)loss);
+        return Observe(Host.Double(loss));
     }
 
     /// <summary>Judges a batch's loss, already read as a number.</summary>
