@@ -90,7 +90,7 @@ public sealed class GradientCheckTensorTests
     }
 
     [Fact]
-    public void A_clean_guarded_step_costs_one_host_synchronisation_with_or_without_the_scaler_and_a_plain_step_none()
+    public void A_clean_guarded_step_costs_one_host_synchronisation_with_or_without_the_scaler()
     {
         using var scope = torch.NewDisposeScope();
         var model = Batches.Mlp(seed: 32);
@@ -151,6 +151,31 @@ public sealed class GradientCheckTensorTests
         Assert.Equal(6, result.ParametersWithoutGradient);
         Assert.Equal(6, guard.Step(loss).Steps ? guard.ParametersWithoutGradient.Count : -1);
         BitEqual(weights, Weights(all));
+    }
+
+    [Fact]
+    public void The_guard_names_the_gradient_as_backward_left_it_not_as_clipping_would_have_made_it()
+    {
+        using var scope = torch.NewDisposeScope();
+        var model = Batches.Mlp(seed: 35);
+        using var optimizer = torch.optim.SGD(model.parameters(), 0.1);
+        using var guard = new TrainingGuard(model, optimizer, new GuardOptions { MaxNorm = 0.1 });
+        NonFiniteGradient? named = null;
+        guard.Incident += (_, e) => named = e.Gradient;
+        var loss = Batches.Loss(model, seed: 1);
+        loss.backward();
+        var fc2 = model.named_parameters().Single(p => p.name == "fc2.weight").parameter;
+        Batches.PoisonGradient(fc2, float.PositiveInfinity);
+        var finite = Gradient(fc2)!.Skip(1).ToArray();
+
+        Assert.False(guard.Step(loss).Steps);
+
+        Assert.Equal("fc2.weight", named!.ParameterName);
+        Assert.Equal("fc2", named.ModulePath);
+        Assert.Equal(1, named.Report.Statistics.PositiveInfinityCount);
+        Assert.Equal(0, named.Report.Statistics.NaNCount);
+        Assert.Equal(finite.Min(), named.Report.Statistics.Min!.Value, 6);
+        Assert.Equal(finite.Max(), named.Report.Statistics.Max!.Value, 6);
     }
 
     [Fact]
