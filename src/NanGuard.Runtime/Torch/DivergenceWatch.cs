@@ -46,12 +46,7 @@ public sealed class DivergenceWatch : IDisposable
     /// <exception cref="NonFiniteTrainingException">The watch stopped: <see cref="GuardPolicy.Throw"/>, or too many bad losses in a row.</exception>
     public bool Observe(Tensor loss)
     {
-        Require.NotNull(loss, nameof(loss));
-        if (loss.numel() != 1)
-        {
-            throw new ArgumentException("The loss must be a single-element tensor.", nameof(loss));
-        }
-
+        TrainingGuard.RequireLoss(loss);
         return Observe(Host.Double(loss));
     }
 

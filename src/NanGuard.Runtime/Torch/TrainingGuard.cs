@@ -108,7 +108,8 @@ public sealed class TrainingGuard : IDisposable
         return Run(loss, double.NaN, scaler);
     }
 
-    private static void RequireLoss(Tensor loss)
+    /// <summary>A loss is a single-element tensor; shared with <see cref="DivergenceWatch"/>.</summary>
+    internal static void RequireLoss(Tensor loss)
     {
         Require.NotNull(loss, nameof(loss));
         if (loss.numel() != 1)

@@ -24,6 +24,10 @@ public sealed class LossScalerTensorTests
         return nn.functional.mse_loss(y32, scaled);
     }
 
+    /// <summary>The weights of a half-precision model, widened to float32 (exactly) to compare bit for bit.</summary>
+    private static System.Collections.Generic.Dictionary<string, float[]> Weights32(nn.Module model) =>
+        model.state_dict().ToDictionary(e => e.Key, e => Of(e.Value.to_type(ScalarType.Float32)));
+
     [Fact]
     public void A_float16_overflow_is_skipped_with_the_weights_unchanged_the_scale_halved_and_no_incident_then_training_goes_on()
     {
@@ -36,7 +40,7 @@ public sealed class LossScalerTensorTests
         var scaler = new LossScaler();
         var incidents = 0;
         guard.Incident += (_, _) => incidents++;
-        var before = model.state_dict().ToDictionary(e => e.Key, e => Of(e.Value.to_type(ScalarType.Float32)));
+        var before = Weights32(model);
 
         // Targets of 100: dL/dy is about 50, times 2^16 is far above float16's largest value, 65504.
         var loss = HalfLoss(model, seed: 1, targetScale: 100f);
@@ -53,7 +57,7 @@ public sealed class LossScalerTensorTests
         Assert.Equal(32768.0, scaler.Scale);
         Assert.Equal(0, incidents);
         Assert.Equal(1, guard.Statistics.LossScaleOverflows);
-        BitEqual(before, model.state_dict().ToDictionary(e => e.Key, e => Of(e.Value.to_type(ScalarType.Float32))));
+        BitEqual(before, Weights32(model));
         Assert.All(model.parameters(), p => Assert.All(Of(p.grad!.to_type(ScalarType.Float32)), g => Assert.Equal(0f, g)));
 
         // Backing off until the scaled gradients fit: then the step is taken, with finite float16 weights.
@@ -73,7 +77,7 @@ public sealed class LossScalerTensorTests
         Assert.InRange(scaler.Scale, 1.0, 16384.0);
         Assert.Equal(scaler.Overflows, guard.Statistics.LossScaleOverflows);
         AllFinite(Of(model.weight!.to_type(ScalarType.Float32)), "weight");
-        Assert.False(SameBits(before, model.state_dict().ToDictionary(e => e.Key, e => Of(e.Value.to_type(ScalarType.Float32)))));
+        Assert.False(SameBits(before, Weights32(model)));
     }
 
     [Fact]
