@@ -126,6 +126,8 @@ public sealed class GuardDiagnosis
         IncidentKind.LossSpike => "the loss spiked above its moving average",
         IncidentKind.StepFailed => "the optimizer step threw",
         IncidentKind.RollbackRequested => "a rollback was requested",
+        IncidentKind.GradientNormSpike => "the gradient norm spiked above its rolling window",
+        IncidentKind.LossScaleOverflow => "the loss-scaled gradients overflowed and the scale backed off",
         _ => "no incident",
     };
 }

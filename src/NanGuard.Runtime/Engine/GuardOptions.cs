@@ -109,10 +109,15 @@ public sealed class GuardOptions
 /// when it exceeds the moving average m by more than <c>(SpikeFactor - 1) * max(|m|, MinimumScale)</c>. For a
 /// positive average that is simply <c>loss &gt; SpikeFactor * m</c>. The moving average is an exponential one with
 /// bias correction (as Adam's): <c>m = EMA / (1 - Smoothing^n)</c>; spikes and non-finite losses are kept out of it.
+/// With <see cref="Rule"/> = <see cref="SpikeRule.RollingSigma"/> (<see cref="RollingSigma"/>), the rule of large-model
+/// training instead: a loss, or a gradient norm, is a spike when it is more than <see cref="SigmaFactor"/> standard
+/// deviations above the mean of the last <see cref="Window"/> accepted values.
 /// </summary>
 public sealed class SpikeOptions
 {
     private double _spikeFactor = 3.0;
+    private int _window = 128;
+    private double _sigmaFactor = 6.0;
     private double _smoothing = 0.9;
     private int _warmupSteps = 10;
     private double _minimumScale = 1e-3;
@@ -153,7 +158,59 @@ public sealed class SpikeOptions
         set => _minimumScale = Require.Positive(value, nameof(MinimumScale));
     }
 
+    /// <summary>Which rule judges a spike. Default <see cref="SpikeRule.MovingAverage"/>.</summary>
+    public SpikeRule Rule { get; set; } = SpikeRule.MovingAverage;
+
+    /// <summary>With <see cref="SpikeRule.RollingSigma"/>: how many of the latest accepted values the mean and standard deviation are taken over. Default 128; at least 2.</summary>
+    public int Window
+    {
+        get => _window;
+        set => _window = Require.AtLeast(value, 2, nameof(Window));
+    }
+
+    /// <summary>With <see cref="SpikeRule.RollingSigma"/>: how many standard deviations above the window's mean make a spike. Default 6.0; greater than 0.</summary>
+    public double SigmaFactor
+    {
+        get => _sigmaFactor;
+        set => _sigmaFactor = Require.Positive(value, nameof(SigmaFactor));
+    }
+
+    /// <summary>
+    /// OLMo-core's skip-step rule (its <c>SkipStepOptimizer</c>): skip a step whose loss or gradient norm is more than
+    /// <paramref name="sigmaFactor"/> standard deviations above the mean of the last <paramref name="window"/> steps,
+    /// judged once <c>max(20, window / 2)</c> values were seen (capped at the window).
+    /// </summary>
+    /// <param name="window">The rolling window. Default 128; at least 2.</param>
+    /// <param name="sigmaFactor">The standard deviations. Default 6; greater than 0.</param>
+    /// <returns>The options.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range (named).</exception>
+    public static SpikeOptions RollingSigma(int window = 128, double sigmaFactor = 6.0)
+    {
+        Require.AtLeast(window, 2, nameof(window));
+        Require.Positive(sigmaFactor, nameof(sigmaFactor));
+        return new SpikeOptions
+        {
+            Rule = SpikeRule.RollingSigma,
+            Window = window,
+            SigmaFactor = sigmaFactor,
+            WarmupSteps = Math.Min(Math.Max(20, window / 2), window),
+        };
+    }
+
     /// <summary>A copy, so that a running detector does not see later changes.</summary>
     /// <returns>An independent copy of these options.</returns>
     public SpikeOptions Clone() => (SpikeOptions)MemberwiseClone();
+}
+
+/// <summary>How <see cref="SpikeDetector"/> judges a spike.</summary>
+public enum SpikeRule
+{
+    /// <summary>The loss against <see cref="SpikeOptions.SpikeFactor"/> times its bias-corrected moving average.</summary>
+    MovingAverage = 0,
+
+    /// <summary>
+    /// The loss, and the gradient norm where measured, against the mean plus <see cref="SpikeOptions.SigmaFactor"/>
+    /// standard deviations of the last <see cref="SpikeOptions.Window"/> accepted values (OLMo-core's skip-step rule).
+    /// </summary>
+    RollingSigma = 1,
 }

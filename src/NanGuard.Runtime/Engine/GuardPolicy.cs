@@ -68,4 +68,10 @@ public enum IncidentKind
 
     /// <summary>The user asked for a rollback (<see cref="GuardPolicyEngine.RequestRollback"/>).</summary>
     RollbackRequested = 5,
+
+    /// <summary>The loss and the gradient norm were finite, but the norm spiked above its rolling window (<see cref="SpikeRule.RollingSigma"/>).</summary>
+    GradientNormSpike = 6,
+
+    /// <summary>The gradients of a loss-scaled step overflowed and the scaler backed off: skipped, not an incident.</summary>
+    LossScaleOverflow = 7,
 }

@@ -71,6 +71,37 @@ public sealed class GuardPolicyEngine
     /// <exception cref="InvalidOperationException">The previous <see cref="StepAction.Step"/> was neither completed nor failed.</exception>
     public StepDecision Decide(double loss) => Judge(loss, null);
 
+    /// <summary>
+    /// Judges a step trained with a loss scaler (<see cref="LossScaler"/>): when the loss is finite, the gradients are
+    /// not, and the scaler backed its scale off, the step is a loss-scale overflow, which the scale explains. It is
+    /// skipped without an incident: no learning-rate back-off, no rollback, and it does not count towards
+    /// <see cref="GuardOptions.MaxConsecutiveBadSteps"/> (the scale halves until it reaches its floor, after which a
+    /// non-finite gradient is judged as any other). Every other step is judged as <see cref="Decide(double, double)"/> does.
+    /// </summary>
+    /// <param name="loss">The step's unscaled loss.</param>
+    /// <param name="gradientNorm">The global norm of the unscaled gradients.</param>
+    /// <param name="lossScaleBackedOff">Whether the scaler lowered its scale for this step (<see cref="LossScaleUpdate.BackedOff"/>).</param>
+    /// <returns>The decision; <see cref="StepAction.Skip"/> with <see cref="IncidentKind.LossScaleOverflow"/> for an overflow.</returns>
+    /// <exception cref="InvalidOperationException">The previous <see cref="StepAction.Step"/> was neither completed nor failed.</exception>
+    public StepDecision Decide(double loss, double gradientNorm, bool lossScaleBackedOff)
+    {
+        if (!IsLossScaleOverflow(loss, gradientNorm, lossScaleBackedOff))
+        {
+            return Judge(loss, gradientNorm);
+        }
+
+        EnsureNotPending();
+        _stepIndex++;
+        _stats.StepsObserved++;
+        _stats.StepsSkipped++;
+        _stats.LossScaleOverflows++;
+        return new StepDecision(_stepIndex, StepAction.Skip, false, _backOff.Scale, _backOff.Scale,
+            Diagnose(IncidentKind.LossScaleOverflow, StepAction.Skip, loss, gradientNorm, false, null));
+    }
+
+    internal static bool IsLossScaleOverflow(double loss, double gradientNorm, bool lossScaleBackedOff) =>
+        lossScaleBackedOff && Numbers.IsFinite(loss) && !Numbers.IsFinite(gradientNorm);
+
     /// <summary>Reports that a <see cref="StepAction.Step"/> decision was carried out.</summary>
     /// <param name="decision">The pending decision.</param>
     /// <param name="snapshotTaken">
@@ -91,7 +122,7 @@ public sealed class GuardPolicyEngine
             _stats.LastFiniteNorm = _lastObservedNorm;
         }
 
-        _spikes?.Accept(_lastObservedLoss);
+        _spikes?.Accept(_lastObservedLoss, _lastObservedNorm);
         if (_backOff.OnCleanStep())
         {
             _stats.Recoveries++;
@@ -178,7 +209,17 @@ public sealed class GuardPolicyEngine
             return IncidentKind.NonFiniteGradientNorm;
         }
 
-        return _spikes is not null && _spikes.IsSpike(loss) ? IncidentKind.LossSpike : IncidentKind.None;
+        if (_spikes is null)
+        {
+            return IncidentKind.None;
+        }
+
+        if (_spikes.IsSpike(loss))
+        {
+            return IncidentKind.LossSpike;
+        }
+
+        return gradientNorm.HasValue && _spikes.IsNormSpike(gradientNorm.Value) ? IncidentKind.GradientNormSpike : IncidentKind.None;
     }
 
     private StepDecision Bad(IncidentKind kind, double? loss, double? gradientNorm, string? detail, bool allowBackOff)
@@ -186,7 +227,12 @@ public sealed class GuardPolicyEngine
         if (kind == IncidentKind.LossSpike && _spikes is not null)
         {
             // Read before a rollback restores the average.
-            detail = Join($"Moving average {Numbers.Format(_spikes.Average)}, spike threshold {Numbers.Format(_spikes.Threshold)}.", detail);
+            var average = _options.SpikeDetection!.Rule == SpikeRule.RollingSigma ? "Rolling mean" : "Moving average";
+            detail = Join($"{average} {Numbers.Format(_spikes.Average)}, spike threshold {Numbers.Format(_spikes.Threshold)}.", detail);
+        }
+        else if (kind == IncidentKind.GradientNormSpike && _spikes is not null)
+        {
+            detail = Join($"Gradient norm spike threshold {Numbers.Format(_spikes.NormThreshold)}.", detail);
         }
 
         _stats.ConsecutiveBadSteps++;
@@ -259,6 +305,9 @@ public sealed class GuardPolicyEngine
                 break;
             case IncidentKind.LossSpike:
                 _stats.LossSpikes++;
+                break;
+            case IncidentKind.GradientNormSpike:
+                _stats.GradientNormSpikes++;
                 break;
         }
     }

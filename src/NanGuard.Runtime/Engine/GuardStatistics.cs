@@ -20,6 +20,8 @@ public sealed class GuardStatistics
         NonFiniteLosses = from.NonFiniteLosses;
         NonFiniteGradientNorms = from.NonFiniteGradientNorms;
         LossSpikes = from.LossSpikes;
+        GradientNormSpikes = from.GradientNormSpikes;
+        LossScaleOverflows = from.LossScaleOverflows;
         FailedSteps = from.FailedSteps;
         SnapshotsTaken = from.SnapshotsTaken;
         ConsecutiveBadSteps = from.ConsecutiveBadSteps;
@@ -58,6 +60,12 @@ public sealed class GuardStatistics
 
     /// <summary>Steps whose loss spiked.</summary>
     public long LossSpikes { get; internal set; }
+
+    /// <summary>Steps whose gradient norm spiked (<see cref="SpikeRule.RollingSigma"/>).</summary>
+    public long GradientNormSpikes { get; internal set; }
+
+    /// <summary>Steps skipped as loss-scale overflows (a <see cref="LossScaler"/> backed off; not incidents).</summary>
+    public long LossScaleOverflows { get; internal set; }
 
     /// <summary>Steps whose optimizer step threw.</summary>
     public long FailedSteps { get; internal set; }

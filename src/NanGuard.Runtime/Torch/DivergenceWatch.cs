@@ -46,13 +46,8 @@ public sealed class DivergenceWatch : IDisposable
     /// <exception cref="NonFiniteTrainingException">The watch stopped: <see cref="GuardPolicy.Throw"/>, or too many bad losses in a row.</exception>
     public bool Observe(Tensor loss)
     {
-        Require.NotNull(loss, nameof(loss));
-        if (loss.numel() != 1)
-        {
-            throw new ArgumentException("The loss must be a single-element tensor.", nameof(loss));
-        }
-
-        return Observe((double)loss);
+        TrainingGuard.RequireLoss(loss);
+        return Observe(Host.Double(loss));
     }
 
     /// <summary>Judges a batch's loss, already read as a number.</summary>

@@ -8,7 +8,10 @@ namespace NanGuard.Runtime;
 /// <summary>
 /// The one-call guarded optimizer step NanGuard's NG2001/NG2002 code fixes put in place of <c>optimizer.step();</c>:
 /// clip the global gradient norm, and step only when that norm is finite (TorchSharp's <c>clip_grad_norm_</c> has no
-/// <c>error_if_nonfinite</c>). Stateless; for policies, statistics and rollback use <see cref="TrainingGuard"/>.
+/// <c>error_if_nonfinite</c>). The norm is <c>clip_grad_norm_</c>'s (the p-norm of the per-parameter p-norms), read in
+/// one host synchronisation; the gradients are clipped only once the step is judged good, so a skipped step can name
+/// its first non-finite gradient. Parameters without a gradient are skipped and counted. Stateless; for policies,
+/// statistics and rollback use <see cref="TrainingGuard"/>.
 /// </summary>
 public static class GuardedStep
 {
@@ -40,18 +43,58 @@ public static class GuardedStep
         Require.NotNull(parameters, nameof(parameters));
         Require.Positive(maxNorm, nameof(maxNorm), allowPositiveInfinity: true);
         Require.Positive(normType, nameof(normType), allowPositiveInfinity: true);
+        return Run(optimizer, parameters, maxNorm, normType, null);
+    }
 
+    /// <summary>
+    /// As <see cref="ClipAndStep(torch.optim.Optimizer, IEnumerable{Parameter}, double)"/> after <c>scaler.scale(loss).backward()</c>:
+    /// unscales the gradients (unless <see cref="LossScaler.unscale_"/> already did), checks them, clips them, steps
+    /// or skips, and updates the scale (halved on a skipped step, doubled after its growth interval of clean steps).
+    /// One host synchronisation, as without a scaler.
+    /// </summary>
+    /// <param name="optimizer">The optimizer to step.</param>
+    /// <param name="parameters">The parameters whose gradients are unscaled and clipped; enumerated once.</param>
+    /// <param name="maxNorm">The largest global norm of the unscaled gradients; greater than 0 (<see cref="double.PositiveInfinity"/> checks without clipping).</param>
+    /// <param name="scaler">The scaler whose scale the loss was multiplied by.</param>
+    /// <returns>Whether it stepped, and the norm of the unscaled gradients.</returns>
+    /// <exception cref="System.ArgumentNullException"><paramref name="optimizer"/>, <paramref name="parameters"/> or <paramref name="scaler"/> is null.</exception>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="maxNorm"/> is not greater than 0.</exception>
+    public static GuardedStepResult ClipAndStep(torch.optim.Optimizer optimizer, IEnumerable<Parameter> parameters, double maxNorm, LossScaler scaler)
+    {
+        Require.NotNull(optimizer, nameof(optimizer));
+        Require.NotNull(parameters, nameof(parameters));
+        Require.Positive(maxNorm, nameof(maxNorm), allowPositiveInfinity: true);
+        Require.NotNull(scaler, nameof(scaler));
+        return Run(optimizer, parameters, maxNorm, 2.0, scaler);
+    }
+
+    private static GuardedStepResult Run(torch.optim.Optimizer optimizer, IEnumerable<Parameter> parameters, double maxNorm, double normType, LossScaler? scaler)
+    {
         // Enumerated once: model.parameters() is lazy and would be walked twice (clip, then zero).
         var list = parameters as IList<Parameter> ?? parameters.ToList();
-        var norm = torch.nn.utils.clip_grad_norm_(list, maxNorm, normType);
-        var result = Decide(norm);
+        GuardedStepResult result;
+        using (torch.NewDisposeScope())
+        {
+            var gradients = new GradientSet(Gradients.Named(list));
+            scaler?.UnscaleOnce(gradients);
+            var norm = gradients.ReadNormAndLoss(null, normType).Norm;
+            scaler?.Update(Numbers.IsFinite(norm));
+            var decided = Decide(norm);
+            var offender = decided.Stepped ? null : gradients.FirstNonFinite(out _);
+            result = new GuardedStepResult(decided.Stepped, norm, gradients.Without.Count, offender);
+            if (result.Stepped)
+            {
+                gradients.Clip(norm, maxNorm);
+            }
+        }
+
         if (result.Stepped)
         {
             optimizer.step()?.Dispose();
         }
         else
         {
-            // clip_grad_norm_ has already multiplied every gradient by max_norm / NaN: none may reach a later step.
+            // The gradients hold NaN or Inf: none may reach a later step.
             Gradients.Zero(optimizer, list);
         }
 
@@ -69,9 +112,21 @@ public readonly struct GuardedStepResult : System.IEquatable<GuardedStepResult>
     /// <param name="stepped">Whether the optimizer stepped.</param>
     /// <param name="gradientNorm">The global gradient norm before clipping.</param>
     public GuardedStepResult(bool stepped, double gradientNorm)
+        : this(stepped, gradientNorm, 0, null)
+    {
+    }
+
+    /// <summary>Creates a result that says what was skipped and which gradient was not finite.</summary>
+    /// <param name="stepped">Whether the optimizer stepped.</param>
+    /// <param name="gradientNorm">The global gradient norm before clipping.</param>
+    /// <param name="parametersWithoutGradient">How many parameters had no gradient and were skipped.</param>
+    /// <param name="firstNonFinite">On a skipped step, the first parameter whose gradient held NaN or Inf.</param>
+    public GuardedStepResult(bool stepped, double gradientNorm, int parametersWithoutGradient, NonFiniteGradient? firstNonFinite)
     {
         Stepped = stepped;
         GradientNorm = gradientNorm;
+        ParametersWithoutGradient = parametersWithoutGradient;
+        FirstNonFinite = firstNonFinite;
     }
 
     /// <summary>Whether the optimizer stepped (the norm was finite).</summary>
@@ -79,6 +134,12 @@ public readonly struct GuardedStepResult : System.IEquatable<GuardedStepResult>
 
     /// <summary>The global gradient norm before clipping; NaN or infinite when the step was skipped.</summary>
     public double GradientNorm { get; }
+
+    /// <summary>How many parameters had no gradient (null: not reached by the backward pass, or cleared by <c>zero_grad()</c>) and were skipped.</summary>
+    public int ParametersWithoutGradient { get; }
+
+    /// <summary>On a skipped step, the first parameter whose gradient held NaN or Inf (its position, or its name when it has one), described; otherwise <see langword="null"/>.</summary>
+    public NonFiniteGradient? FirstNonFinite { get; }
 
     /// <summary>Whether two results are equal.</summary>
     /// <param name="left">The first result.</param>
@@ -93,36 +154,18 @@ public readonly struct GuardedStepResult : System.IEquatable<GuardedStepResult>
     public static bool operator !=(GuardedStepResult left, GuardedStepResult right) => !left.Equals(right);
 
     /// <inheritdoc />
-    public bool Equals(GuardedStepResult other) => Stepped == other.Stepped && GradientNorm.Equals(other.GradientNorm);
+    public bool Equals(GuardedStepResult other) =>
+        Stepped == other.Stepped && GradientNorm.Equals(other.GradientNorm) && ParametersWithoutGradient == other.ParametersWithoutGradient;
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is GuardedStepResult other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => (Stepped ? 1 : 0) ^ GradientNorm.GetHashCode();
+    public override int GetHashCode() => (Stepped ? 1 : 0) ^ GradientNorm.GetHashCode() ^ (ParametersWithoutGradient << 1);
 
     /// <inheritdoc />
     public override string ToString() =>
-        (Stepped ? "stepped" : "skipped (non-finite gradient norm)") + ", gradient norm " + Numbers.Format(GradientNorm);
-}
-
-/// <summary>Zeroing gradients so that a skipped step's NaN never reaches a later one.</summary>
-internal static class Gradients
-{
-    internal static void Zero(torch.optim.Optimizer optimizer, IEnumerable<Parameter> parameters)
-    {
-        // TorchSharp's in-place ops return a new Tensor wrapper each, which zero_grad() does not dispose: its own
-        // scope does, so a skipped step leaves nothing in the caller's dispose scope.
-        using (torch.NewDisposeScope())
-        {
-            optimizer.zero_grad();
-        }
-
-        using var noGrad = torch.no_grad();
-        foreach (var p in parameters)
-        {
-            using var grad = p.grad;
-            grad?.zero_().Dispose();
-        }
-    }
+        (Stepped ? "stepped" : "skipped (non-finite gradient norm)") + ", gradient norm " + Numbers.Format(GradientNorm) +
+        (FirstNonFinite is null ? string.Empty : "; " + FirstNonFinite) +
+        (ParametersWithoutGradient == 0 ? string.Empty : $"; {ParametersWithoutGradient} parameter(s) without a gradient skipped");
 }

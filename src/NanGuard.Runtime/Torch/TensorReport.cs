@@ -97,12 +97,12 @@ internal static class TorchStatistics
         using var sum = forSum.sum();
         return FiniteStatistics.FromReductions(
             count,
-            nanSum.item<long>(),
-            posInfSum.item<long>(),
-            negInfSum.item<long>(),
-            min is null ? double.NaN : min.item<double>(),
-            max is null ? double.NaN : max.item<double>(),
-            sum.item<double>());
+            Host.Item<long>(nanSum),
+            Host.Item<long>(posInfSum),
+            Host.Item<long>(negInfSum),
+            min is null ? double.NaN : Host.Item<double>(min),
+            max is null ? double.NaN : Host.Item<double>(max),
+            Host.Item<double>(sum));
     }
 
     /// <summary>The cheap check: one reduction, one number copied back.</summary>
@@ -116,6 +116,6 @@ internal static class TorchStatistics
         using var scope = torch.no_grad();
         using var finite = tensor.isfinite();
         using var all = finite.all();
-        return all.item<bool>();
+        return Host.Item<bool>(all);
     }
 }

@@ -1,5 +1,5 @@
 using System;
-using System.Linq;
+using System.Collections.Generic;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -56,35 +56,97 @@ public sealed class TrainingGuard : IDisposable
     public bool HasSnapshot => _engine.HasSnapshot;
 
     /// <summary>
-    /// After <c>loss.backward()</c>: clip, judge, and step or apply the policy.
+    /// A forward-side detector whose finding joins the gradient side's in one incident: on a bad step the guard puts
+    /// its <see cref="NanDetector.FirstOffender"/> into the diagnosis and <see cref="IncidentEventArgs.ForwardOffender"/>.
+    /// The guard resets it after every step, so each step's forward pass is judged on its own. The guard does not own it:
+    /// dispose it yourself.
+    /// </summary>
+    public NanDetector? Detector { get; set; }
+
+    /// <summary>The parameters the last step skipped because their gradient was null (not reached by the backward pass, or cleared by <c>zero_grad()</c>).</summary>
+    public IReadOnlyList<string> ParametersWithoutGradient { get; private set; } = Array.Empty<string>();
+
+    /// <summary>
+    /// After <c>loss.backward()</c>: measure the gradient norm, judge, and clip and step or apply the policy. One host
+    /// synchronisation reads the loss and the norm together (the same as <c>clip_grad_norm_</c> alone); a bad step
+    /// pays a few more to name its first non-finite gradient.
     /// </summary>
     /// <param name="loss">The loss just back-propagated: a single-element tensor.</param>
     /// <returns>The decision: <see cref="StepDecision.Steps"/> says whether the optimizer stepped.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="loss"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="loss"/> has more than one element.</exception>
     /// <exception cref="NonFiniteTrainingException">The guard stopped: <see cref="GuardPolicy.Throw"/>, or too many bad steps in a row.</exception>
     public StepDecision Step(Tensor loss)
     {
-        Require.NotNull(loss, nameof(loss));
-        if (loss.numel() != 1)
-        {
-            throw new ArgumentException("The loss must be a single-element tensor.", nameof(loss));
-        }
-
-        return Step((double)loss);
+        RequireLoss(loss);
+        return Run(loss, double.NaN, null);
     }
 
     /// <summary>As <see cref="Step(Tensor)"/>, with the loss already read as a number.</summary>
     /// <param name="loss">The loss value; NaN and infinities are what the guard is for.</param>
     /// <returns>The decision.</returns>
     /// <exception cref="NonFiniteTrainingException">The guard stopped.</exception>
-    public StepDecision Step(double loss)
+    public StepDecision Step(double loss) => Run(null, loss, null);
+
+    /// <summary>
+    /// After <c>scaler.scale(loss).backward()</c>: unscale the gradients (unless <see cref="LossScaler.unscale_"/>
+    /// did), measure their norm, update the scale, and clip and step or skip. A step whose gradients overflowed while
+    /// the scale could still back off is the scaler's: skipped, counted in <see cref="GuardStatistics.LossScaleOverflows"/>,
+    /// no incident. Any other bad step (a non-finite loss, a spike, a non-finite gradient at the scaler's minimum scale)
+    /// is judged by the policy. Still one host synchronisation a step.
+    /// </summary>
+    /// <param name="loss">The unscaled loss: a single-element tensor.</param>
+    /// <param name="scaler">The scaler whose <see cref="LossScaler.scale(Tensor)"/> was back-propagated.</param>
+    /// <returns>The decision.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="loss"/> or <paramref name="scaler"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="loss"/> has more than one element.</exception>
+    /// <exception cref="NonFiniteTrainingException">The guard stopped.</exception>
+    public StepDecision Step(Tensor loss, LossScaler scaler)
     {
-        var parameters = _model.parameters().ToList();
-        var norm = torch.nn.utils.clip_grad_norm_(parameters, _maxNorm, _normType);
-        var decision = _engine.Decide(loss, norm);
+        RequireLoss(loss);
+        Require.NotNull(scaler, nameof(scaler));
+        return Run(loss, double.NaN, scaler);
+    }
+
+    /// <summary>A loss is a single-element tensor; shared with <see cref="DivergenceWatch"/>.</summary>
+    internal static void RequireLoss(Tensor loss)
+    {
+        Require.NotNull(loss, nameof(loss));
+        if (loss.numel() != 1)
+        {
+            throw new ArgumentException("The loss must be a single-element tensor.", nameof(loss));
+        }
+    }
+
+    private StepDecision Run(Tensor? lossTensor, double lossValue, LossScaler? scaler)
+    {
+        var offender = Detector?.FirstOffender;
+        Detector?.Reset();
+        StepDecision decision;
+        NonFiniteGradient? gradient = null;
+        using (torch.NewDisposeScope())
+        {
+            var gradients = new GradientSet(_model.named_parameters());
+            ParametersWithoutGradient = gradients.Without;
+            scaler?.UnscaleOnce(gradients);
+            var (norm, read) = gradients.ReadNormAndLoss(lossTensor, _normType);
+            var loss = lossTensor is null ? lossValue : read;
+            decision = scaler is null
+                ? _engine.Decide(loss, norm)
+                : _engine.Decide(loss, norm, scaler.Update(Numbers.IsFinite(norm)).BackedOff);
+            if (decision.Steps)
+            {
+                gradients.Clip(norm, _maxNorm);
+            }
+            else if (!Numbers.IsFinite(norm) && decision.Diagnosis!.Kind != IncidentKind.LossScaleOverflow)
+            {
+                gradient = gradients.FirstNonFinite(out _);
+            }
+        }
+
         if (!decision.Steps)
         {
-            return ApplyBad(decision, null);
+            return ApplyBad(decision, null, offender, gradient);
         }
 
         try
@@ -94,7 +156,7 @@ public sealed class TrainingGuard : IDisposable
         catch (Exception ex)
         {
             // Weights may be half updated: roll back when the policy can, then let the caller see the exception.
-            ApplyBad(_engine.Fail(decision, ex.GetType().Name + ": " + ex.Message), ex);
+            ApplyBad(_engine.Fail(decision, ex.GetType().Name + ": " + ex.Message), ex, offender, null);
             throw;
         }
 
@@ -129,10 +191,30 @@ public sealed class TrainingGuard : IDisposable
     /// <summary>Releases the known-good state.</summary>
     public void Dispose() => _applier.Dispose();
 
-    private StepDecision ApplyBad(StepDecision decision, Exception? cause)
+    private StepDecision ApplyBad(StepDecision decision, Exception? cause, NanOffender? offender, NonFiniteGradient? gradient)
     {
         var diagnosis = decision.Diagnosis!;
         _applier.ZeroGradients();
+        if (diagnosis.Kind == IncidentKind.LossScaleOverflow)
+        {
+            return decision;
+        }
+
+        if (offender is not null)
+        {
+            diagnosis = diagnosis.WithDetail("Forward: " + offender + ".");
+        }
+
+        if (gradient is not null)
+        {
+            diagnosis = diagnosis.WithDetail("Backward: " + gradient + ".");
+        }
+
+        if (ParametersWithoutGradient.Count > 0)
+        {
+            diagnosis = diagnosis.WithDetail($"{ParametersWithoutGradient.Count} parameter(s) without a gradient skipped: {string.Join(", ", ParametersWithoutGradient)}.");
+        }
+
         switch (decision.Action)
         {
             case StepAction.BackOff:
@@ -148,7 +230,7 @@ public sealed class TrainingGuard : IDisposable
                 break;
         }
 
-        Incident?.Invoke(this, new IncidentEventArgs(diagnosis, _engine.Statistics));
+        Incident?.Invoke(this, new IncidentEventArgs(diagnosis, _engine.Statistics, offender, gradient));
         if (decision.Action == StepAction.Stop)
         {
             throw new NonFiniteTrainingException(diagnosis, cause);

@@ -57,6 +57,25 @@ public sealed class DisposalTensorTests
     }
 
     [Fact]
+    public void The_scaler_the_gradient_check_and_a_scaled_step_leave_only_what_they_return()
+    {
+        using var scope = torch.NewDisposeScope();
+        var model = Batches.Mlp(seed: 43);
+        using var optimizer = torch.optim.Adam(model.parameters());
+        using var guard = new TrainingGuard(model, optimizer);
+        var scaler = new LossScaler();
+        var loss = Batches.Loss(model, seed: 1);
+
+        Assert.Equal(1, NewTensors(scope, () => scaler.scale(loss)));
+        scaler.scale(loss).backward();
+        Assert.Equal(0, NewTensors(scope, () => GradientCheck.Of(model)));
+        Assert.Equal(0, NewTensors(scope, () => scaler.unscale_(model.parameters())));
+        Assert.Equal(0, NewTensors(scope, () => guard.Step(loss, scaler)));
+        scaler.scale(Batches.NaNLoss(model, seed: 2)).backward();
+        Assert.Equal(0, NewTensors(scope, () => GuardedStep.ClipAndStep(optimizer, model.parameters(), 1.0, scaler)));
+    }
+
+    [Fact]
     public void A_watched_forward_pass_allocates_no_more_than_an_unwatched_one()
     {
         using var scope = torch.NewDisposeScope();
