@@ -34,20 +34,11 @@ public sealed class CheckCommand
         .Split('+')[0];
 
     /// <summary>Runs the command line <paramref name="args"/>; returns the exit code.</summary>
-    public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    public Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken) =>
+        new NanGuardCommandLine(Version, RunCheckAsync).InvokeAsync(args, output, errors, cancellationToken);
+
+    private async Task<int> RunCheckAsync(CheckOptions options, CancellationToken cancellationToken)
     {
-        var parsed = CommandLine.Parse(args, Version);
-        if (parsed.Output is not null)
-        {
-            output.WriteLine(parsed.Output);
-            return ExitCodes.Success;
-        }
-        if (parsed.Options is not { } options)
-        {
-            errors.WriteLine("nanguard: " + parsed.Error);
-            errors.WriteLine("Run 'nanguard --help' for usage.");
-            return ExitCodes.UsageError;
-        }
         quiet = options.Quiet;
         try
         {
@@ -69,6 +60,8 @@ public sealed class CheckCommand
     private async Task<int> CheckAsync(CheckOptions options, CancellationToken cancellationToken)
     {
         var target = Target.Resolve(options.Path);
+        // The first line comes before anything slow (the analyzers, MSBuild, the compilations), so a run is never silent.
+        Progress($"loading {target.Path}{(target.Kind == TargetKind.ProjectOrSolution ? " with MSBuild" : "")}...");
         var engine = new NanGuardEngine();
         var clock = Stopwatch.StartNew();
 
@@ -86,7 +79,7 @@ public sealed class CheckCommand
         {
             Progress($"fixing {Describe(projects.Count, "project")}...");
             var fixedSolution = await new SolutionFixer(engine).FixAsync(solution, options.IncludesRule, Progress, cancellationToken).ConfigureAwait(false);
-            var (written, failed) = await WriteAsync(solution, fixedSolution, cancellationToken).ConfigureAwait(false);
+            var (written, failed) = await WriteAsync(solution, fixedSolution, options.FixReadOnly, cancellationToken).ConfigureAwait(false);
             fixedFiles = written;
             if (failed)
                 return ExitCodes.LoadOrWriteError;
@@ -108,7 +101,6 @@ public sealed class CheckCommand
     {
         if (target.Kind == TargetKind.ProjectOrSolution)
         {
-            Progress($"loading {target.Path} with MSBuild...");
             var (workspace, solution) = await MSBuildLoader.LoadAsync(target.Path, message => Warn(message), cancellationToken).ConfigureAwait(false);
             return new LoadedSolution(workspace, solution, "the TorchSharp each project references");
         }
@@ -117,7 +109,7 @@ public sealed class CheckCommand
         if (files.Count == 0)
             throw new UsageException($"no .cs files in {target.Path}");
         var torchSharp = TorchSharpLocator.Locate(TorchSharpLocator.PackagesFolder());
-        Progress($"loading {Describe(files.Count, "file")} from {target.Path}; TorchSharp: {torchSharp.Description}");
+        Progress($"{Describe(files.Count, ".cs file")}; TorchSharp: {torchSharp.Description}");
         var adhoc = new AdhocWorkspace();
         try
         {
@@ -130,7 +122,7 @@ public sealed class CheckCommand
         }
     }
 
-    private async Task<(int Written, bool Failed)> WriteAsync(Solution before, Solution after, CancellationToken cancellationToken)
+    private async Task<(int Written, bool Failed)> WriteAsync(Solution before, Solution after, bool fixReadOnly, CancellationToken cancellationToken)
     {
         // Every new text is computed before the first file is touched: a failure up to here changes nothing.
         var pending = new List<(string Path, byte[] Bytes)>();
@@ -145,12 +137,17 @@ public sealed class CheckCommand
         }
         cancellationToken.ThrowIfCancellationRequested();
 
-        var failures = AtomicFileWriter.ReplaceAll(pending.DistinctBy(p => p.Path));
+        var files = pending.DistinctBy(p => p.Path).ToList();
+        // The rename that makes a write atomic needs only the folder's permission: ask before replacing a read-only file.
+        var readOnly = fixReadOnly ? new HashSet<string>() : files.Select(f => f.Path).Where(AtomicFileWriter.IsReadOnly).ToHashSet();
+        foreach (var path in readOnly)
+            errors.WriteLine($"nanguard: {path} is read-only: not fixed (the file is unchanged; --fix-read-only writes it)");
+        var failures = AtomicFileWriter.ReplaceAll(files.Where(f => !readOnly.Contains(f.Path)));
         foreach (var (path, error) in failures)
             errors.WriteLine($"nanguard: could not write {path}: {error.Message} (the file is unchanged)");
-        var written = pending.Select(p => p.Path).Distinct().Count() - failures.Count;
+        var written = files.Count - readOnly.Count - failures.Count;
         Progress($"fixed {Describe(written, "file")}");
-        return (written, failures.Count > 0);
+        return (written, readOnly.Count > 0 || failures.Count > 0);
     }
 
     private void WriteReport(CheckReport report, CheckOptions options)

@@ -7,9 +7,9 @@ public static class ExitCodes
     public const int Success = 0;
     /// <summary>At least one finding at or above the <c>--fail-on</c> severity remains.</summary>
     public const int FindingsRemain = 1;
-    /// <summary>Bad arguments, a missing path, or a file that is not C#.</summary>
+    /// <summary>Usage: no command, an unknown command or option, a bad value; a missing path, a file that is not C#, a folder without .cs files.</summary>
     public const int UsageError = 2;
-    /// <summary>A project or solution failed to load, or a fixed file could not be written.</summary>
+    /// <summary>A project or solution failed to load, or a fixed file could not be written or was read-only (without <c>--fix-read-only</c>).</summary>
     public const int LoadOrWriteError = 3;
     /// <summary>Interrupted (Ctrl+C).</summary>
     public const int Cancelled = 130;

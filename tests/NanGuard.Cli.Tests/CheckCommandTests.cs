@@ -41,7 +41,75 @@ public sealed class CheckCommandTests
         Assert.Matches(@"Loss\.cs\(7,45\): warning NG1001: log of a softmax", output);
         Assert.Contains("1 warning", output);
         Assert.Contains("TorchSharp:", output);
-        Assert.Contains("loading 1 file", errors);
+        Assert.Contains("1 .cs file; TorchSharp:", errors);
+    }
+
+    [Fact]
+    public async Task The_first_line_says_what_is_loading_and_stays_off_standard_output()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("Loss.cs"), Buggy);
+        var (_, output, errors) = await RunAsync("check", folder.Path, "--format", "json");
+        Assert.Equal($"nanguard: loading {folder.Path}...", errors.Split(Environment.NewLine)[0]);
+        Assert.DoesNotContain("loading", output);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(1, json.RootElement.GetProperty("summary").GetProperty("warnings").GetInt32());
+
+        (_, _, errors) = await RunAsync("check", folder.Path, "-q");
+        Assert.Equal("", errors);
+    }
+
+    [Fact]
+    public async Task A_folder_without_cs_files_is_a_usage_error()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("README.md"), "no code here");
+        var (code, output, errors) = await RunAsync("check", folder.Path, "-q");
+        Assert.Equal(ExitCodes.UsageError, code);
+        Assert.Equal($"nanguard: no .cs files in {folder.Path}", errors.Trim());
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public async Task Fix_leaves_a_read_only_file_unchanged_says_so_and_exits_with_3()
+    {
+        using var folder = new TempFolder();
+        var locked = folder.File("Locked.cs");
+        var open = folder.File("Open.cs");
+        File.WriteAllText(locked, Buggy);
+        File.WriteAllText(open, Buggy.Replace("class Loss", "class OpenLoss", StringComparison.Ordinal));
+        MakeReadOnly(locked);
+        var mode = ModeOf(locked);
+
+        var (code, _, errors) = await RunAsync("check", folder.Path, "--fix", "-q");
+
+        Assert.Equal(ExitCodes.LoadOrWriteError, code);
+        Assert.Contains($"nanguard: {locked} is read-only: not fixed (the file is unchanged; --fix-read-only writes it)", errors);
+        Assert.Equal(Buggy, File.ReadAllText(locked));
+        Assert.Equal(mode, ModeOf(locked));
+        Assert.True(File.GetAttributes(locked).HasFlag(FileAttributes.ReadOnly) || !OperatingSystem.IsWindows());
+        // The writable file is fixed all the same, as a failed write leaves the others fixed.
+        Assert.Contains("F.log_softmax(logits, 1)", File.ReadAllText(open));
+        Assert.Equal(2, Directory.GetFiles(folder.Path).Length);
+    }
+
+    [Fact]
+    public async Task Fix_read_only_writes_a_read_only_file_and_keeps_it_read_only()
+    {
+        using var folder = new TempFolder();
+        var locked = folder.File("Locked.cs");
+        File.WriteAllText(locked, Buggy);
+        MakeReadOnly(locked);
+        var mode = ModeOf(locked);
+
+        var (code, output, errors) = await RunAsync("check", folder.Path, "--fix", "--fix-read-only", "-q");
+
+        Assert.True(code == ExitCodes.Success, errors);
+        Assert.Contains("fixed 1 file", output);
+        Assert.Contains("F.log_softmax(logits, 1)", File.ReadAllText(locked));
+        Assert.True(Fixing.AtomicFileWriter.IsReadOnly(locked));
+        Assert.Equal(mode, ModeOf(locked));
+        Assert.Single(Directory.GetFiles(folder.Path));
     }
 
     [Fact]
@@ -166,6 +234,17 @@ public sealed class CheckCommandTests
         Assert.Contains("could not load", errors);
         Assert.DoesNotContain("   at ", errors);
     }
+
+    private static void MakeReadOnly(string path)
+    {
+        if (OperatingSystem.IsWindows())
+            File.SetAttributes(path, File.GetAttributes(path) | FileAttributes.ReadOnly);
+        else
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        Assert.True(Fixing.AtomicFileWriter.IsReadOnly(path));
+    }
+
+    private static UnixFileMode? ModeOf(string path) => OperatingSystem.IsWindows() ? null : File.GetUnixFileMode(path);
 
     private static string RepositoryFile(params string[] parts)
     {

@@ -1,17 +1,53 @@
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using Xunit;
 
 namespace NanGuard.Cli.Tests;
 
+/// <summary>The command line as a user types it: what it binds, what it prints, and its exit codes. Nothing is checked.</summary>
 public sealed class CommandLineTests
 {
+    private static readonly string[] Options = { "--format", "--output", "-o", "--fail-on", "--fix", "--fix-read-only", "--rule", "--quiet", "-q", "--help" };
+
+    // What the check action was handed; null while it has not run.
+    private CheckOptions? bound;
+
+    private NanGuardCommandLine CommandLine() => new("1.2.3", (options, _) =>
+    {
+        bound = options;
+        return Task.FromResult(42);
+    });
+
+    private CheckOptions Bind(params string[] args)
+    {
+        var commandLine = CommandLine();
+        var parsed = commandLine.Parse(args);
+        Assert.Empty(parsed.Errors);
+        return commandLine.Bind(parsed);
+    }
+
+    private async Task<(int Code, string Output, string Errors)> InvokeAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        var code = await CommandLine().InvokeAsync(args, output, errors, CancellationToken.None);
+        return (code, output.ToString(), errors.ToString());
+    }
+
     [Fact]
     public void Defaults_are_text_and_fail_on_warning()
     {
-        var options = CommandLine.Parse(new[] { "check", "samples" }, "1.0").Options!;
+        var options = Bind("check", "samples");
         Assert.Equal("samples", options.Path);
         Assert.Equal(ReportFormat.Text, options.Format);
         Assert.Equal(FindingSeverity.Warning, options.FailOn);
+        Assert.Null(options.OutputFile);
         Assert.False(options.Fix);
+        Assert.False(options.FixReadOnly);
+        Assert.False(options.Quiet);
         Assert.True(options.IncludesRule("NG1001"));
     }
 
@@ -21,15 +57,18 @@ public sealed class CommandLineTests
     [InlineData("text", ReportFormat.Text)]
     public void Format_is_parsed(string value, ReportFormat expected)
     {
-        Assert.Equal(expected, CommandLine.Parse(new[] { "check", ".", "--format", value }, "1.0").Options!.Format);
-        Assert.Equal(expected, CommandLine.Parse(new[] { "check", ".", "--format=" + value }, "1.0").Options!.Format);
+        Assert.Equal(expected, Bind("check", ".", "--format", value).Format);
+        Assert.Equal(expected, Bind("check", ".", "--format=" + value).Format);
+        Assert.Equal(expected, Bind("check", ".", "--format:" + value).Format);
     }
 
     [Fact]
     public void Fix_rules_output_and_threshold_are_parsed()
     {
-        var options = CommandLine.Parse(new[] { "check", "a.sln", "--fix", "--rule", "ng1001,NG2001", "--rule", "NG1002", "-o", "out.sarif", "--fail-on", "error", "-q" }, "1.0").Options!;
+        var options = Bind("check", "a.sln", "--fix", "--fix-read-only", "--rule", "ng1001,NG2001", "--rule", "NG1002", "-o", "out.sarif", "--fail-on", "error", "-q");
+        Assert.Equal("a.sln", options.Path);
         Assert.True(options.Fix);
+        Assert.True(options.FixReadOnly);
         Assert.True(options.Quiet);
         Assert.Equal("out.sarif", options.OutputFile);
         Assert.Equal(FindingSeverity.Error, options.FailOn);
@@ -39,38 +78,132 @@ public sealed class CommandLineTests
         Assert.False(options.IncludesRule("NG1003"));
     }
 
-    [Theory]
-    [InlineData(new[] { "check" }, "missing <path>")]
-    [InlineData(new[] { "lint", "x" }, "unknown command")]
-    [InlineData(new[] { "check", "x", "--format", "xml" }, "unknown format")]
-    [InlineData(new[] { "check", "x", "--fail-on", "fatal" }, "unknown severity")]
-    [InlineData(new[] { "check", "x", "--rule", "CA1000" }, "not a NanGuard rule id")]
-    [InlineData(new[] { "check", "x", "--bogus" }, "unknown option")]
-    [InlineData(new[] { "check", "x", "y" }, "one path only")]
-    [InlineData(new[] { "check", "x", "--format" }, "needs a value")]
-    public void Bad_arguments_are_explained(string[] args, string expected)
+    [Fact]
+    public void Options_may_come_before_the_path()
     {
-        var result = CommandLine.Parse(args, "1.0");
-        Assert.Null(result.Options);
-        Assert.Contains(expected, result.Error);
+        var options = Bind("check", "--rule", "NG1001", "--format", "json", "src");
+        Assert.Equal("src", options.Path);
+        Assert.Equal(ReportFormat.Json, options.Format);
+        Assert.False(options.IncludesRule("NG1002"));
+    }
+
+    [Theory]
+    [InlineData(new[] { "check" }, "Required argument missing for command: 'check'")]
+    [InlineData(new[] { "lint", "x" }, "Unrecognized command or argument 'lint'")]
+    [InlineData(new[] { "check", "x", "--format", "xml" }, "unknown format 'xml' for --format; use text, json or sarif")]
+    [InlineData(new[] { "check", "x", "--fail-on", "fatal" }, "unknown severity 'fatal' for --fail-on; use error, warning, info or never")]
+    [InlineData(new[] { "check", "x", "--rule", "CA1000" }, "'CA1000' is not a NanGuard rule id (NGxxxx) for --rule")]
+    [InlineData(new[] { "check", "x", "--bogus" }, "Unrecognized command or argument '--bogus'")]
+    [InlineData(new[] { "check", "x", "y" }, "Unrecognized command or argument 'y'")]
+    [InlineData(new[] { "check", "x", "--format" }, "Required argument missing for option: '--format'")]
+    [InlineData(new[] { "check", "x", "--fix-read-only" }, "--fix-read-only applies only with --fix")]
+    [InlineData(new string[0], "Required command was not provided")]
+    public async Task Bad_arguments_exit_with_2_and_the_reason_and_usage_on_standard_error(string[] args, string expected)
+    {
+        var (code, output, errors) = await InvokeAsync(args);
+        Assert.Equal(ExitCodes.UsageError, code);
+        Assert.Contains(expected, errors);
+        Assert.Contains("Usage:", errors);
+        Assert.Equal("", output);
+        Assert.Null(bound);
     }
 
     [Fact]
-    public void Help_and_version_print()
+    public async Task A_misspelt_command_gets_a_suggestion()
     {
-        Assert.Contains("Usage: nanguard check", CommandLine.Parse(new[] { "--help" }, "1.0").Output);
-        Assert.Contains("Usage: nanguard check", CommandLine.Parse(System.Array.Empty<string>(), "1.0").Output);
-        Assert.Equal("1.2.3", CommandLine.Parse(new[] { "--version" }, "1.2.3").Output);
+        var (code, _, errors) = await InvokeAsync("chek", "samples");
+        Assert.Equal(ExitCodes.UsageError, code);
+        Assert.Contains("'chek' was not matched. Did you mean one of the following?", errors);
+        Assert.Contains("check", errors);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("-?")]
+    public async Task Help_lists_the_command_and_every_option(string help)
+    {
+        var (code, output, _) = await InvokeAsync(help);
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains("Usage:", output);
+        Assert.Contains("check <path>", output);
+        Assert.Contains("--version", output);
+
+        (code, output, _) = await InvokeAsync("check", help);
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains("check <path> [options]", output);
+        Assert.All(Options, option => Assert.Matches($@"(^|\s){System.Text.RegularExpressions.Regex.Escape(option)}[\s,]", output));
+        Assert.Contains("<text|json|sarif>", output);
+        Assert.Contains("<error|warning|info|never>", output);
+        Assert.Contains("Exit codes: 0 clean, 1 findings remain, 2 bad arguments or path, 3 load or write failure", output);
+    }
+
+    [Fact]
+    public async Task Version_prints_the_tools_version()
+    {
+        var (code, output, errors) = await InvokeAsync("--version");
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Equal("1.2.3", output.Trim());
+        Assert.Equal("", errors);
+
+        (code, output, errors) = await InvokeAsync("--version", "check", "src");
+        Assert.Equal(ExitCodes.UsageError, code);
+        Assert.Contains("--version cannot be combined with other arguments", errors);
+        Assert.Null(bound);
+    }
+
+    [Fact]
+    public async Task The_check_action_runs_with_its_exit_code()
+    {
+        var (code, output, errors) = await InvokeAsync("check", "src", "--fail-on", "never");
+        Assert.Equal(42, code);
+        Assert.Equal("src", bound?.Path);
+        Assert.Equal(FindingSeverity.Never, bound?.FailOn);
+        Assert.Equal("", output + errors);
+    }
+
+    [Fact]
+    public async Task A_response_file_supplies_arguments()
+    {
+        using var folder = new TempFolder();
+        var rsp = folder.File("args.rsp");
+        File.WriteAllLines(rsp, new[] { "# nanguard's arguments", "check", "src", "--rule NG1001", "--format", "sarif", "-q" });
+        var (code, _, errors) = await InvokeAsync("@" + rsp, "--fail-on", "error");
+        Assert.True(code == 42, errors);
+        Assert.Equal("src", bound?.Path);
+        Assert.Equal(ReportFormat.Sarif, bound?.Format);
+        Assert.Equal(FindingSeverity.Error, bound?.FailOn);
+        Assert.True(bound?.Quiet);
+        Assert.False(bound?.IncludesRule("NG1002"));
+    }
+
+    [Fact]
+    public async Task A_missing_response_file_is_a_usage_error()
+    {
+        var (code, _, errors) = await InvokeAsync("@/no/such/args.rsp");
+        Assert.Equal(ExitCodes.UsageError, code);
+        Assert.Contains("/no/such/args.rsp", errors);
+    }
+
+    [Fact]
+    public void Completions_offer_the_values_of_format_and_fail_on()
+    {
+        // What `dotnet-suggest` asks for: the line typed so far, completed at its end.
+        Assert.Equal(new[] { "json", "sarif", "text" }, CommandLine().Root.Parse("check . --format ").GetCompletions().Select(c => c.Label).Order());
+        Assert.Contains("never", CommandLine().Root.Parse("check . --fail-on ").GetCompletions().Select(c => c.Label));
+        Assert.Contains("--fix-read-only", CommandLine().Root.Parse("check . --fix-").GetCompletions().Select(c => c.Label));
+        Assert.Contains("check", CommandLine().Root.Parse("").GetCompletions().Select(c => c.Label));
     }
 
     [Theory]
     [InlineData("never", FindingSeverity.Never)]
     [InlineData("none", FindingSeverity.Never)]
     [InlineData("info", FindingSeverity.Info)]
+    [InlineData("suggestion", FindingSeverity.Info)]
     [InlineData("warning", FindingSeverity.Warning)]
+    [InlineData("Error", FindingSeverity.Error)]
     public void Thresholds_are_parsed(string text, FindingSeverity expected)
     {
-        Assert.True(CommandLine.TryParseThreshold(text, out var severity));
-        Assert.Equal(expected, severity);
+        Assert.Equal(expected, Bind("check", ".", "--fail-on", text).FailOn);
     }
 }

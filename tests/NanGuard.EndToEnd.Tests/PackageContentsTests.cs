@@ -44,6 +44,8 @@ public sealed class PackageContentsTests
         Assert.Contains("tools/net10.0/any/nanguard.dll", files);
         Assert.Contains("tools/net10.0/any/NanGuard.Analyzers.dll", files);
         Assert.Contains("tools/net10.0/any/NanGuard.CodeFixes.dll", files);
+        // The command line's parser travels with the tool: a dotnet tool restores no dependencies of its own.
+        Assert.Contains("tools/net10.0/any/System.CommandLine.dll", files);
         Assert.Contains(files, f => f.StartsWith("tools/net10.0/any/BuildHost-netcore/", StringComparison.Ordinal));
         Assert.Contains("README.md", files);
         Assert.Contains("icon.png", files);

@@ -147,6 +147,33 @@ public sealed class UserScenarioTests
         Assert.DoesNotContain("   at ", missing.Output);
     }
 
+    [Fact]
+    public void Installed_tool_has_the_command_line_of_a_dotnet_tool()
+    {
+        var tool = InstallTool();
+
+        var version = packages.RunProgram(tool, packages.Scratch, "--version");
+        Assert.True(version.ExitCode == 0, version.ToString());
+        Assert.Equal(packages.Version, version.Output.Trim());
+
+        var help = packages.RunProgram(tool, packages.Scratch, "check", "--help");
+        Assert.True(help.ExitCode == 0, help.ToString());
+        Assert.Contains("nanguard check <path> [options]", help.Output);
+        Assert.Contains("--fix-read-only", help.Output);
+
+        // No command is an error, as for every other tool: the usage, and exit code 2.
+        var none = packages.RunProgram(tool, packages.Scratch);
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("Required command was not provided.", none.Output);
+        Assert.Contains("nanguard [command] [options]", none.Output);
+
+        var rsp = Path.Combine(packages.Scratch, "nanguard.rsp");
+        File.WriteAllLines(rsp, new[] { "check", "nowhere" });
+        var fromFile = packages.RunProgram(tool, packages.Scratch, "@" + rsp);
+        Assert.Equal(2, fromFile.ExitCode);
+        Assert.Contains("nanguard: nowhere does not exist", fromFile.Output);
+    }
+
     private string InstallTool()
     {
         var tools = Path.Combine(packages.Scratch, "tools");

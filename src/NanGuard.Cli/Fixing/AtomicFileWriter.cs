@@ -32,7 +32,7 @@ public static class AtomicFileWriter
             }
             CopyPermissions(full, temp);
             beforeReplace?.Invoke(temp);
-            File.Move(temp, full, overwrite: true);
+            MoveOver(temp, full);
         }
         finally
         {
@@ -60,6 +60,32 @@ public static class AtomicFileWriter
             }
         }
         return failures;
+    }
+
+    /// <summary>
+    /// True when <paramref name="path"/> is marked read-only: the read-only attribute, or on Unix a mode without the
+    /// owner's write permission (which the rename would otherwise go round, for root as for the owner).
+    /// </summary>
+    public static bool IsReadOnly(string path) =>
+        File.GetAttributes(path).HasFlag(FileAttributes.ReadOnly)
+        || (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserWrite) == 0);
+
+    // Windows refuses to rename over a read-only file: lift the attribute for the rename and put it back after.
+    private static void MoveOver(string temp, string target)
+    {
+        var attributes = File.Exists(target) ? File.GetAttributes(target) : FileAttributes.Normal;
+        var readOnlyOnWindows = OperatingSystem.IsWindows() && attributes.HasFlag(FileAttributes.ReadOnly);
+        if (readOnlyOnWindows)
+            File.SetAttributes(target, attributes & ~FileAttributes.ReadOnly);
+        try
+        {
+            File.Move(temp, target, overwrite: true);
+        }
+        finally
+        {
+            if (readOnlyOnWindows)
+                File.SetAttributes(target, File.GetAttributes(target) | FileAttributes.ReadOnly);
+        }
     }
 
     private static void CopyPermissions(string original, string temp)
