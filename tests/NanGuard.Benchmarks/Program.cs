@@ -123,7 +123,7 @@ internal sealed class Setup
 {
     public Setup(string? sdk)
     {
-        Rules = NanGuardRulesAnalyzer.Rules.Cast<DiagnosticAnalyzer>().ToImmutableArray();
+        Rules = NanGuardRulesAnalyzer.Catalog.Cast<DiagnosticAnalyzer>().ToImmutableArray();
         NanGuardIds = Rules.SelectMany(r => r.SupportedDiagnostics).Select(d => d.Id).ToImmutableHashSet(StringComparer.Ordinal);
         (Peer, PeerSource) = PeerAnalyzer.Load(sdk);
         Compile = new Configuration("compile", ImmutableArray<DiagnosticAnalyzer>.Empty);
