@@ -2,21 +2,181 @@ using Microsoft.CodeAnalysis;
 
 namespace NanGuard.Analyzers;
 
-/// <summary>How every NanGuard rule's descriptor is made (each rule declares its own): the categories, the help link.</summary>
+/// <summary>Every NanGuard rule's descriptor: title, message, category, default severity, description, help link.</summary>
 public static class Descriptors
 {
     /// <summary>Where the rule pages live; each rule's help link is this plus <c>NGxxxx.md</c>.</summary>
     public const string HelpLinkBase = "https://github.com/nanguard/nanguard/blob/main/docs/rules/";
 
-    internal const string Numerics = "NanGuard.Numerics";
-    internal const string Training = "NanGuard.Training";
-    internal const string Usage = "NanGuard.Usage";
+    private const string Numerics = "NanGuard.Numerics";
+    private const string Training = "NanGuard.Training";
+    private const string Usage = "NanGuard.Usage";
+
+    /// <summary>NG1001.</summary>
+    public static readonly DiagnosticDescriptor LogOfSoftmax = Create(
+        DiagnosticIds.LogOfSoftmax, Numerics, DiagnosticSeverity.Warning,
+        "Log of a softmax underflows to -inf",
+        "log of a softmax gives -inf where a probability underflows to 0; use {0}",
+        "A softmax probability that underflows to exactly 0 makes log return -inf and the gradient NaN. log_softmax computes the same value from the logits without forming the probability.");
+
+    /// <summary>NG1002.</summary>
+    public static readonly DiagnosticDescriptor HandWrittenCrossEntropy = Create(
+        DiagnosticIds.HandWrittenCrossEntropy, Numerics, DiagnosticSeverity.Warning,
+        "Hand-written cross entropy over a softmax",
+        "Hand-written cross entropy turns NaN when a probability underflows; {0}",
+        "-(y * log(softmax(x))).sum() forms probabilities and takes their log: one that underflows gives -inf and then NaN. cross_entropy computes the loss from the logits.");
+
+    /// <summary>NG1003.</summary>
+    public static readonly DiagnosticDescriptor LogOfSigmoid = Create(
+        DiagnosticIds.LogOfSigmoid, Numerics, DiagnosticSeverity.Warning,
+        "Log of a sigmoid underflows to -inf",
+        "log of {0} gives -inf where the sigmoid saturates; use {1}",
+        "sigmoid(x) underflows to 0 for very negative x, and 1 - sigmoid(x) is 0 in float32 above about 17: log then gives -inf. logsigmoid is computed stably from x.");
+
+    /// <summary>NG1004.</summary>
+    public static readonly DiagnosticDescriptor BinaryCrossEntropyOnProbabilities = Create(
+        DiagnosticIds.BinaryCrossEntropyOnProbabilities, Numerics, DiagnosticSeverity.Warning,
+        "Binary cross entropy on sigmoid probabilities",
+        "Binary cross entropy on a sigmoid takes log(0) when the sigmoid saturates; use binary_cross_entropy_with_logits on the logits",
+        "binary_cross_entropy(sigmoid(x), y) and its hand-written form take the log of a probability that can be exactly 0 or 1. binary_cross_entropy_with_logits works on x.");
+
+    /// <summary>NG1005.</summary>
+    public static readonly DiagnosticDescriptor LogSumExp = Create(
+        DiagnosticIds.LogSumExp, Numerics, DiagnosticSeverity.Warning,
+        "Log of a sum of exponentials overflows",
+        "exp overflows to inf above about 88.7 in float32; use torch.logsumexp",
+        "log(exp(x).sum(d)) overflows as soon as one element exceeds about 88.7 (float32). logsumexp subtracts the maximum first.");
+
+    /// <summary>NG1006.</summary>
+    public static readonly DiagnosticDescriptor HandWrittenSoftmax = Create(
+        DiagnosticIds.HandWrittenSoftmax, Numerics, DiagnosticSeverity.Warning,
+        "Hand-written softmax overflows",
+        "exp(x) / exp(x).sum(d) gives inf / inf = NaN for large x; use softmax",
+        "A hand-written softmax overflows when any logit exceeds about 88.7 (float32). softmax subtracts the maximum first.");
+
+    /// <summary>NG1007.</summary>
+    public static readonly DiagnosticDescriptor HandWrittenSoftplus = Create(
+        DiagnosticIds.HandWrittenSoftplus, Numerics, DiagnosticSeverity.Warning,
+        "Hand-written softplus overflows",
+        "log(1 + exp(x)) overflows for large x; use softplus",
+        "exp(x) overflows above about 88.7 (float32), making log(1 + exp(x)) inf. softplus is linear above its threshold.");
+
+    /// <summary>NG1008.</summary>
+    public static readonly DiagnosticDescriptor Log1pExpm1 = Create(
+        DiagnosticIds.Log1pExpm1, Numerics, DiagnosticSeverity.Info,
+        "Precision loss in log(1 + x) or exp(x) - 1",
+        "{0} loses precision near 0; use {1}",
+        "1 + x rounds to 1 for small x, and exp(x) - 1 cancels: log1p and expm1 keep full precision near 0.");
+
+    /// <summary>NG1009.</summary>
+    public static readonly DiagnosticDescriptor XLogY = Create(
+        DiagnosticIds.XLogY, Numerics, DiagnosticSeverity.Warning,
+        "x * log(y) is NaN where both are 0",
+        "x * log(y) gives 0 * -inf = NaN where y is 0; use torch.xlogy",
+        "An entropy term p * log(p) is NaN in the forward pass wherever p is 0. xlogy defines 0 * log(0) as 0.");
+
+    /// <summary>NG1010.</summary>
+    public static readonly DiagnosticDescriptor SqrtOfSumOfSquares = Create(
+        DiagnosticIds.SqrtOfSumOfSquares, Numerics, DiagnosticSeverity.Warning,
+        "Square root of a sum of squares has an infinite gradient at 0",
+        "the gradient of sqrt at 0 is inf; use {0}",
+        "sqrt((x * x).sum(d)) has an infinite derivative where the sum is 0. A norm's backward is defined as 0 there.");
+
+    /// <summary>NG1011.</summary>
+    public static readonly DiagnosticDescriptor DivisionByNorm = Create(
+        DiagnosticIds.DivisionByNorm, Numerics, DiagnosticSeverity.Warning,
+        "Division by a norm that can be 0",
+        "dividing by a norm gives 0 / 0 = NaN for a zero vector; use {0}",
+        "x / x.norm(d) is NaN where x is all zeros. normalize and cosine_similarity clamp the norm with an epsilon.");
+
+    /// <summary>NG1012.</summary>
+    public static readonly DiagnosticDescriptor StandardizationWithoutEps = Create(
+        DiagnosticIds.StandardizationWithoutEps, Numerics, DiagnosticSeverity.Info,
+        "Standardisation without epsilon",
+        "dividing by a standard deviation that can be 0; add an epsilon",
+        "(x - mean) / std divides by 0 where the input is constant. Add a small epsilon to the denominator.");
+
+    /// <summary>NG1013.</summary>
+    public static readonly DiagnosticDescriptor DivisionByZeroableSum = Create(
+        DiagnosticIds.DivisionByZeroableSum, Numerics, DiagnosticSeverity.Info,
+        "Division by a sum that can be 0",
+        "the sum of {0} can be 0; clamp the divisor with {1}",
+        "A sum of a mask, a count, a relu or an abs is 0 when every term is 0. Clamp it from below before dividing.");
+
+    /// <summary>NG1014.</summary>
+    public static readonly DiagnosticDescriptor LogOfZeroable = Create(
+        DiagnosticIds.LogOfZeroable, Numerics, DiagnosticSeverity.Info,
+        "Log or inverse cosine at a boundary",
+        "{0} can be {1}, where {2} is not finite; clamp the input",
+        "log of a relu, abs, mask or 1 - p can be log(0) = -inf; acos and asin of a cosine similarity have an infinite gradient at +-1. Clamp the input away from the boundary.");
+
+    /// <summary>NG1015.</summary>
+    public static readonly DiagnosticDescriptor UnsafeWhere = Create(
+        DiagnosticIds.UnsafeWhere, Numerics, DiagnosticSeverity.Warning,
+        "torch.where does not stop NaN in the gradient",
+        "the branch torch.where discards still computes {0}, and its NaN reaches the gradient; make its input safe inside the where",
+        "torch.where selects values in the forward pass, but the backward pass multiplies the discarded branch's gradient by 0, and 0 * inf is NaN. Make the input safe before the unsafe op (double where).");
+
+    /// <summary>NG2001.</summary>
+    public static readonly DiagnosticDescriptor UnclippedStep = Create(
+        DiagnosticIds.UnclippedStep, Training, DiagnosticSeverity.Warning,
+        "Optimizer step with no gradient clipping",
+        "step() follows backward() with no gradient clipping{0}; clipping bounds the step an exploding gradient takes, but cannot make a NaN loss or gradient finite",
+        "A large gradient moves plain SGD's weights by the learning rate times its size, far enough to saturate every output; clipping the gradient's global norm between backward() and step() bounds that step. It does not cure a loss that is NaN (its gradient is NaN before any clipping), nor Adam at a high learning rate (Adam moves each weight by up to about the learning rate, however large the gradient): skipping a step whose norm is not finite keeps the weights finite, the cure is in the loss or the rate. Reported as a warning where the loop shows a risk, as a suggestion otherwise.");
+
+    /// <summary>NG2002.</summary>
+    public static readonly DiagnosticDescriptor IgnoredClipNorm = Create(
+        DiagnosticIds.IgnoredClipNorm, Training, DiagnosticSeverity.Info,
+        "Gradient norm ignored before step",
+        "the norm clip_grad_norm_ returns is ignored; a NaN norm makes every gradient NaN and step() applies it",
+        "TorchSharp's clip_grad_norm_ has no error_if_nonfinite: when the norm is NaN or Inf the clipped gradients are NaN. Skip the step when the norm is not finite.");
+
+    /// <summary>NG2003.</summary>
+    public static readonly DiagnosticDescriptor HighLearningRate = Create(
+        DiagnosticIds.HighLearningRate, Training, DiagnosticSeverity.Info,
+        "High learning rate with no clipping",
+        "learning rate {0} is at or above {1} with no gradient clipping in the loop; try a rate 10 to 100 times lower",
+        "Adam moves each weight by up to about the learning rate at each step, however large the gradient, so clipping does not slow it: at 1e-2 and above a few steps can push the logits far enough to overflow or underflow. Lower the rate. Plain SGD's step is the rate times the gradient, so there clipping bounds it too.");
+
+    /// <summary>NG2004.</summary>
+    public static readonly DiagnosticDescriptor MissingZeroGrad = Create(
+        DiagnosticIds.MissingZeroGrad, Training, DiagnosticSeverity.Warning,
+        "Training loop never zeroes the gradients",
+        "gradients accumulate across iterations: the loop calls backward() and step() but never zero_grad()",
+        "Without zero_grad() each backward() adds to the previous gradients, which grow until the weights overflow.");
+
+    /// <summary>NG2005.</summary>
+    public static readonly DiagnosticDescriptor MisplacedClipping = Create(
+        DiagnosticIds.MisplacedClipping, Training, DiagnosticSeverity.Warning,
+        "Gradient clipping outside backward()..step()",
+        "clipping {0} has no effect; move it between backward() and step()",
+        "Clipping before backward() clips stale gradients; after step() it clips gradients already applied.");
+
+    /// <summary>NG3001.</summary>
+    public static readonly DiagnosticDescriptor StaticClampNotInPlace = Create(
+        DiagnosticIds.StaticClampNotInPlace, Usage, DiagnosticSeverity.Warning,
+        "Static clamp_min_/clamp_max_ is not in place",
+        "torch.{0} returns a new tensor and leaves its input unclamped; call the instance method {1}",
+        "In TorchSharp the static clamp_min_ and clamp_max_ call the non-in-place op: the result is discarded and the tensor is not clamped.");
+
+    /// <summary>NG3002.</summary>
+    public static readonly DiagnosticDescriptor CompareWithNaN = Create(
+        DiagnosticIds.CompareWithNaN, Usage, DiagnosticSeverity.Info,
+        "Comparison of a tensor with NaN",
+        "comparing a tensor with NaN gives {0} everywhere; use {1}",
+        "NaN is not equal to anything, itself included: t == NaN is false everywhere and t != NaN true everywhere. isnan() finds the NaN elements.");
+
+    /// <summary>NG3003.</summary>
+    public static readonly DiagnosticDescriptor DirectForwardCall = Create(
+        DiagnosticIds.DirectForwardCall, Usage, DiagnosticSeverity.Info,
+        "Submodule forward called directly",
+        "calling forward directly skips the module's hooks; call {0}.call(...)",
+        "TorchSharp runs forward hooks only through call(): a submodule invoked through forward() is invisible to NaN detection hooks.");
 
     /// <summary>The page that documents a rule.</summary>
     public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 
-    /// <summary>A rule's descriptor, enabled by default, with its help link.</summary>
-    internal static DiagnosticDescriptor Create(
+    private static DiagnosticDescriptor Create(
         string id, string category, DiagnosticSeverity severity, string title, string message, string description) =>
         new(id, title, message, category, severity, isEnabledByDefault: true, description, HelpLink(id));
 }

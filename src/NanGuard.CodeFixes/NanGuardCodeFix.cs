@@ -17,22 +17,13 @@ using System.Collections.Immutable;
 namespace NanGuard.CodeFixes;
 
 /// <summary>What a fix needs to rebuild code: the document, its tree and model, and TorchSharp's session.</summary>
-internal sealed class FixContext
+internal sealed class FixContext(Document document, SyntaxNode root, SemanticModel model, Session session, CancellationToken cancellationToken)
 {
-    public FixContext(Document document, SyntaxNode root, SemanticModel model, Session session, CancellationToken cancellationToken)
-    {
-        Document = document;
-        Root = root;
-        Model = model;
-        Session = session;
-        CancellationToken = cancellationToken;
-    }
-
-    public Document Document { get; }
-    public SyntaxNode Root { get; }
-    public SemanticModel Model { get; }
-    public Session Session { get; }
-    public CancellationToken CancellationToken { get; }
+    public Document Document { get; } = document;
+    public SyntaxNode Root { get; } = root;
+    public SemanticModel Model { get; } = model;
+    public Session Session { get; } = session;
+    public CancellationToken CancellationToken { get; } = cancellationToken;
 
     /// <summary>A fix that replaces <paramref name="node"/> with <paramref name="replacement"/>, keeping its trivia.</summary>
     public FixAction Replace(string title, string equivalenceKey, SyntaxNode node, SyntaxNode replacement)
@@ -52,20 +43,13 @@ internal sealed class FixContext
 }
 
 /// <summary>A fix a rule proposes: what <see cref="NanGuardCodeFix"/> checks before it offers it as a code action.</summary>
-internal sealed class FixAction
+internal sealed class FixAction(string title, string equivalenceKey, Func<CancellationToken, Task<Document>> apply)
 {
-    public FixAction(string title, string equivalenceKey, Func<CancellationToken, Task<Document>> apply)
-    {
-        Title = title;
-        EquivalenceKey = equivalenceKey;
-        Apply = apply;
-    }
-
-    public string Title { get; }
-    public string EquivalenceKey { get; }
+    public string Title { get; } = title;
+    public string EquivalenceKey { get; } = equivalenceKey;
 
     /// <summary>The document with the fix applied (a using added for each name marked for it).</summary>
-    public Func<CancellationToken, Task<Document>> Apply { get; }
+    public Func<CancellationToken, Task<Document>> Apply { get; } = apply;
 }
 
 /// <summary>

@@ -5,57 +5,39 @@ using NanGuard.Analyzers.Infrastructure;
 namespace NanGuard.Analyzers.Matching;
 
 /// <summary>A 2-norm over exactly one constant dim: <c>x.norm(d, keepdim)</c> or <c>torch.linalg.vector_norm(x, 2, new long[] { d }, keepdim)</c>.</summary>
-internal readonly struct TwoNorm
+internal readonly struct TwoNorm(TorchCall call, IOperation input, IOperation dim, long dimValue, bool keepdim)
 {
-    public TwoNorm(TorchCall call, IOperation input, IOperation dim, long dimValue, bool keepdim)
-    {
-        Call = call;
-        Input = input;
-        Dim = dim;
-        DimValue = dimValue;
-        Keepdim = keepdim;
-    }
-
-    public TorchCall Call { get; }
+    public TorchCall Call { get; } = call;
 
     /// <summary>The normed tensor as written.</summary>
-    public IOperation Input { get; }
+    public IOperation Input { get; } = input;
 
     /// <summary>The dim as written (the argument's value, or the array element for vector_norm).</summary>
-    public IOperation Dim { get; }
+    public IOperation Dim { get; } = dim;
 
-    public long DimValue { get; }
+    public long DimValue { get; } = dimValue;
 
-    public bool Keepdim { get; }
+    public bool Keepdim { get; } = keepdim;
 }
 
 /// <summary>
 /// A division by a norm NG1011 reports: <c>x / x.norm(d, keepdim: true)</c> (<see cref="IsCosine"/> false), or the
 /// cosine <c>(a * b).sum(d) / (a.norm(d) * b.norm(d))</c> (<see cref="IsCosine"/> true).
 /// </summary>
-internal readonly struct NormDivision
+internal readonly struct NormDivision(IBinaryOperation quotient, TwoNorm norm, IOperation? a, IOperation? b, TwoNorm? otherNorm)
 {
-    public NormDivision(IBinaryOperation quotient, TwoNorm norm, IOperation? a, IOperation? b, TwoNorm? otherNorm)
-    {
-        Quotient = quotient;
-        Norm = norm;
-        A = a;
-        B = b;
-        OtherNorm = otherNorm;
-    }
-
-    public IBinaryOperation Quotient { get; }
+    public IBinaryOperation Quotient { get; } = quotient;
 
     /// <summary>The norm of x (normalize form) or of a (cosine form).</summary>
-    public TwoNorm Norm { get; }
+    public TwoNorm Norm { get; } = norm;
 
     /// <summary>The norm of b (cosine form only).</summary>
-    public TwoNorm? OtherNorm { get; }
+    public TwoNorm? OtherNorm { get; } = otherNorm;
 
     /// <summary>The factors of the cosine's product, as written in the numerator (cosine form only).</summary>
-    public IOperation? A { get; }
+    public IOperation? A { get; } = a;
 
-    public IOperation? B { get; }
+    public IOperation? B { get; } = b;
 
     public bool IsCosine => OtherNorm is not null;
 }

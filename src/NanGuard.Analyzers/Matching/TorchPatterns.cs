@@ -5,23 +5,16 @@ using NanGuard.Analyzers.Infrastructure;
 namespace NanGuard.Analyzers.Matching;
 
 /// <summary>The log-probabilities of a softmax: <c>log(softmax(x, d))</c> or <c>log_softmax(x, d)</c>.</summary>
-internal readonly struct LogProbabilities
+internal readonly struct LogProbabilities(TorchCall call, TorchCall softmax, bool isLogOfSoftmax)
 {
-    public LogProbabilities(TorchCall call, TorchCall softmax, bool isLogOfSoftmax)
-    {
-        Call = call;
-        Softmax = softmax;
-        IsLogOfSoftmax = isLogOfSoftmax;
-    }
-
     /// <summary>The outer call: the log, or the log_softmax.</summary>
-    public TorchCall Call { get; }
+    public TorchCall Call { get; } = call;
 
     /// <summary>The softmax (or log_softmax) call that takes the logits.</summary>
-    public TorchCall Softmax { get; }
+    public TorchCall Softmax { get; } = softmax;
 
     /// <summary>True for log(softmax(x)), false for log_softmax(x).</summary>
-    public bool IsLogOfSoftmax { get; }
+    public bool IsLogOfSoftmax { get; } = isLogOfSoftmax;
 
     /// <summary>The logits as written in the softmax call.</summary>
     public IOperation? Logits => Softmax.Input;

@@ -13,32 +13,18 @@ namespace NanGuard.Analyzers.Matching;
 /// A training loop as the training rules see it: an <c>optimizer.step()</c> inside a loop whose body calls
 /// <c>backward()</c> before it, with the clipping calls that body makes.
 /// </summary>
-internal sealed class TrainingLoop
+internal sealed class TrainingLoop(ILoopOperation loop, IInvocationOperation step, IInvocationOperation backward, ImmutableList<IInvocationOperation> clipping, bool zeroesGradients)
 {
-    private TrainingLoop(
-        ILoopOperation loop,
-        IInvocationOperation step,
-        IInvocationOperation backward,
-        ImmutableList<IInvocationOperation> clipping,
-        bool zeroesGradients)
-    {
-        Loop = loop;
-        Step = step;
-        Backward = backward;
-        Clipping = clipping;
-        ZeroesGradients = zeroesGradients;
-    }
-
-    public ILoopOperation Loop { get; }
+    public ILoopOperation Loop { get; } = loop;
 
     /// <summary>The optimizer's <c>step()</c>.</summary>
-    public IInvocationOperation Step { get; }
+    public IInvocationOperation Step { get; } = step;
 
     /// <summary>The last <c>backward()</c> before the step in the loop body.</summary>
-    public IInvocationOperation Backward { get; }
+    public IInvocationOperation Backward { get; } = backward;
 
     /// <summary>Every call in the loop body that clips gradients, wherever it stands.</summary>
-    public ImmutableList<IInvocationOperation> Clipping { get; }
+    public ImmutableList<IInvocationOperation> Clipping { get; } = clipping;
 
     /// <summary>
     /// True where the loop body clears the gradients somewhere: <c>zero_grad()</c> on any optimizer or module, a
@@ -46,7 +32,7 @@ internal sealed class TrainingLoop
     /// (<c>p.grad = null</c>, <c>p.grad.zero_()</c>). A loop that hands an optimizer or a module to a method whose body
     /// this file does not show counts as zeroing: that method may call <c>zero_grad()</c>.
     /// </summary>
-    public bool ZeroesGradients { get; }
+    public bool ZeroesGradients { get; } = zeroesGradients;
 
     /// <summary>The clipping calls that stand between the backward() and the step, where clipping takes effect.</summary>
     public IEnumerable<IInvocationOperation> ClippingInPlace =>

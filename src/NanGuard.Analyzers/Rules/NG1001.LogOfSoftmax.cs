@@ -3,13 +3,7 @@ namespace NanGuard.Analyzers.Rules;
 /// <summary>NG1001: <c>torch.log(F.softmax(x, d))</c> and every other spelling of the log of a softmax.</summary>
 public sealed class LogOfSoftmaxAnalyzer : Rule<LogOfSoftmaxMatch>
 {
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.LogOfSoftmax, Descriptors.Numerics, DiagnosticSeverity.Warning,
-        "Log of a softmax underflows to -inf",
-        "log of a softmax gives -inf where a probability underflows to 0; use {0}",
-        "A softmax probability that underflows to exactly 0 makes log return -inf and the gradient NaN. log_softmax computes the same value from the logits without forming the probability.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.LogOfSoftmax;
 
     internal override ImmutableArray<string> Outranks { get; } =
         ImmutableArray.Create(DiagnosticIds.XLogY, DiagnosticIds.LogOfZeroable);

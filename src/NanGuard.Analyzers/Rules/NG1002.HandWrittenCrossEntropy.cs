@@ -6,13 +6,7 @@ namespace NanGuard.Analyzers.Rules;
 /// </summary>
 public sealed class HandWrittenCrossEntropyAnalyzer : Rule<CrossEntropyMatch>
 {
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.HandWrittenCrossEntropy, Descriptors.Numerics, DiagnosticSeverity.Warning,
-        "Hand-written cross entropy over a softmax",
-        "Hand-written cross entropy turns NaN when a probability underflows; {0}",
-        "-(y * log(softmax(x))).sum() forms probabilities and takes their log: one that underflows gives -inf and then NaN. cross_entropy computes the loss from the logits.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.HandWrittenCrossEntropy;
 
     internal override ImmutableArray<string> Outranks { get; } = ImmutableArray.Create(DiagnosticIds.LogOfSoftmax);
 

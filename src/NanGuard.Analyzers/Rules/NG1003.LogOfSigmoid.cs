@@ -3,13 +3,7 @@ namespace NanGuard.Analyzers.Rules;
 /// <summary>NG1003: <c>torch.log(torch.sigmoid(x))</c> and <c>torch.log(1 - torch.sigmoid(x))</c>, in every spelling.</summary>
 public sealed class LogOfSigmoidAnalyzer : Rule<LogOfSigmoidMatch>
 {
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.LogOfSigmoid, Descriptors.Numerics, DiagnosticSeverity.Warning,
-        "Log of a sigmoid underflows to -inf",
-        "log of {0} gives -inf where the sigmoid saturates; use {1}",
-        "sigmoid(x) underflows to 0 for very negative x, and 1 - sigmoid(x) is 0 in float32 above about 17: log then gives -inf. logsigmoid is computed stably from x.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.LogOfSigmoid;
 
     internal override ImmutableArray<string> Outranks { get; } =
         ImmutableArray.Create(DiagnosticIds.XLogY, DiagnosticIds.LogOfZeroable);

@@ -6,13 +6,7 @@ namespace NanGuard.Analyzers.Rules;
 /// </summary>
 public sealed class BinaryCrossEntropyOnProbabilitiesAnalyzer : Rule<BinaryCrossEntropyMatch>
 {
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.BinaryCrossEntropyOnProbabilities, Descriptors.Numerics, DiagnosticSeverity.Warning,
-        "Binary cross entropy on sigmoid probabilities",
-        "Binary cross entropy on a sigmoid takes log(0) when the sigmoid saturates; use binary_cross_entropy_with_logits on the logits",
-        "binary_cross_entropy(sigmoid(x), y) and its hand-written form take the log of a probability that can be exactly 0 or 1. binary_cross_entropy_with_logits works on x.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.BinaryCrossEntropyOnProbabilities;
 
     internal override ImmutableArray<string> Outranks { get; } = ImmutableArray.Create(DiagnosticIds.LogOfSigmoid);
 

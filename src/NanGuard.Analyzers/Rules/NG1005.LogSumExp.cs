@@ -3,13 +3,7 @@ namespace NanGuard.Analyzers.Rules;
 /// <summary>NG1005: <c>torch.log(torch.exp(x).sum(d))</c>, <c>x.exp().sum(d).log()</c> and every other spelling.</summary>
 public sealed class LogSumExpAnalyzer : Rule<LogSumExpMatch>
 {
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.LogSumExp, Descriptors.Numerics, DiagnosticSeverity.Warning,
-        "Log of a sum of exponentials overflows",
-        "exp overflows to inf above about 88.7 in float32; use torch.logsumexp",
-        "log(exp(x).sum(d)) overflows as soon as one element exceeds about 88.7 (float32). logsumexp subtracts the maximum first.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.LogSumExp;
 
     internal override bool IsHazard => true;
 

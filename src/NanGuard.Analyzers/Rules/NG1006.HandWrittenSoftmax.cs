@@ -3,13 +3,7 @@ namespace NanGuard.Analyzers.Rules;
 /// <summary>NG1006: the hand-written softmax <c>torch.exp(x) / torch.exp(x).sum(d, keepdim: true)</c>.</summary>
 public sealed class HandWrittenSoftmaxAnalyzer : Rule<HandWrittenSoftmaxMatch>
 {
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.HandWrittenSoftmax, Descriptors.Numerics, DiagnosticSeverity.Warning,
-        "Hand-written softmax overflows",
-        "exp(x) / exp(x).sum(d) gives inf / inf = NaN for large x; use softmax",
-        "A hand-written softmax overflows when any logit exceeds about 88.7 (float32). softmax subtracts the maximum first.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.HandWrittenSoftmax;
 
     internal override bool IsHazard => true;
 

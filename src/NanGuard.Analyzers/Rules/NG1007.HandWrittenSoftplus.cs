@@ -3,13 +3,7 @@ namespace NanGuard.Analyzers.Rules;
 /// <summary>NG1007: <c>torch.log(1 + torch.exp(x))</c>, the hand-written softplus, which overflows.</summary>
 public sealed class HandWrittenSoftplusAnalyzer : Rule<HandWrittenSoftplusMatch>
 {
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.HandWrittenSoftplus, Descriptors.Numerics, DiagnosticSeverity.Warning,
-        "Hand-written softplus overflows",
-        "log(1 + exp(x)) overflows for large x; use softplus",
-        "exp(x) overflows above about 88.7 (float32), making log(1 + exp(x)) inf. softplus is linear above its threshold.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.HandWrittenSoftplus;
 
     // log(1 + exp(x)) is NG1007's alone: softplus fixes the overflow, which NG1008's log1p would not.
     internal override ImmutableArray<string> Outranks { get; } = ImmutableArray.Create(DiagnosticIds.Log1pExpm1);

@@ -3,13 +3,7 @@ namespace NanGuard.Analyzers.Rules;
 /// <summary>NG1008: <c>torch.log(1 + x)</c> and <c>torch.exp(x) - 1</c>, which lose precision near 0.</summary>
 public sealed class Log1pExpm1Analyzer : Rule<Log1pExpm1Match>
 {
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.Log1pExpm1, Descriptors.Numerics, DiagnosticSeverity.Info,
-        "Precision loss in log(1 + x) or exp(x) - 1",
-        "{0} loses precision near 0; use {1}",
-        "1 + x rounds to 1 for small x, and exp(x) - 1 cancels: log1p and expm1 keep full precision near 0.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.Log1pExpm1;
 
     private protected override Listens Listen(Listens listens) =>
         listens.Invocations("log").TensorOperators(BinaryOperatorKind.Subtract);

@@ -3,13 +3,7 @@ namespace NanGuard.Analyzers.Rules;
 /// <summary>NG1009: <c>p * torch.log(p)</c> (an entropy term) and <c>y * log(p)</c> over a probability normalised by hand.</summary>
 public sealed class XLogYAnalyzer : Rule<XLogYMatch>
 {
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.XLogY, Descriptors.Numerics, DiagnosticSeverity.Warning,
-        "x * log(y) is NaN where both are 0",
-        "x * log(y) gives 0 * -inf = NaN where y is 0; use torch.xlogy",
-        "An entropy term p * log(p) is NaN in the forward pass wherever p is 0. xlogy defines 0 * log(0) as 0.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.XLogY;
 
     // One finding per log: a log NG1009 reports in its product (also through a local), NG1014 leaves alone.
     internal override ImmutableArray<string> Outranks { get; } = ImmutableArray.Create(DiagnosticIds.LogOfZeroable);

@@ -6,13 +6,7 @@ namespace NanGuard.Analyzers.Rules;
 /// </summary>
 public sealed class SqrtOfSumOfSquaresAnalyzer : Rule<SqrtOfSumOfSquaresMatch>
 {
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.SqrtOfSumOfSquares, Descriptors.Numerics, DiagnosticSeverity.Warning,
-        "Square root of a sum of squares has an infinite gradient at 0",
-        "the gradient of sqrt at 0 is inf; use {0}",
-        "sqrt((x * x).sum(d)) has an infinite derivative where the sum is 0. A norm's backward is defined as 0 there.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.SqrtOfSumOfSquares;
 
     internal override bool IsHazard => true;
 

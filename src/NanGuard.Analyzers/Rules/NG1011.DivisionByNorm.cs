@@ -6,13 +6,7 @@ namespace NanGuard.Analyzers.Rules;
 /// </summary>
 public sealed class DivisionByNormAnalyzer : Rule<DivisionByNormMatch>
 {
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.DivisionByNorm, Descriptors.Numerics, DiagnosticSeverity.Warning,
-        "Division by a norm that can be 0",
-        "dividing by a norm gives 0 / 0 = NaN for a zero vector; use {0}",
-        "x / x.norm(d) is NaN where x is all zeros. normalize and cosine_similarity clamp the norm with an epsilon.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.DivisionByNorm;
 
     internal override bool IsHazard => true;
 

@@ -9,13 +9,7 @@ public sealed class StandardizationWithoutEpsAnalyzer : Rule<StandardizationMatc
     /// <summary>The diagnostic property holding the eps literal the fix writes.</summary>
     public const string EpsProperty = "eps";
 
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.StandardizationWithoutEps, Descriptors.Numerics, DiagnosticSeverity.Info,
-        "Standardisation without epsilon",
-        "dividing by a standard deviation that can be 0; add an epsilon",
-        "(x - mean) / std divides by 0 where the input is constant. Add a small epsilon to the denominator.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.StandardizationWithoutEps;
 
     private protected override Listens Listen(Listens listens) => listens.TensorOperators(BinaryOperatorKind.Divide);
 

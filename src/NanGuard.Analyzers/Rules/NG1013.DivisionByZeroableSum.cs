@@ -9,13 +9,7 @@ public sealed class DivisionByZeroableSumAnalyzer : Rule<DivisionByZeroableSumMa
     /// <summary>The diagnostic property holding the literal the fix passes to clamp_min.</summary>
     public const string BoundProperty = "bound";
 
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.DivisionByZeroableSum, Descriptors.Numerics, DiagnosticSeverity.Info,
-        "Division by a sum that can be 0",
-        "the sum of {0} can be 0; clamp the divisor with {1}",
-        "A sum of a mask, a count, a relu or an abs is 0 when every term is 0. Clamp it from below before dividing.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.DivisionByZeroableSum;
 
     private protected override Listens Listen(Listens listens) => listens.TensorOperators(BinaryOperatorKind.Divide);
 

@@ -16,13 +16,7 @@ public sealed class LogOfZeroableAnalyzer : Rule<LogOfZeroableMatch>
     /// </summary>
     public const double MinInverseCosineBound = 1e-7;
 
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.LogOfZeroable, Descriptors.Numerics, DiagnosticSeverity.Info,
-        "Log or inverse cosine at a boundary",
-        "{0} can be {1}, where {2} is not finite; clamp the input",
-        "log of a relu, abs, mask or 1 - p can be log(0) = -inf; acos and asin of a cosine similarity have an infinite gradient at +-1. Clamp the input away from the boundary.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.LogOfZeroable;
 
     private protected override Listens Listen(Listens listens) => listens.Invocations("log", "acos", "asin");
 

@@ -7,13 +7,7 @@ namespace NanGuard.Analyzers.Rules;
 /// </summary>
 public sealed class UnsafeWhereAnalyzer : Rule<UnsafeWhereMatch>
 {
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.UnsafeWhere, Descriptors.Numerics, DiagnosticSeverity.Warning,
-        "torch.where does not stop NaN in the gradient",
-        "the branch torch.where discards still computes {0}, and its NaN reaches the gradient; make its input safe inside the where",
-        "torch.where selects values in the forward pass, but the backward pass multiplies the discarded branch's gradient by 0, and 0 * inf is NaN. Make the input safe before the unsafe op (double where).");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.UnsafeWhere;
 
     internal override bool IsHazard => true;
 

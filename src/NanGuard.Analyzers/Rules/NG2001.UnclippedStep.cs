@@ -12,13 +12,7 @@ public sealed class UnclippedStepAnalyzer : Rule<UnclippedStepMatch>
     /// <summary>Diagnostic property: the max norm the fix writes, from <c>nanguard.NG2001.max_norm</c>.</summary>
     public const string MaxNormProperty = "MaxNorm";
 
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.UnclippedStep, Descriptors.Training, DiagnosticSeverity.Warning,
-        "Optimizer step with no gradient clipping",
-        "step() follows backward() with no gradient clipping{0}; clipping bounds the step an exploding gradient takes, but cannot make a NaN loss or gradient finite",
-        "A large gradient moves plain SGD's weights by the learning rate times its size, far enough to saturate every output; clipping the gradient's global norm between backward() and step() bounds that step. It does not cure a loss that is NaN (its gradient is NaN before any clipping), nor Adam at a high learning rate (Adam moves each weight by up to about the learning rate, however large the gradient): skipping a step whose norm is not finite keeps the weights finite, the cure is in the loss or the rate. Reported as a warning where the loop shows a risk, as a suggestion otherwise.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.UnclippedStep;
 
     internal override bool WeighsHazards => true;
 

@@ -9,13 +9,7 @@ namespace NanGuard.Analyzers.Rules;
 /// </summary>
 public sealed class IgnoredClipNormAnalyzer : Rule<IgnoredClipNormMatch>
 {
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.IgnoredClipNorm, Descriptors.Training, DiagnosticSeverity.Info,
-        "Gradient norm ignored before step",
-        "the norm clip_grad_norm_ returns is ignored; a NaN norm makes every gradient NaN and step() applies it",
-        "TorchSharp's clip_grad_norm_ has no error_if_nonfinite: when the norm is NaN or Inf the clipped gradients are NaN. Skip the step when the norm is not finite.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.IgnoredClipNorm;
 
     private protected override Listens Listen(Listens listens) => listens.Invocations("clip_grad_norm_");
 

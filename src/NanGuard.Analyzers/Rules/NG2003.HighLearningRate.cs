@@ -16,13 +16,7 @@ public sealed class HighLearningRateAnalyzer : Rule<HighLearningRateMatch>
         new KeyValuePair<string, string>("SGD", "learningRate"),
     });
 
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.HighLearningRate, Descriptors.Training, DiagnosticSeverity.Info,
-        "High learning rate with no clipping",
-        "learning rate {0} is at or above {1} with no gradient clipping in the loop; try a rate 10 to 100 times lower",
-        "Adam moves each weight by up to about the learning rate at each step, however large the gradient, so clipping does not slow it: at 1e-2 and above a few steps can push the logits far enough to overflow or underflow. Lower the rate. Plain SGD's step is the rate times the gradient, so there clipping bounds it too.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.HighLearningRate;
 
     private protected override Listens Listen(Listens listens) => listens.Invocations(LearningRateParameter.Keys.ToArray());
 

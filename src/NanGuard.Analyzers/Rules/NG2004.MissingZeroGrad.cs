@@ -7,13 +7,7 @@ namespace NanGuard.Analyzers.Rules;
 /// </summary>
 public sealed class MissingZeroGradAnalyzer : Rule<TrainingLoopMatch>
 {
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.MissingZeroGrad, Descriptors.Training, DiagnosticSeverity.Warning,
-        "Training loop never zeroes the gradients",
-        "gradients accumulate across iterations: the loop calls backward() and step() but never zero_grad()",
-        "Without zero_grad() each backward() adds to the previous gradients, which grow until the weights overflow.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.MissingZeroGrad;
 
     private protected override Listens Listen(Listens listens) => listens.Invocations("step");
 

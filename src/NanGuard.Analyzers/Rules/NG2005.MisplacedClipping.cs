@@ -7,13 +7,7 @@ namespace NanGuard.Analyzers.Rules;
 /// </summary>
 public sealed class MisplacedClippingAnalyzer : Rule<TrainingLoopMatch>
 {
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.MisplacedClipping, Descriptors.Training, DiagnosticSeverity.Warning,
-        "Gradient clipping outside backward()..step()",
-        "clipping {0} has no effect; move it between backward() and step()",
-        "Clipping before backward() clips stale gradients; after step() it clips gradients already applied.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.MisplacedClipping;
 
     private protected override Listens Listen(Listens listens) => listens.Invocations("step");
 

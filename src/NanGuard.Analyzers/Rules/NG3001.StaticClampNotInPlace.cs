@@ -6,13 +6,7 @@ namespace NanGuard.Analyzers.Rules;
 /// </summary>
 public sealed class StaticClampNotInPlaceAnalyzer : Rule<StaticClampMatch>
 {
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.StaticClampNotInPlace, Descriptors.Usage, DiagnosticSeverity.Warning,
-        "Static clamp_min_/clamp_max_ is not in place",
-        "torch.{0} returns a new tensor and leaves its input unclamped; call the instance method {1}",
-        "In TorchSharp the static clamp_min_ and clamp_max_ call the non-in-place op: the result is discarded and the tensor is not clamped.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.StaticClampNotInPlace;
 
     private protected override Listens Listen(Listens listens) => listens.Invocations("clamp_min_", "clamp_max_");
 

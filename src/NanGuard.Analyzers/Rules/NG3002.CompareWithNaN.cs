@@ -6,13 +6,7 @@ namespace NanGuard.Analyzers.Rules;
 /// </summary>
 public sealed class CompareWithNaNAnalyzer : Rule<CompareWithNaNMatch>
 {
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.CompareWithNaN, Descriptors.Usage, DiagnosticSeverity.Info,
-        "Comparison of a tensor with NaN",
-        "comparing a tensor with NaN gives {0} everywhere; use {1}",
-        "NaN is not equal to anything, itself included: t == NaN is false everywhere and t != NaN true everywhere. isnan() finds the NaN elements.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.CompareWithNaN;
 
     private protected override Listens Listen(Listens listens) =>
         listens.TensorOperators(BinaryOperatorKind.Equals, BinaryOperatorKind.NotEquals).Invocations("eq", "ne");

@@ -6,13 +6,7 @@ namespace NanGuard.Analyzers.Rules;
 /// </summary>
 public sealed class DirectForwardCallAnalyzer : Rule<DirectForwardCallMatch>
 {
-    private static readonly DiagnosticDescriptor Declared = Descriptors.Create(
-        DiagnosticIds.DirectForwardCall, Descriptors.Usage, DiagnosticSeverity.Info,
-        "Submodule forward called directly",
-        "calling forward directly skips the module's hooks; call {0}.call(...)",
-        "TorchSharp runs forward hooks only through call(): a submodule invoked through forward() is invisible to NaN detection hooks.");
-
-    internal override DiagnosticDescriptor Descriptor => Declared;
+    internal override DiagnosticDescriptor Descriptor => Descriptors.DirectForwardCall;
 
     private protected override Listens Listen(Listens listens) => listens.Invocations("forward");
 

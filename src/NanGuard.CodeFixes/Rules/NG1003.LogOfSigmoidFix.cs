@@ -1,5 +1,3 @@
-using Microsoft.CodeAnalysis.CodeActions;
-
 namespace NanGuard.CodeFixes.Rules;
 
 /// <summary>

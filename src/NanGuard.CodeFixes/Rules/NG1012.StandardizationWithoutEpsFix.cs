@@ -1,5 +1,3 @@
-using Microsoft.CodeAnalysis.CodeActions;
-
 namespace NanGuard.CodeFixes.Rules;
 
 /// <summary>NG1012: divides by <c>(std + eps)</c>, eps from <c>nanguard.eps</c> (carried in the diagnostic).</summary>

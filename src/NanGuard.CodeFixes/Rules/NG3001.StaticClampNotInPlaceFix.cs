@@ -1,5 +1,3 @@
-using Microsoft.CodeAnalysis.CodeActions;
-
 namespace NanGuard.CodeFixes.Rules;
 
 /// <summary>NG3001: <c>torch.clamp_min_(t, e);</c> becomes <c>t.clamp_min_(e);</c>, the instance method, which is in place.</summary>
