@@ -119,21 +119,4 @@ internal static class TorchSyntax
             or ElementAccessExpressionSyntax or ThisExpressionSyntax or ParenthesizedExpressionSyntax
             ? receiver
             : SyntaxFactory.ParenthesizedExpression(receiver.WithoutTrivia()).WithAdditionalAnnotations(Simplifier.Annotation);
-
-    /// <summary>The operation a diagnostic's span covers, of the kind the fix expects.</summary>
-    public static bool TryGetOperation<T>(SemanticModel model, SyntaxNode root, Microsoft.CodeAnalysis.Text.TextSpan span, System.Threading.CancellationToken cancellationToken, out T operation)
-        where T : class, IOperation
-    {
-        var node = root.FindNode(span, getInnermostNodeForTie: true);
-        foreach (var candidate in node.AncestorsAndSelf().TakeWhile(n => n.Span == span))
-        {
-            if (model.GetOperation(candidate, cancellationToken) is T found)
-            {
-                operation = found;
-                return true;
-            }
-        }
-        operation = null!;
-        return false;
-    }
 }

@@ -22,11 +22,11 @@ public sealed class UnclippedStepAnalyzer : Rule<UnclippedStepMatch>
     {
         // Clipping anywhere in the loop is NG2005's business when it is misplaced, not an unclipped step.
         if (TrainingLoop.TryFind((IInvocationOperation)anchor, session, out var loop) && loop.Clipping.IsEmpty)
-            yield return new UnclippedStepMatch(loop);
+            yield return new UnclippedStepMatch(loop, loop.Step.Instance is { } optimizer ? OptimizerOrigin.Find(optimizer, session) : null);
     }
 
     internal override void Settle(UnclippedStepMatch match, Session session, Findings findings) =>
-        match.Risk = Risk(match.Loop, session, findings);
+        match.Risk = Risk(match, session, findings);
 
     internal override DiagnosticSeverity? Severity(UnclippedStepMatch match) =>
         match.Risk is null ? DiagnosticSeverity.Info : DiagnosticSeverity.Warning;
@@ -42,9 +42,9 @@ public sealed class UnclippedStepAnalyzer : Rule<UnclippedStepMatch>
         new[] { match.Loop.Backward.Syntax.GetLocation() };
 
     /// <summary>What makes this loop likely to diverge, in words for the message, or null for an ordinary loop.</summary>
-    private static string? Risk(TrainingLoop loop, Session session, Findings findings)
+    private static string? Risk(UnclippedStepMatch match, Session session, Findings findings)
     {
-        var origin = loop.Step.Instance is { } optimizer ? OptimizerOrigin.Find(optimizer, session) : null;
+        var (loop, origin) = (match.Loop, match.Origin);
         if (origin?.LearningRate is { } lr
             && lr >= NanGuardOptions.LearningRateThreshold(session.Options, loop.Step.Syntax.SyntaxTree, origin.Name))
             return string.Format(CultureInfo.InvariantCulture, "{0} at learning rate {1}", origin.Name, lr);
@@ -76,13 +76,21 @@ public sealed class UnclippedStepAnalyzer : Rule<UnclippedStepMatch>
     }
 }
 
-/// <summary>NG2001's finding: the training loop, and (once the block is settled) what makes it risky.</summary>
+/// <summary>NG2001's finding: the training loop, where its optimizer was built, and (once the block is settled) what
+/// makes it risky.</summary>
 public sealed class UnclippedStepMatch : Match
 {
-    internal UnclippedStepMatch(TrainingLoop loop)
-        : base(loop.Step) => Loop = loop;
+    internal UnclippedStepMatch(TrainingLoop loop, OptimizerOrigin? origin)
+        : base(loop.Step)
+    {
+        Loop = loop;
+        Origin = origin;
+    }
 
     internal TrainingLoop Loop { get; }
+
+    /// <summary>The optimizer's construction, and the model whose parameters it was given, where the code shows them.</summary>
+    internal OptimizerOrigin? Origin { get; }
 
     /// <summary>What makes the loop likely to diverge, or null; set when the block's hazards are known.</summary>
     internal string? Risk { get; set; }

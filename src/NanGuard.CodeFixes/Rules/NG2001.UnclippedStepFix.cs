@@ -19,7 +19,7 @@ public sealed class UnclippedStepCodeFix : RuleFix<UnclippedStepAnalyzer, Unclip
         var step = match.Loop.Step;
         if (step.Syntax.FirstAncestorOrSelf<StatementSyntax>() is not ExpressionStatementSyntax statement
             || !statement.Expression.Span.Contains(step.Syntax.Span)
-            || ParametersToClip(step, statement.SpanStart, context) is not { } parameters)
+            || ParametersToClip(match, statement.SpanStart, context) is not { } parameters)
             yield break;
         var maxNorm = diagnostic.Properties.TryGetValue(UnclippedStepAnalyzer.MaxNormProperty, out var text) && text is not null
             ? text
@@ -49,11 +49,11 @@ public sealed class UnclippedStepCodeFix : RuleFix<UnclippedStepAnalyzer, Unclip
     }
 
     /// <summary><c>model.parameters()</c> where the optimizer's construction shows the model, else <c>optimizer.parameters()</c>.</summary>
-    private static ExpressionSyntax? ParametersToClip(IInvocationOperation step, int position, FixContext context)
+    private static ExpressionSyntax? ParametersToClip(UnclippedStepMatch match, int position, FixContext context)
     {
-        if (step.Instance is not { } optimizer)
+        if (match.Loop.Step.Instance is not { } optimizer)
             return null;
-        var origin = OptimizerOrigin.Find(optimizer, context.Session);
+        var origin = match.Origin;
         var owner = origin?.Module is { } module && Relocation.CanEvaluateAt(module, position, context.Model, context.Session)
             ? module
             : Relocation.CanEvaluateAt(ValueFlow.SkipConversions(optimizer), position, context.Model, context.Session) ? optimizer : null;
