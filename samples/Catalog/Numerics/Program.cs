@@ -1,8 +1,9 @@
-// The numerics catalog: each class trips NanGuard's NG1xxx rules at least once. Built, never run.
+// The numerics catalog: one file per rule, named by its id (NG1001.LogOfSoftmax.cs to NG1015.UnsafeWhere.cs), each
+// tripping that rule at least once. Built, never run.
 static class Program
 {
     static void Main()
     {
-        NumericsA.Run();
+        Catalog.Numerics.BinaryCrossEntropyOnProbabilities.Run();
     }
 }

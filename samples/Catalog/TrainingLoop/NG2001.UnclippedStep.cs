@@ -1,0 +1,36 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Catalog.TrainingLoop;
+
+/// <summary>A recurrent model: its gradients can explode through time.</summary>
+sealed class SequenceRegressor : nn.Module<Tensor, Tensor>
+{
+    private readonly LSTM lstm = nn.LSTM(8, 16);
+    private readonly Linear output = nn.Linear(16, 1);
+
+    public SequenceRegressor() : base(nameof(SequenceRegressor)) => RegisterComponents();
+
+    public override Tensor forward(Tensor x) => output.call(lstm.call(x, null).Item1);
+}
+
+/// <summary>
+/// NG2001: an optimizer step with no gradient clipping, a warning here because the model holds a recurrent layer
+/// (NG2003.HighLearningRate.cs shows it raised by a high learning rate, NG1004's loop by the loss).
+/// </summary>
+static class UnclippedStep
+{
+    public static void Run(Tensor x, Tensor y)
+    {
+        var model = new SequenceRegressor();
+        var optimizer = torch.optim.Adam(model.parameters(), lr: 1e-3);
+        for (var epoch = 0; epoch < 10; epoch++)
+        {
+            optimizer.zero_grad();
+            F.mse_loss(model.call(x), y).backward();
+            optimizer.step();  // NanGuard: NG2001
+        }
+    }
+}
