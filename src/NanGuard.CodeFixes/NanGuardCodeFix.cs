@@ -32,13 +32,18 @@ internal sealed class FixContext(Document document, SyntaxNode root, SemanticMod
         return Change(title, equivalenceKey, root => root.ReplaceNode(node, newNode));
     }
 
-    /// <summary>A fix that applies <paramref name="change"/> to the root.</summary>
+    /// <summary>
+    /// A fix that applies <paramref name="change"/> to the root, and removes the declarations of the locals the change
+    /// leaves unread (<see cref="DeadLocals"/>).
+    /// </summary>
     public FixAction Change(string title, string equivalenceKey, Func<SyntaxNode, SyntaxNode> change)
     {
-        var document = Document;
-        var root = Root;
-        return new FixAction(title, equivalenceKey, cancellationToken => ImportAdder.AddImportsAsync(
-            document.WithSyntaxRoot(change(root)), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken));
+        var (document, root, model, session) = (Document, Root, Model, Session);
+        return new FixAction(title, equivalenceKey, cancellationToken =>
+        {
+            var changed = DeadLocals.Remove(root, change(root), model, session, cancellationToken);
+            return ImportAdder.AddImportsAsync(document.WithSyntaxRoot(changed), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken);
+        });
     }
 }
 
@@ -202,7 +207,35 @@ internal sealed class KeyedBatchFixer : FixAllProvider
                 ? new FixAllContext(document, fixAllContext.CodeFixProvider, fixAllContext.Scope, key, fixAllContext.DiagnosticIds, diagnostics, fixAllContext.CancellationToken)
                 : new FixAllContext(fixAllContext.Project, fixAllContext.CodeFixProvider, fixAllContext.Scope, key, fixAllContext.DiagnosticIds, diagnostics, fixAllContext.CancellationToken);
         }
-        return await WellKnownFixAllProviders.BatchFixer.GetFixAsync(fixAllContext).ConfigureAwait(false);
+        var batch = await WellKnownFixAllProviders.BatchFixer.GetFixAsync(fixAllContext).ConfigureAwait(false);
+        if (batch is null)
+            return null;
+        var original = fixAllContext.Solution;
+        return CodeAction.Create(batch.Title, cancellationToken => WithoutDeadLocalsAsync(batch, original, cancellationToken), batch.EquivalenceKey);
+    }
+
+    // The batch fixer merges fixes each computed against the original document: a local two fixes both stop reading
+    // is still read in each one's view, so neither removed it. Once merged, each changed document is cleared of the
+    // locals the fix-all as a whole left unread.
+    private static async Task<Solution> WithoutDeadLocalsAsync(CodeAction batch, Solution original, CancellationToken cancellationToken)
+    {
+        var operations = await batch.GetOperationsAsync(cancellationToken).ConfigureAwait(false);
+        var changed = operations.OfType<ApplyChangesOperation>().LastOrDefault()?.ChangedSolution ?? original;
+        var documents = changed.GetChanges(original).GetProjectChanges().SelectMany(project => project.GetChangedDocuments()).ToList();
+        foreach (var id in documents)
+        {
+            if (original.GetDocument(id) is not { } before
+                || await before.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) is not { } beforeRoot
+                || await before.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false) is not { } model
+                || Session.TryCreate(model.Compilation, before.Project.AnalyzerOptions) is not { } session
+                || changed.GetDocument(id) is not { } after
+                || await after.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) is not { } afterRoot)
+                continue;
+            var cleared = DeadLocals.Remove(beforeRoot, afterRoot, model, session, cancellationToken);
+            if (cleared != afterRoot)
+                changed = changed.WithDocumentSyntaxRoot(id, cleared);
+        }
+        return changed;
     }
 
     // The key of the first action offered for the fix-all's findings: in the document it started from, then its

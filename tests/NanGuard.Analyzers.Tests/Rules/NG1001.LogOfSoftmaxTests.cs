@@ -97,7 +97,6 @@ public sealed class LogOfSoftmaxTests
             {
                 Tensor Loss(Tensor logits)
                 {
-                    var p = F.softmax(logits, dim: 1);
                     return F.log_softmax(logits, dim: 1);
                 }
             }

@@ -77,8 +77,6 @@ public sealed class HandWrittenCrossEntropyTests
             {
                 Tensor Loss(Tensor logits, Tensor labels)
                 {
-                    var targets = F.one_hot(labels, 10);
-                    var probabilities = F.softmax(logits, 1);
                     return F.cross_entropy(logits, labels, reduction: torch.nn.Reduction.Sum);
                 }
             }

@@ -105,7 +105,6 @@ public sealed class LogOfSigmoidTests
             {
                 Tensor Loss(Tensor logits)
                 {
-                    var p = torch.sigmoid(logits);
                     return /* keep */ F.logsigmoid(logits) /* this */;
                 }
             }

@@ -66,7 +66,6 @@ public sealed class BinaryCrossEntropyOnProbabilitiesTests
             {
                 TorchSharp.torch.Tensor A(TorchSharp.torch.Tensor x, TorchSharp.torch.Tensor y)
                 {
-                    var p = TorchSharp.torch.sigmoid(x);
                     return TorchSharp.torch.nn.functional.binary_cross_entropy_with_logits(x, y);
                 }
             }
@@ -105,7 +104,6 @@ public sealed class BinaryCrossEntropyOnProbabilitiesTests
             {
                 Tensor A(Tensor x, Tensor y)
                 {
-                    var p = x.sigmoid();
                     return F.binary_cross_entropy_with_logits(x, y, reduction: torch.nn.Reduction.Sum);
                 }
                 Tensor B(Tensor x, Tensor y) => F.binary_cross_entropy_with_logits(x, y, reduction: torch.nn.Reduction.None);

@@ -57,7 +57,6 @@ public sealed class LogSumExpTests
             {
                 Tensor A(Tensor x)
                 {
-                    var s = exp(x).sum(1);
                     return logsumexp(x, 1);
                 }
                 TorchSharp.torch.Tensor B(TorchSharp.torch.Tensor x) => TorchSharp.torch.logsumexp(x, 1);

@@ -56,8 +56,6 @@ public sealed class HandWrittenSoftplusTests
             {
                 Tensor A(Tensor x)
                 {
-                    var e = exp(x);
-                    var t = 1 + e;
                     return nn.functional.softplus(x);
                 }
                 TorchSharp.torch.Tensor B(TorchSharp.torch.Tensor x) => nn.functional.softplus(x);

@@ -73,7 +73,6 @@ public sealed class Log1pExpm1Tests
             {
                 Tensor A(Tensor x)
                 {
-                    var t = 1 + x;
                     return log1p(x);
                 }
                 Tensor B(Tensor x) => expm1(x);

@@ -116,7 +116,6 @@ public sealed class XLogYTests
             {
                 Tensor H(Tensor p)
                 {
-                    var logp = torch.log(p);
                     return torch.xlogy(p, p);
                 }
             }

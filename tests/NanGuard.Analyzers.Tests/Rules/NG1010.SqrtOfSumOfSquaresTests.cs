@@ -72,8 +72,6 @@ public sealed class SqrtOfSumOfSquaresTests
             {
                 Tensor A(Tensor x)
                 {
-                    var sq = x * x;
-                    var s = sq.sum(-1);
                     return linalg.vector_norm(x, dims: new long[] { -1 });
                 }
                 TorchSharp.torch.Tensor B(TorchSharp.torch.Tensor x) => TorchSharp.torch.linalg.vector_norm(x, dims: new long[] { 1 });

@@ -86,15 +86,11 @@ public sealed class DivisionByNormTests
                 const int Dim = 1;
                 Tensor A(Tensor x)
                 {
-                    var n = x.norm(Dim, keepdim: true);
                     return nn.functional.normalize(x, 2.0, Dim);
                 }
                 TorchSharp.torch.Tensor B(TorchSharp.torch.Tensor x) => nn.functional.normalize(x, 2.0, 0);
                 Tensor D(Tensor a, Tensor b)
                 {
-                    var dot = (a * b).sum(1);
-                    var na = a.norm(1);
-                    var nb = b.norm(1);
                     return nn.functional.cosine_similarity(a, b, 1);
                 }
             }
