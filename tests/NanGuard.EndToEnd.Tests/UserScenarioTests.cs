@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Xunit;
 
 namespace NanGuard.EndToEnd.Tests;
@@ -140,6 +141,24 @@ public sealed class UserScenarioTests
         var again = packages.RunProgram(tool, packages.Scratch, "check", "samples", "--format", "json");
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Contains("\"warnings\": 0", again.Output);
+
+        // No local a fix made unread is left behind: every local the original read is still read after --fix
+        // (the one-hot targets and the probabilities of the hand-written losses went with them).
+        foreach (var original in Directory.GetFiles(Path.Combine(packages.Root, "samples"), "*.cs", SearchOption.AllDirectories)
+                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+        {
+            var before = File.ReadAllText(original);
+            var after = File.ReadAllText(Path.Combine(samples, Path.GetRelativePath(Path.Combine(packages.Root, "samples"), original)));
+            foreach (var name in Regex.Matches(after, @"\bvar (\w+) =").Select(m => m.Groups[1].Value))
+            {
+                bool IsRead(string text) => Regex.Matches(text, @"\b" + name + @"\b").Count > 1;
+                Assert.True(!IsRead(before) || IsRead(after), $"{original}: --fix left the local {name} unread");
+            }
+        }
+        var mnist = File.ReadAllText(Path.Combine(samples, "MnistSoftmaxLoss", "Buggy", "Program.cs"));
+        Assert.Contains("F.cross_entropy(logits, labels", mnist);
+        Assert.DoesNotContain("var targets =", mnist);
+        Assert.DoesNotContain("var probabilities =", mnist);
 
         var missing = packages.RunProgram(tool, packages.Scratch, "check", "nowhere");
         Assert.Equal(2, missing.ExitCode);
