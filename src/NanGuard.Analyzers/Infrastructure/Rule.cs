@@ -71,8 +71,8 @@ internal sealed class Listens
 
 /// <summary>
 /// A NanGuard rule, declared once: its descriptor, what it listens to, its matcher, the rules it outranks and whether
-/// its finding is a numerics hazard that raises NG2001. The registrar dispatches to the matcher, keeps the finding a
-/// higher-ranked rule does not cover, and reports it; the code fix asks the same matcher again.
+/// its finding is a numerics hazard that raises NG2001. The <see cref="RuleSet"/> dispatches to the matcher, keeps
+/// the finding a higher-ranked rule does not cover, and reports it; the code fix asks the same matcher again.
 /// </summary>
 /// <remarks>
 /// A rule is also a complete analyzer that reports only itself (tests and the benchmark run one rule alone): it still
