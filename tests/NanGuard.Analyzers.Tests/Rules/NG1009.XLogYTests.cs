@@ -185,9 +185,8 @@ public sealed class XLogYTests
             }
             """);
 
-    [Fact]
-    public Task Target_times_log_of_a_probability_returned_by_a_method_of_the_users_own() =>
-        Verify.VerifyCodeFixAsync(Usings + """
+    // Methods whose every return is a probability: a softmax, a sigmoid (also through a local), an average of softmaxes.
+    private const string ProbabilityMethods = Usings + """
             using TorchSharp.Modules;
 
             sealed class Net : nn.Module<Tensor, Tensor>
@@ -212,6 +211,11 @@ public sealed class XLogYTests
 
                 static Tensor Ensemble(Tensor a, Tensor b) => (F.softmax(a, 1) + b.softmax(1)) / 2;
 
+            """;
+
+    [Fact]
+    public Task Target_times_log_of_a_probability_returned_by_a_method_of_the_users_own() =>
+        Verify.VerifyCodeFixAsync(ProbabilityMethods + """
                 Tensor A(Tensor y, Tensor x) => -([|y * torch.log(Probs(x))|]).sum();
                 Tensor B(Tensor y, Tensor z) => [|Gate(z).log() * y|];
                 Tensor D(Tensor y, Tensor a, Tensor b)
@@ -226,31 +230,7 @@ public sealed class XLogYTests
                     return [|y * Local(x).log()|];
                 }
             }
-            """, Usings + """
-            using TorchSharp.Modules;
-
-            sealed class Net : nn.Module<Tensor, Tensor>
-            {
-                private readonly Linear fc = nn.Linear(4, 3);
-                public Net() : base("Net") => RegisterComponents();
-                public override Tensor forward(Tensor x) => fc.call(x);
-                public Tensor Probabilities(Tensor x) => F.softmax(forward(x), 1);
-            }
-
-            class C
-            {
-                static Tensor Probs(Tensor logits) => F.softmax(logits, 1);
-
-                static Tensor Gate(Tensor z)
-                {
-                    if (z.dim() > 1)
-                        return torch.sigmoid(z);
-                    var g = z.sigmoid();
-                    return g;
-                }
-
-                static Tensor Ensemble(Tensor a, Tensor b) => (F.softmax(a, 1) + b.softmax(1)) / 2;
-
+            """, ProbabilityMethods + """
                 Tensor A(Tensor y, Tensor x) => -(torch.xlogy(y, Probs(x))).sum();
                 Tensor B(Tensor y, Tensor z) => torch.xlogy(y, Gate(z));
                 Tensor D(Tensor y, Tensor a, Tensor b)
