@@ -54,6 +54,9 @@ internal sealed class Session
     /// <summary>Whether a user method's body zeroes gradients, asked once per method.</summary>
     public ConcurrentDictionary<IMethodSymbol, bool> ZeroGradMethods { get; } = new(SymbolEqualityComparer.Default);
 
+    /// <summary>Whether every return of a user method is a probability (a softmax, a sigmoid, an average of such), asked once per method.</summary>
+    public ConcurrentDictionary<IMethodSymbol, bool> ProbabilityMethods { get; } = new(SymbolEqualityComparer.Default);
+
     /// <summary>The TorchSharp assembly the compilation references.</summary>
     public IAssemblySymbol Assembly { get; }
 

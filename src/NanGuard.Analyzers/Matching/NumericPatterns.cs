@@ -1,5 +1,8 @@
+using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using NanGuard.Analyzers.Infrastructure;
 
@@ -91,7 +94,95 @@ internal static class NumericPatterns
         && sum.Input is { } summed
         && ValueFlow.SameValue(summed, quotient.LeftOperand, session);
 
-    /// <summary>NG1009's pattern: an entropy term <c>p * log(p)</c>, or <c>y * log(p)</c> with p a probability normalised by hand.</summary>
+    /// <summary>
+    /// A probability by its origin: the result of a method of the user's own (declared in the same file, and not one
+    /// an override could replace) every return of which is a softmax, a sigmoid, or an average of such
+    /// (<c>(softmax(a) + softmax(b)) / 2</c>). Only a call whose target is such a source method is looked into, and each
+    /// method's answer is kept in the session.
+    /// </summary>
+    public static bool IsReturnedProbability(IOperation operation, Session session)
+    {
+        if (ValueFlow.Peek(operation) is not IInvocationOperation call || call.SemanticModel is not { } model)
+            return false;
+        var method = call.TargetMethod.OriginalDefinition;
+        if (method.IsAbstract || method.IsVirtual || method.IsOverride && !method.IsSealed && !method.ContainingType.IsSealed
+            || !session.IsTensor(method.ReturnType)
+            || !method.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == model.SyntaxTree))
+            return false;
+        return session.ProbabilityMethods.GetOrAdd(method, m => AllReturnsAreProbabilities(m, model, session))
+            && ValueFlow.Confirms(operation, call, session);
+    }
+
+    private static bool AllReturnsAreProbabilities(IMethodSymbol method, SemanticModel model, Session session)
+    {
+        var returned = new List<ExpressionSyntax>();
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree != model.SyntaxTree)
+                continue;
+            var (body, arrow) = reference.GetSyntax() switch
+            {
+                BaseMethodDeclarationSyntax declaration => (declaration.Body, declaration.ExpressionBody),
+                LocalFunctionStatementSyntax local => (local.Body, local.ExpressionBody),
+                _ => (null, null),
+            };
+            if (arrow is not null)
+                returned.Add(arrow.Expression);
+            else if (body is not null && !Returns(body, returned))
+                return false;
+        }
+        return returned.Count > 0
+            && returned.All(e => model.GetOperation(e) is { } value && IsProbability(value, session, depth: 0));
+    }
+
+    // The expressions the body's own return statements return (not those of lambdas or local functions in it);
+    // false where one returns nothing or the body is an iterator.
+    private static bool Returns(BlockSyntax body, List<ExpressionSyntax> returned)
+    {
+        foreach (var node in body.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax and not LocalFunctionStatementSyntax))
+        {
+            switch (node)
+            {
+                case YieldStatementSyntax:
+                    return false;
+                case ReturnStatementSyntax { Expression: { } expression }:
+                    returned.Add(expression);
+                    break;
+                case ReturnStatementSyntax:
+                    return false;
+            }
+        }
+        return true;
+    }
+
+    // A softmax, a sigmoid, or the sum of n such divided by n.
+    private static bool IsProbability(IOperation operation, Session session, int depth)
+    {
+        if (TorchPatterns.IsOp(operation, session, "softmax", out _) || TorchPatterns.IsOp(operation, session, "sigmoid", out _))
+            return true;
+        if (depth > 0 || !TorchPatterns.IsTensorOperator(operation, session, BinaryOperatorKind.Divide, out var quotient)
+            || Constant(quotient.RightOperand) is not { } count)
+            return false;
+        var terms = new List<IOperation>();
+        return IsSumOfTerms(quotient.LeftOperand, session, terms)
+            && terms.Count == count
+            && terms.All(t => IsProbability(t, session, depth + 1));
+    }
+
+    private static bool IsSumOfTerms(IOperation operation, Session session, List<IOperation> terms)
+    {
+        if (terms.Count > 16)
+            return false;
+        if (TorchPatterns.IsTensorOperator(operation, session, BinaryOperatorKind.Add, out var sum))
+            return IsSumOfTerms(sum.LeftOperand, session, terms) && IsSumOfTerms(sum.RightOperand, session, terms);
+        terms.Add(operation);
+        return true;
+    }
+
+    /// <summary>
+    /// NG1009's pattern: an entropy term <c>p * log(p)</c>, or <c>y * log(p)</c> with p a probability normalised by hand
+    /// or returned as one by a method of the user's own.
+    /// </summary>
     public static bool IsXLogY(IBinaryOperation product, Session session, out IOperation factor, out TorchCall log)
     {
         if (!session.IsOperator(product.OperatorMethod)
@@ -103,7 +194,8 @@ internal static class NumericPatterns
             log = default;
             return false;
         }
-        return ValueFlow.SameValue(factor, input, session) || IsNormalizedByItsSum(input, session);
+        return ValueFlow.SameValue(factor, input, session) || IsNormalizedByItsSum(input, session)
+            || IsReturnedProbability(input, session);
     }
 
     /// <summary>NG1010's pattern: <c>sqrt</c> or <c>pow(0.5)</c> of a sum of squares.</summary>

@@ -1,3 +1,5 @@
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
 namespace NanGuard.Analyzers.Rules;
 
 /// <summary>NG1001: <c>torch.log(F.softmax(x, d))</c> and every other spelling of the log of a softmax.</summary>
@@ -43,7 +45,20 @@ internal enum SoftmaxForm
     Special,
 }
 
-/// <summary>NG1001's finding: the log, its softmax, and the form the rewrite takes.</summary>
+/// <summary>Where the log_softmax is written.</summary>
+internal enum LogSoftmaxRewrite
+{
+    /// <summary>In place of the log, on the softmax's logits (which can be written there).</summary>
+    AtTheLog,
+
+    /// <summary>
+    /// In place of the softmax that initializes a local read only by the log: the local then holds the
+    /// log-probabilities (renamed where its name says probabilities) and the log becomes a read of it.
+    /// </summary>
+    AtTheLocal,
+}
+
+/// <summary>NG1001's finding: the log, its softmax, the form the rewrite takes and where it is written.</summary>
 public sealed class LogOfSoftmaxMatch : Match
 {
     internal LogOfSoftmaxMatch(TorchCall log, TorchCall softmax, Session session)
@@ -56,9 +71,14 @@ public sealed class LogOfSoftmaxMatch : Match
             : SoftmaxForm.Functional;
         Logits = softmax.Input;
         Dim = softmax.Argument("dim");
-        NoFixReason = Logits is null || Dim is null ? "the softmax's logits or dim are not written out"
-            : !Relocation.CanWriteAt(Logits, log.Invocation.Syntax, session) ? "the logits cannot be written at the log"
-            : null;
+        if (Logits is null || Dim is null)
+            NoFixReason = "the softmax's logits or dim are not written out";
+        else if (Relocation.CanWriteAt(Logits, log.Invocation.Syntax, session))
+            Rewrite = LogSoftmaxRewrite.AtTheLog;
+        else if (LocalReadOnlyByTheLog(log, softmax) is { } local)
+            (Rewrite, Local) = (LogSoftmaxRewrite.AtTheLocal, local);
+        else
+            NoFixReason = "the logits cannot be written at the log, and the softmax's local is read other than by the log";
     }
 
     internal TorchCall Softmax { get; }
@@ -66,5 +86,34 @@ public sealed class LogOfSoftmaxMatch : Match
     internal bool HasDtype { get; }
     internal IOperation? Logits { get; }
     internal IArgumentOperation? Dim { get; }
+    internal LogSoftmaxRewrite Rewrite { get; }
+
+    /// <summary>For <see cref="LogSoftmaxRewrite.AtTheLocal"/>: the declarator of the local the softmax initializes.</summary>
+    internal VariableDeclaratorSyntax? Local { get; }
+
     internal override string? NoFixReason { get; }
+
+    // The declarator of the local the log reads, where the softmax is its initializer, it is a plain local declaration
+    // (a using would dispose what the log now returns) and the log is its one mention.
+    private static VariableDeclaratorSyntax? LocalReadOnlyByTheLog(TorchCall log, TorchCall softmax)
+    {
+        if (log.Input is not ILocalReferenceOperation { Local: var local } read || log.Invocation.SemanticModel is not { } model
+            || local.DeclaringSyntaxReferences.Length != 1
+            || local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax
+            {
+                Initializer.Value: var initializer,
+                Parent: VariableDeclarationSyntax { Parent: LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0 } },
+            } declarator)
+            return null;
+        while (initializer is ParenthesizedExpressionSyntax parenthesized)
+            initializer = parenthesized.Expression;
+        if (initializer != softmax.Invocation.Syntax)
+            return null;
+        var scope = declarator.Ancestors().FirstOrDefault(a => a is MemberDeclarationSyntax and not GlobalStatementSyntax)
+            ?? declarator.SyntaxTree.GetRoot();
+        var mentions = scope.DescendantNodes().OfType<IdentifierNameSyntax>()
+            .Where(identifier => identifier.Identifier.ValueText == local.Name
+                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier).Symbol, local));
+        return mentions.All(identifier => identifier == read.Syntax) ? declarator : null;
+    }
 }

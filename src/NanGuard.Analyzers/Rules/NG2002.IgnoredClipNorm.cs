@@ -3,7 +3,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace NanGuard.Analyzers.Rules;
 
 /// <summary>
-/// NG2002: <c>clip_grad_norm_(...);</c> as a statement, its returned norm discarded, followed in the same block by
+/// NG2002: <c>clip_grad_norm_(...);</c> (or <c>_ = clip_grad_norm_(...);</c>) as a statement, its returned norm
+/// discarded, followed in the same block by
 /// <c>optimizer.step();</c>. TorchSharp has no <c>error_if_nonfinite</c>: a NaN or Inf norm leaves NaN gradients,
 /// and the step applies them. A suggestion: the plain clip-then-step is the common idiom.
 /// </summary>
@@ -17,13 +18,21 @@ public sealed class IgnoredClipNormAnalyzer : Rule<IgnoredClipNormMatch>
     {
         var clip = (IInvocationOperation)anchor;
         if (session.IsUtil(clip.TargetMethod, "clip_grad_norm_")
-            && clip.Parent is IExpressionStatementOperation { Syntax: ExpressionStatementSyntax statement }
+            && DiscardingStatement(clip) is { } statement
             && FollowingStep(statement, clip.SemanticModel, session) is { } step)
             yield return new IgnoredClipNormMatch(clip, statement, step);
     }
 
     internal override IEnumerable<Location> AdditionalLocations(IgnoredClipNormMatch match) =>
         new[] { match.Step.Syntax.GetLocation() };
+
+    /// <summary>The statement that discards the clip's norm: the call alone, or assigned to the discard <c>_</c>.</summary>
+    private static ExpressionStatementSyntax? DiscardingStatement(IInvocationOperation clip) => clip.Parent switch
+    {
+        IExpressionStatementOperation { Syntax: ExpressionStatementSyntax statement } => statement,
+        ISimpleAssignmentOperation { Target: IDiscardOperation, Parent: IExpressionStatementOperation { Syntax: ExpressionStatementSyntax statement } } => statement,
+        _ => null,
+    };
 
     /// <summary>The first <c>optimizer.step();</c> statement after <paramref name="statement"/> in the same block.</summary>
     private static IInvocationOperation? FollowingStep(StatementSyntax statement, SemanticModel? model, Session session)
@@ -42,7 +51,7 @@ public sealed class IgnoredClipNormAnalyzer : Rule<IgnoredClipNormMatch>
     }
 }
 
-/// <summary>NG2002's finding: the clip, its statement, and the step that follows it.</summary>
+/// <summary>NG2002's finding: the clip, the statement that discards its norm, and the step that follows it.</summary>
 public sealed class IgnoredClipNormMatch : Match
 {
     internal IgnoredClipNormMatch(IInvocationOperation clip, ExpressionStatementSyntax statement, IInvocationOperation step)

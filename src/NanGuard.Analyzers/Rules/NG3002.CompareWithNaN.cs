@@ -51,7 +51,7 @@ public sealed class CompareWithNaNMatch : Match
     }
 
     internal IOperation Tensor { get; }
-    internal bool Negated { get; }
 
-    internal override string? NoFixReason => Negated ? "the negation of isnan() is not offered as a rewrite" : null;
+    /// <summary>True for != and ne: the rewrite is the negation of isnan(), <c>t.isnan().logical_not()</c>.</summary>
+    internal bool Negated { get; }
 }

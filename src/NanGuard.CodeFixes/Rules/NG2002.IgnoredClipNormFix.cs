@@ -30,7 +30,7 @@ public sealed class IgnoredClipNormCodeFix : RuleFix<IgnoredClipNormAnalyzer, Ig
                 SyntaxFactory.VariableDeclaration(
                     SyntaxFactory.IdentifierName("var"),
                     SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(name)
-                        .WithInitializer(SyntaxFactory.EqualsValueClause(clipStatement.Expression.WithoutTrivia())))))
+                        .WithInitializer(SyntaxFactory.EqualsValueClause(((ExpressionSyntax)clip.Syntax).WithoutTrivia())))))
             .WithTriviaFrom(clipStatement)
             .WithAdditionalAnnotations(Formatter.Annotation);
         var zeroGrad = SyntaxFactory.ExpressionStatement(
@@ -111,6 +111,7 @@ public sealed class IgnoredClipNormCodeFix : RuleFix<IgnoredClipNormAnalyzer, Ig
         container.ChildNodes()
             .Select(child => child is GlobalStatementSyntax global ? global.Statement : child)
             .TakeWhile(child => child != statement)
-            .Count(child => child is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax call }
+            .Count(child => child is ExpressionStatementSyntax { Expression: var expression }
+                && (expression is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "_" }, Right: var right } ? right : expression) is InvocationExpressionSyntax call
                 && model.GetSymbolInfo(call).Symbol is IMethodSymbol { Name: "clip_grad_norm_" });
 }

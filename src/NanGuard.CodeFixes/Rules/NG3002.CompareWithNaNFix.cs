@@ -1,8 +1,8 @@
 namespace NanGuard.CodeFixes.Rules;
 
 /// <summary>
-/// NG3002: <c>t == double.NaN</c> and <c>t.eq(double.NaN)</c> become <c>t.isnan()</c>. The negated forms get no fix:
-/// TorchSharp as NanGuard compiles against has no <c>logical_not()</c> to write <c>t.isnan().logical_not()</c>.
+/// NG3002: <c>t == double.NaN</c> and <c>t.eq(double.NaN)</c> become <c>t.isnan()</c>; the negated forms,
+/// <c>t != double.NaN</c> and <c>t.ne(double.NaN)</c>, become <c>t.isnan().logical_not()</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CompareWithNaNCodeFix)), Shared]
 public sealed class CompareWithNaNCodeFix : RuleFix<CompareWithNaNAnalyzer, CompareWithNaNMatch>
@@ -14,6 +14,8 @@ public sealed class CompareWithNaNCodeFix : RuleFix<CompareWithNaNAnalyzer, Comp
     {
         var comparison = match.Anchor;
         var replacement = TorchSyntax.InstanceCall(TorchSyntax.Expression(match.Tensor), "isnan");
-        yield return context.Replace("Use isnan()", EquivalenceKey, comparison.Syntax, replacement);
+        if (match.Negated)
+            replacement = TorchSyntax.InstanceCall(replacement, "logical_not");
+        yield return context.Replace(match.Negated ? "Use isnan().logical_not()" : "Use isnan()", EquivalenceKey, comparison.Syntax, replacement);
     }
 }

@@ -273,8 +273,8 @@ public sealed class LogOfSoftmaxTests
     }
 
     [Fact]
-    public Task No_fix_where_the_logits_changed_after_the_softmax() =>
-        Verify.VerifyNoFixAsync(Usings + """
+    public Task Where_the_logits_changed_after_the_softmax_its_local_holds_the_log_softmax() =>
+        Verify.VerifyCodeFixAsync(Usings + """
             class C
             {
                 Tensor Loss(Tensor logits)
@@ -283,6 +283,128 @@ public sealed class LogOfSoftmaxTests
                     var p = F.softmax(x, 1);
                     x = x * 2;
                     return [|torch.log(p)|];
+                }
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor Loss(Tensor logits)
+                {
+                    var x = logits;
+                    var logP = F.log_softmax(x, 1);
+                    x = x * 2;
+                    return logP;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Softmax_of_a_call_in_a_local_of_a_module_forward_becomes_a_log_softmax_local() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            using TorchSharp.Modules;
+
+            sealed class Net : nn.Module<Tensor, Tensor>
+            {
+                private readonly Linear fc = nn.Linear(10, 3);
+                public Net() : base(nameof(Net)) => RegisterComponents();
+                public override Tensor forward(Tensor x)
+                {
+                    var probs = F.softmax(fc.call(x), dim: 1);
+                    var scaled = 2 * [|torch.log(probs)|];
+                    return scaled;
+                }
+            }
+            """, Usings + """
+            using TorchSharp.Modules;
+
+            sealed class Net : nn.Module<Tensor, Tensor>
+            {
+                private readonly Linear fc = nn.Linear(10, 3);
+                public Net() : base(nameof(Net)) => RegisterComponents();
+                public override Tensor forward(Tensor x)
+                {
+                    var logProbs = F.log_softmax(fc.call(x), dim: 1);
+                    var scaled = 2 * logProbs;
+                    return scaled;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task The_local_is_renamed_only_where_its_name_says_probabilities_and_to_a_fresh_name() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor Net(Tensor x) => x * 2;
+                Tensor A(Tensor x)
+                {
+                    var probabilities = Net(x).softmax(1, dtype: ScalarType.Float64);
+                    return [|probabilities.log()|];
+                }
+                Tensor B(Tensor x)
+                {
+                    Tensor class_probs = torch.special.softmax(Net(x), 0);
+                    return [|torch.log(class_probs)|];
+                }
+                Tensor D(Tensor x, Tensor logP)
+                {
+                    var p = F.softmax(Net(x), 1);
+                    return [|torch.log(p)|] + logP;
+                }
+                Tensor E(Tensor x)
+                {
+                    var scores = F.softmax(Net(x), 1);
+                    return [|scores.log()|];
+                }
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor Net(Tensor x) => x * 2;
+                Tensor A(Tensor x)
+                {
+                    var logProbabilities = Net(x).log_softmax(1, dtype: ScalarType.Float64);
+                    return logProbabilities;
+                }
+                Tensor B(Tensor x)
+                {
+                    Tensor class_log_probs = torch.special.log_softmax(Net(x), 0);
+                    return class_log_probs;
+                }
+                Tensor D(Tensor x, Tensor logP)
+                {
+                    var logP2 = F.log_softmax(Net(x), 1);
+                    return logP2 + logP;
+                }
+                Tensor E(Tensor x)
+                {
+                    var scores = F.log_softmax(Net(x), 1);
+                    return scores;
+                }
+            }
+            """);
+
+    [Fact]
+    public Task No_fix_where_the_softmax_local_is_read_besides_the_log_and_its_logits_cannot_move() =>
+        Verify.VerifyNoFixAsync(Usings + """
+            class C
+            {
+                Tensor Net(Tensor x) => x * 2;
+                Tensor A(Tensor x)
+                {
+                    var p = F.softmax(Net(x), 1);
+                    return [|torch.log(p)|] * p;
+                }
+                Tensor B(Tensor x)
+                {
+                    using var p = F.softmax(Net(x), 1);
+                    return [|torch.log(p)|];
+                }
+                Tensor D(Tensor x)
+                {
+                    var p = F.softmax(Net(x), 1);
+                    var q = p;
+                    return [|torch.log(q)|];
                 }
             }
             """);

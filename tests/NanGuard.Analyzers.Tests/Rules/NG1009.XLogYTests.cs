@@ -185,6 +185,106 @@ public sealed class XLogYTests
             }
             """);
 
+    // Methods whose every return is a probability: a softmax, a sigmoid (also through a local), an average of softmaxes.
+    private const string ProbabilityMethods = Usings + """
+            using TorchSharp.Modules;
+
+            sealed class Net : nn.Module<Tensor, Tensor>
+            {
+                private readonly Linear fc = nn.Linear(4, 3);
+                public Net() : base("Net") => RegisterComponents();
+                public override Tensor forward(Tensor x) => fc.call(x);
+                public Tensor Probabilities(Tensor x) => F.softmax(forward(x), 1);
+            }
+
+            class C
+            {
+                static Tensor Probs(Tensor logits) => F.softmax(logits, 1);
+
+                static Tensor Gate(Tensor z)
+                {
+                    if (z.dim() > 1)
+                        return torch.sigmoid(z);
+                    var g = z.sigmoid();
+                    return g;
+                }
+
+                static Tensor Ensemble(Tensor a, Tensor b) => (F.softmax(a, 1) + b.softmax(1)) / 2;
+
+            """;
+
+    [Fact]
+    public Task Target_times_log_of_a_probability_returned_by_a_method_of_the_users_own() =>
+        Verify.VerifyCodeFixAsync(ProbabilityMethods + """
+                Tensor A(Tensor y, Tensor x) => -([|y * torch.log(Probs(x))|]).sum();
+                Tensor B(Tensor y, Tensor z) => [|Gate(z).log() * y|];
+                Tensor D(Tensor y, Tensor a, Tensor b)
+                {
+                    var p = Ensemble(a, b);
+                    return [|y * torch.log(p)|];
+                }
+                Tensor E(Net net, Tensor y, Tensor x) => [|y * torch.log(net.Probabilities(x))|];
+                Tensor G(Tensor y, Tensor x)
+                {
+                    Tensor Local(Tensor t) => t.softmax(-1);
+                    return [|y * Local(x).log()|];
+                }
+            }
+            """, ProbabilityMethods + """
+                Tensor A(Tensor y, Tensor x) => -(torch.xlogy(y, Probs(x))).sum();
+                Tensor B(Tensor y, Tensor z) => torch.xlogy(y, Gate(z));
+                Tensor D(Tensor y, Tensor a, Tensor b)
+                {
+                    var p = Ensemble(a, b);
+                    return torch.xlogy(y, p);
+                }
+                Tensor E(Net net, Tensor y, Tensor x) => torch.xlogy(y, net.Probabilities(x));
+                Tensor G(Tensor y, Tensor x)
+                {
+                    Tensor Local(Tensor t) => t.softmax(-1);
+                    return torch.xlogy(y, Local(x));
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Methods_that_may_return_something_else_are_not_probabilities() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            using System.Collections.Generic;
+
+            class Base
+            {
+                public virtual Tensor Probs(Tensor x) => F.softmax(x, 1);
+            }
+
+            class C : Base
+            {
+                static Tensor Same(Tensor x) => x;
+                static Tensor Mixed(Tensor x)
+                {
+                    if (x.dim() > 1)
+                        return F.softmax(x, 1);
+                    return x;
+                }
+                static Tensor Sum(Tensor a, Tensor b) => F.softmax(a, 1) + F.softmax(b, 1);
+                static Tensor WrongAverage(Tensor a, Tensor b) => (F.softmax(a, 1) + F.softmax(b, 1)) / 3;
+                static Tensor Scaled(Tensor a) => F.softmax(a, 1) / 2;
+                static Tensor LogProbs(Tensor x) => F.log_softmax(x, 1);
+                static Tensor Lambda(Tensor x)
+                {
+                    System.Func<Tensor, Tensor> f = t => t.softmax(1);
+                    return f(x) + 1;
+                }
+
+                Tensor A(Tensor y, Tensor p) => y * torch.log(p);
+                Tensor B(Tensor y, Tensor x) => y * torch.log(Same(x));
+                Tensor D(Tensor y, Tensor x) => y * torch.log(Mixed(x));
+                Tensor E(Tensor y, Tensor a, Tensor b) => y * torch.log(Sum(a, b)) + y * torch.log(WrongAverage(a, b));
+                Tensor G(Tensor y, Tensor a) => y * torch.log(Scaled(a)) + y * LogProbs(a).log();
+                Tensor H(Tensor y, Tensor x) => y * torch.log(Probs(x)) + y * torch.log(Lambda(x));
+            }
+            """);
+
     [Fact]
     public Task Fix_all_fixes_every_occurrence() =>
         Verify.VerifyCodeFixAsync(Usings + """

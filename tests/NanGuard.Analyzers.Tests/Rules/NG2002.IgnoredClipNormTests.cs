@@ -126,6 +126,51 @@ public sealed class IgnoredClipNormTests
             """));
 
     [Fact]
+    public Task Norm_assigned_to_the_discard_is_guarded_and_counted_for_fresh_names() =>
+        Verify.VerifyCodeFixAsync(Loop("""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        F.mse_loss(model.call(x), y).backward();
+                        _ = [|torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)|];
+                        optimizer.step();
+                        F.mse_loss(model.call(x), y).backward();
+                        [|torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)|];
+                        optimizer.step();
+                    }
+            """), Loop("""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        F.mse_loss(model.call(x), y).backward();
+                        var norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                        if (double.IsNaN(norm) || double.IsInfinity(norm))
+                            optimizer.zero_grad();
+                        else
+                            optimizer.step();
+                        F.mse_loss(model.call(x), y).backward();
+                        var norm1 = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                        if (double.IsNaN(norm1) || double.IsInfinity(norm1))
+                            optimizer.zero_grad();
+                        else
+                            optimizer.step();
+                    }
+            """));
+
+    [Fact]
+    public Task A_local_named_underscore_keeps_the_norm() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                void Train(Linear model, optim.Optimizer optimizer)
+                {
+                    double _ = 0;
+                    _ = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                    optimizer.step();
+                    Console.WriteLine(_);
+                }
+            }
+            """);
+
+    [Fact]
     public Task Lambda_using_static_and_two_loops_in_one_method() =>
         Verify.VerifyCodeFixAsync("""
             using System;
@@ -226,6 +271,8 @@ public sealed class IgnoredClipNormTests
     [InlineData("torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);\n        if (x.numel() > 0) optimizer.step();")]
     [InlineData("optimizer.step();\n        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);")]
     [InlineData("torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);\n        optimizer.step(() => x);")]
+    [InlineData("_ = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);\n        if (x.numel() > 0) optimizer.step();")]
+    [InlineData("var (_, n) = (torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0), 2);\n        optimizer.step();")]
     public Task Kept_norm_conditional_step_or_no_step_after_is_not_reported(string code) =>
         Verify.VerifyAnalyzerAsync(Usings + $$"""
             class C

@@ -226,8 +226,8 @@ public sealed class MisplacedClippingTests
             """));
 
     [Fact]
-    public Task No_fix_where_the_norm_is_kept_in_a_local() =>
-        Verify.VerifyNoFixAsync(Loop("""
+    public Task A_kept_norm_read_after_the_step_moves_with_its_declaration() =>
+        Verify.VerifyCodeFixAsync(Loop("""
                     for (var i = 0; i < 10; i++)
                     {
                         var norm = [|torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)|];
@@ -235,6 +235,66 @@ public sealed class MisplacedClippingTests
                         optimizer.step();
                         Console.WriteLine(norm);
                     }
+                    for (var i = 0; i < 10; i++)
+                    {
+                        F.mse_loss(model.call(x), y).backward();
+                        optimizer.step();
+                        float late = (float)[|torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)|];
+                        if (late > 10) Console.WriteLine(late);
+                    }
+            """), Loop("""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        F.mse_loss(model.call(x), y).backward();
+                        var norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                        optimizer.step();
+                        Console.WriteLine(norm);
+                    }
+                    for (var i = 0; i < 10; i++)
+                    {
+                        F.mse_loss(model.call(x), y).backward();
+                        float late = (float)torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                        optimizer.step();
+                        if (late > 10) Console.WriteLine(late);
+                    }
+            """));
+
+    [Fact]
+    public Task No_fix_where_the_kept_norm_is_read_before_the_step() =>
+        Verify.VerifyNoFixAsync(Loop("""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        var norm = [|torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)|];
+                        Console.WriteLine(norm);
+                        F.mse_loss(model.call(x), y).backward();
+                        optimizer.step();
+                    }
+            """));
+
+    [Fact]
+    public Task No_fix_where_the_moved_declaration_would_not_reach_the_reads_of_the_norm() =>
+        Verify.VerifyNoFixAsync(Loop("""
+                    for (var i = 0; i < 10; i++)
+                    {
+                        var norm = [|torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)|];
+                        F.mse_loss(model.call(x), y).backward();
+                        if (i % 2 == 0)
+                            optimizer.step();
+                        Console.WriteLine(norm);
+                    }
+            """));
+
+    [Fact]
+    public Task No_fix_where_the_norm_is_assigned_to_an_existing_local() =>
+        Verify.VerifyNoFixAsync(Loop("""
+                    var norm = 0.0;
+                    for (var i = 0; i < 10; i++)
+                    {
+                        norm = [|torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)|];
+                        F.mse_loss(model.call(x), y).backward();
+                        optimizer.step();
+                    }
+                    Console.WriteLine(norm);
             """));
 
     [Fact]

@@ -77,19 +77,27 @@ public sealed class CompareWithNaNTests
             """);
 
     [Fact]
-    public async Task Inequality_is_reported_with_no_fix()
+    public async Task Inequality_becomes_the_negation_of_isnan()
     {
         var test = Verify.Test();
-        var source = Usings + """
+        test.TestCode = Usings + """
             class C
             {
                 Tensor A(Tensor t) => {|#0:t != double.NaN|};
                 Tensor B(Tensor t) => [|t.ne(float.NaN)|];
+                Tensor D(Tensor t) => [|float.NaN != t * 2|];
+                Tensor E(Tensor t) => [|t.ne(target: double.NaN)|] & [|t == double.NaN|];
             }
             """;
-        test.TestCode = source;
-        // The fix offers nothing: the code stays as it is.
-        test.FixedCode = source;
+        test.FixedCode = Usings + """
+            class C
+            {
+                Tensor A(Tensor t) => t.isnan().logical_not();
+                Tensor B(Tensor t) => t.isnan().logical_not();
+                Tensor D(Tensor t) => (t * 2).isnan().logical_not();
+                Tensor E(Tensor t) => t.isnan().logical_not() & t.isnan();
+            }
+            """;
         test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0)
             .WithMessage("comparing a tensor with NaN gives true everywhere; use isnan() and negate it"));
         await test.RunAsync();
