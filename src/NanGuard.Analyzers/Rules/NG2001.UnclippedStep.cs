@@ -5,7 +5,8 @@ namespace NanGuard.Analyzers.Rules;
 /// <summary>
 /// NG2001: a training loop that calls <c>loss.backward()</c> and then <c>optimizer.step()</c> with no gradient
 /// clipping. A warning where the loop shows a risk (a learning rate at or above the NG2003 threshold, a recurrent
-/// module, a loss a numerics rule flags), a suggestion otherwise, so that not every ordinary loop is a warning.
+/// module, a loss a numerics rule flags), a suggestion otherwise, so that not every ordinary loop is a warning. The
+/// optimizer's construction is followed into other methods (<see cref="OptimizerFlow"/>): the riskiest one decides.
 /// </summary>
 public sealed class UnclippedStepAnalyzer : Rule<UnclippedStepMatch>
 {
