@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -19,8 +20,16 @@ internal sealed class Session
 {
     private const string AssemblyName = "TorchSharp";
 
-    private Session(AnalyzerOptions options, IAssemblySymbol assembly, INamedTypeSymbol torch, INamedTypeSymbol tensor)
+    // Call sites of one method are read from at most this many calls of its name in the compilation: a name called
+    // more often than that (a common helper's) says too little about one optimizer to be worth the binding.
+    private const int MaxCallsOfName = 64;
+
+    private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new();
+    private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _callsByName = new(System.StringComparer.Ordinal);
+
+    private Session(Compilation compilation, AnalyzerOptions options, IAssemblySymbol assembly, INamedTypeSymbol torch, INamedTypeSymbol tensor)
     {
+        Compilation = compilation;
         Options = options;
         Assembly = assembly;
         Torch = torch;
@@ -39,6 +48,9 @@ internal sealed class Session
         Rnn = assembly.GetTypeByMetadataName("TorchSharp.Modules.RNN");
     }
 
+    /// <summary>The compilation under analysis.</summary>
+    public Compilation Compilation { get; }
+
     /// <summary>The options the analysis runs with (.editorconfig, see <see cref="NanGuardOptions"/>).</summary>
     public AnalyzerOptions Options { get; }
 
@@ -56,6 +68,16 @@ internal sealed class Session
 
     /// <summary>Whether every return of a user method is a probability (a softmax, a sigmoid, an average of such), asked once per method.</summary>
     public ConcurrentDictionary<IMethodSymbol, bool> ProbabilityMethods { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The values passed for a parameter of a user method at its call sites in the compilation (see
+    /// <c>OptimizerOrigin</c>), found once per parameter.</summary>
+    public ConcurrentDictionary<IParameterSymbol, ImmutableArray<IOperation>> ArgumentsAtCallSites { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The calls of a user method in the compilation, bound, found once per method.</summary>
+    public ConcurrentDictionary<IMethodSymbol, ImmutableArray<IOperation>> CallsOfMethod { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The expressions a user method returns, found once per method.</summary>
+    public ConcurrentDictionary<IMethodSymbol, ImmutableArray<IOperation>> ReturnedValues { get; } = new(SymbolEqualityComparer.Default);
 
     /// <summary>The TorchSharp assembly the compilation references.</summary>
     public IAssemblySymbol Assembly { get; }
@@ -89,8 +111,62 @@ internal sealed class Session
         if (assembly?.GetTypeByMetadataName("TorchSharp.torch") is not { } torch
             || assembly.GetTypeByMetadataName("TorchSharp.torch+Tensor") is not { } tensor)
             return null;
-        return new Session(options, assembly, torch, tensor);
+        return new Session(compilation, options, assembly, torch, tensor);
     }
+
+    /// <summary>
+    /// The semantic model of <paramref name="tree"/>, one per tree and session: what a rule reads of another file (the
+    /// call sites of a method, the body of a method it calls) is bound once.
+    /// </summary>
+    public SemanticModel ModelOf(SyntaxTree tree) =>
+        // RS1030 asks an analyzer to use the model its action was given: this one is for the other trees a training
+        // loop spans (the file that builds the optimizer, the file that steps it), which no action of this block has.
+#pragma warning disable RS1030
+        _models.GetOrAdd(tree, t => Compilation.GetSemanticModel(t));
+#pragma warning restore RS1030
+
+    /// <summary>
+    /// The invocations and object creations in the compilation that call a method named <paramref name="name"/>, as
+    /// syntax (to bind with <see cref="ModelOf"/>), found once per name and session and only when a rule asks: a file
+    /// whose text does not hold the name is not walked. Empty where the name is called more than
+    /// <see cref="MaxCallsOfName"/> times.
+    /// </summary>
+    public ImmutableArray<SyntaxNode> CallsNamed(string name) => _callsByName.GetOrAdd(name, FindCallsNamed);
+
+    private ImmutableArray<SyntaxNode> FindCallsNamed(string name)
+    {
+        var calls = ImmutableArray.CreateBuilder<SyntaxNode>();
+        foreach (var tree in Compilation.SyntaxTrees)
+        {
+            if (tree.GetText().ToString().IndexOf(name, System.StringComparison.Ordinal) < 0)
+                continue;
+            foreach (var node in tree.GetRoot().DescendantNodes())
+            {
+                var called = node switch
+                {
+                    InvocationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } invocation => NameOf(invocation.Expression),
+                    ObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } creation => NameOf(creation.Type),
+                    _ => null,
+                };
+                if (called != name)
+                    continue;
+                if (calls.Count == MaxCallsOfName)
+                    return ImmutableArray<SyntaxNode>.Empty;
+                calls.Add(node);
+            }
+        }
+        return calls.ToImmutable();
+    }
+
+    private static string? NameOf(SyntaxNode expression) => expression switch
+    {
+        SimpleNameSyntax simple => simple.Identifier.ValueText,
+        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+        MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+        QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+        AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
+        _ => null,
+    };
 
     /// <summary>
     /// True for a tensor op named <paramref name="name"/>: a static function of <c>torch</c>,

@@ -13,7 +13,7 @@ namespace NanGuard.Analyzers.Matching;
 /// A training loop as the training rules see it: an <c>optimizer.step()</c> inside a loop whose body calls
 /// <c>backward()</c> before it, with the clipping calls that body makes.
 /// </summary>
-internal sealed class TrainingLoop(ILoopOperation loop, IInvocationOperation step, IInvocationOperation backward, ImmutableList<IInvocationOperation> clipping, bool zeroesGradients)
+internal sealed class TrainingLoop(ILoopOperation loop, IInvocationOperation step, IInvocationOperation backward, ImmutableList<IInvocationOperation> clipping, bool zeroesGradients, bool mayClipUnbound)
 {
     public ILoopOperation Loop { get; } = loop;
 
@@ -25,6 +25,16 @@ internal sealed class TrainingLoop(ILoopOperation loop, IInvocationOperation ste
 
     /// <summary>Every call in the loop body that clips gradients, wherever it stands.</summary>
     public ImmutableList<IInvocationOperation> Clipping { get; } = clipping;
+
+    /// <summary>
+    /// True where the loop body makes a call that does not bind (half-typed code, a type in a file the compilation
+    /// lacks) and that may be a clipping call: named <c>clip_grad_norm_</c> / <c>clip_grad_value_</c>, or with one of
+    /// those among its candidates. Taken as clipping: NanGuard cannot tell that such a loop does not clip.
+    /// </summary>
+    public bool MayClipUnbound { get; } = mayClipUnbound;
+
+    /// <summary>True where nothing in the loop body clips, or may clip, the gradients.</summary>
+    public bool IsUnclipped => Clipping.IsEmpty && !MayClipUnbound;
 
     /// <summary>
     /// True where the loop body clears the gradients somewhere: <c>zero_grad()</c> on any optimizer or module, a
@@ -80,7 +90,7 @@ internal sealed class TrainingLoop(ILoopOperation loop, IInvocationOperation ste
         }
         if (backward is null)
             return false;
-        loop = new TrainingLoop(enclosing, step, backward, scan.Clipping, scan.ZeroesGradients);
+        loop = new TrainingLoop(enclosing, step, backward, scan.Clipping, scan.ZeroesGradients, scan.MayClipUnbound);
         return true;
     }
 
@@ -90,6 +100,7 @@ internal sealed class TrainingLoop(ILoopOperation loop, IInvocationOperation ste
         public ImmutableList<IInvocationOperation> Backwards { get; set; } = ImmutableList<IInvocationOperation>.Empty;
         public ImmutableList<IInvocationOperation> Clipping { get; set; } = ImmutableList<IInvocationOperation>.Empty;
         public bool ZeroesGradients { get; set; }
+        public bool MayClipUnbound { get; set; }
     }
 
     private static LoopScan Scan(ILoopOperation loop, Session session)
@@ -101,6 +112,11 @@ internal sealed class TrainingLoop(ILoopOperation loop, IInvocationOperation ste
                 && WritesGradient(grad))
             {
                 scan.ZeroesGradients = true;
+                continue;
+            }
+            if (operation is IInvalidOperation { Syntax: InvocationExpressionSyntax unbound } && MayBeClipping(unbound, operation.SemanticModel, session))
+            {
+                scan.MayClipUnbound = true;
                 continue;
             }
             if (operation is not IInvocationOperation invocation)
@@ -121,7 +137,26 @@ internal sealed class TrainingLoop(ILoopOperation loop, IInvocationOperation ste
     /// </summary>
     public static bool IsClipping(IInvocationOperation invocation, Session session) =>
         IsDirectClipping(invocation.TargetMethod, session)
-        || CallsInItsBody(invocation, session, session.ClippingMethods, callee => IsDirectClipping(callee, session));
+        || CallsInItsBody(invocation, session, session.ClippingMethods, callee => IsDirectClipping(callee, session), MayBeClipping);
+
+    /// <summary>
+    /// True for a call that does not bind but may clip: one of its candidate methods clips, or, with no candidate (its
+    /// receiver's type is missing), it is named like TorchSharp's clipping functions.
+    /// </summary>
+    private static bool MayBeClipping(InvocationExpressionSyntax call, SemanticModel? model, Session session)
+    {
+        var info = model?.GetSymbolInfo(call) ?? default;
+        if (info.Symbol is not null)
+            return false;
+        if (!info.CandidateSymbols.IsDefaultOrEmpty)
+            return info.CandidateSymbols.Any(c => c is IMethodSymbol method && IsDirectClipping(method.OriginalDefinition, session));
+        return (call.Expression switch
+        {
+            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+            SimpleNameSyntax name => name.Identifier.ValueText,
+            _ => null,
+        }) is "clip_grad_norm_" or "clip_grad_value_";
+    }
 
     /// <summary>
     /// True for <c>zero_grad()</c> on an optimizer or a module, or a method of the user's own (in the same file)
@@ -183,7 +218,8 @@ internal sealed class TrainingLoop(ILoopOperation loop, IInvocationOperation ste
         IInvocationOperation invocation,
         Session session,
         System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, bool> answers,
-        System.Func<IMethodSymbol, bool> callee)
+        System.Func<IMethodSymbol, bool> callee,
+        System.Func<InvocationExpressionSyntax, SemanticModel, Session, bool>? unbound = null)
     {
         var method = invocation.TargetMethod;
         if (method.ContainingAssembly is null
@@ -191,10 +227,15 @@ internal sealed class TrainingLoop(ILoopOperation loop, IInvocationOperation ste
             || invocation.SemanticModel is not { } model
             || !method.OriginalDefinition.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == model.SyntaxTree))
             return false;
-        return answers.GetOrAdd(method.OriginalDefinition, m => BodyCalls(m, model, callee));
+        return answers.GetOrAdd(method.OriginalDefinition, m => BodyCalls(m, model, session, callee, unbound));
     }
 
-    private static bool BodyCalls(IMethodSymbol method, SemanticModel model, System.Func<IMethodSymbol, bool> callee)
+    private static bool BodyCalls(
+        IMethodSymbol method,
+        SemanticModel model,
+        Session session,
+        System.Func<IMethodSymbol, bool> callee,
+        System.Func<InvocationExpressionSyntax, SemanticModel, Session, bool>? unbound)
     {
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
@@ -210,7 +251,8 @@ internal sealed class TrainingLoop(ILoopOperation loop, IInvocationOperation ste
                 continue;
             foreach (var call in body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
             {
-                if (model.GetSymbolInfo(call).Symbol is IMethodSymbol called && callee(called))
+                var info = model.GetSymbolInfo(call);
+                if (info.Symbol is IMethodSymbol called ? callee(called) : unbound is not null && unbound(call, model, session))
                     return true;
             }
         }
@@ -256,17 +298,53 @@ internal sealed class OptimizerOrigin
     /// <summary>The optimizer's name as TorchSharp spells it (Adam, SGD, ...).</summary>
     public string Name => Construction.Method.Name;
 
-    /// <summary>Finds the construction of the optimizer that <paramref name="optimizer"/> reads.</summary>
-    public static OptimizerOrigin? Find(IOperation optimizer, Session session)
-    {
-        var value = ValueFlow.Unwrap(optimizer, session);
-        if (value is IFieldReferenceOperation or IPropertyReferenceOperation)
-            value = MemberValues.SingleAssignedValue((IMemberReferenceOperation)value) is { } assigned ? ValueFlow.Unwrap(assigned, session) : value;
-        if (value is not IInvocationOperation construction
-            || !Session.Is(construction.TargetMethod.ContainingType, session.Optim)
-            || !session.IsOptimizer(construction.TargetMethod.ReturnType))
-            return null;
+    /// <summary>
+    /// The construction of the optimizer that <paramref name="optimizer"/> reads, where the code shows exactly one and
+    /// nothing else reaches it (what the fix may read the model from).
+    /// </summary>
+    public static OptimizerOrigin? Find(IOperation optimizer, Session session) =>
+        FindAll(optimizer, session, out var complete) is { Length: 1 } origins && complete ? origins[0] : null;
 
+    /// <summary>
+    /// Every construction the optimizer <paramref name="optimizer"/> reads may come from, followed through locals,
+    /// fields and properties assigned in their type, parameters (to the arguments at the method's call sites in the
+    /// compilation) and factory methods (to what they return). <paramref name="complete"/> is false where some
+    /// value on the way is not a construction the code shows.
+    /// </summary>
+    public static ImmutableArray<OptimizerOrigin> FindAll(IOperation optimizer, Session session, out bool complete)
+    {
+        var origins = ImmutableArray.CreateBuilder<OptimizerOrigin>();
+        complete = true;
+        foreach (var value in OptimizerFlow.Sources(optimizer, session))
+        {
+            if (value is IInvocationOperation construction && IsConstruction(construction, session))
+                origins.Add(Create(construction, session));
+            else
+                complete = false;
+        }
+        return origins.ToImmutable();
+    }
+
+    /// <summary>True for a call of <c>torch.optim</c> that returns an optimizer.</summary>
+    public static bool IsConstruction(IInvocationOperation invocation, Session session) =>
+        Session.Is(invocation.TargetMethod.ContainingType, session.Optim) && session.IsOptimizer(invocation.TargetMethod.ReturnType);
+
+    /// <summary>
+    /// Where the optimizer was built, in words (<c>Program.Main</c>), where that is another method than the one
+    /// holding <paramref name="user"/>; null where it is the same method, or not built in a method (a field's initializer).
+    /// </summary>
+    public string? BuiltElsewhereThan(IOperation user)
+    {
+        var built = OptimizerFlow.EnclosingMember(Construction.Invocation);
+        if (built is not IMethodSymbol method || SymbolEqualityComparer.Default.Equals(built, OptimizerFlow.EnclosingMember(user)))
+            return null;
+        return method.Name == WellKnownMemberNames.TopLevelStatementsEntryPointMethodName ? "the top-level statements"
+            : method.MethodKind is MethodKind.Constructor or MethodKind.StaticConstructor ? "the " + method.ContainingType.Name + " constructor"
+            : method.ContainingType.Name + "." + method.Name;
+    }
+
+    private static OptimizerOrigin Create(IInvocationOperation construction, Session session)
+    {
         var call = new TorchCall(construction);
         IOperation? module = null;
         if (call.Argument("parameters")?.Value is { } parameters
@@ -277,17 +355,17 @@ internal sealed class OptimizerOrigin
     }
 }
 
-/// <summary>Reads the value a field or property is given where it is assigned exactly once in its file.</summary>
+/// <summary>Reads the values a field or property is given in its file: its initializer and the assignments to it in its type.</summary>
 internal static class MemberValues
 {
-    public static IOperation? SingleAssignedValue(IMemberReferenceOperation reference)
+    public static ImmutableArray<IOperation> AssignedValues(IMemberReferenceOperation reference)
     {
         var member = reference.Member;
         if (reference.SemanticModel is not { } model
             || member.DeclaringSyntaxReferences.Length != 1
             || member.DeclaringSyntaxReferences[0].SyntaxTree != model.SyntaxTree
             || member.ContainingType.DeclaringSyntaxReferences.Length != 1)
-            return null;
+            return ImmutableArray<IOperation>.Empty;
 
         var values = new List<ExpressionSyntax>();
         switch (member.DeclaringSyntaxReferences[0].GetSyntax())
@@ -307,6 +385,12 @@ internal static class MemberValues
                 && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(assignment.Left).Symbol, member))
                 values.Add(assignment.Right);
         }
-        return values.Count == 1 ? model.GetOperation(values[0]) : null;
+        var operations = ImmutableArray.CreateBuilder<IOperation>(values.Count);
+        foreach (var value in values)
+        {
+            if (model.GetOperation(value) is { } operation)
+                operations.Add(operation);
+        }
+        return operations.ToImmutable();
     }
 }

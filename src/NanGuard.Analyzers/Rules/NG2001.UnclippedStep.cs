@@ -5,7 +5,8 @@ namespace NanGuard.Analyzers.Rules;
 /// <summary>
 /// NG2001: a training loop that calls <c>loss.backward()</c> and then <c>optimizer.step()</c> with no gradient
 /// clipping. A warning where the loop shows a risk (a learning rate at or above the NG2003 threshold, a recurrent
-/// module, a loss a numerics rule flags), a suggestion otherwise, so that not every ordinary loop is a warning.
+/// module, a loss a numerics rule flags), a suggestion otherwise, so that not every ordinary loop is a warning. The
+/// optimizer's construction is followed into other methods (<see cref="OptimizerFlow"/>): the riskiest one decides.
 /// </summary>
 public sealed class UnclippedStepAnalyzer : Rule<UnclippedStepMatch>
 {
@@ -20,9 +21,15 @@ public sealed class UnclippedStepAnalyzer : Rule<UnclippedStepMatch>
 
     internal override IEnumerable<UnclippedStepMatch> Find(IOperation anchor, Session session)
     {
-        // Clipping anywhere in the loop is NG2005's business when it is misplaced, not an unclipped step.
-        if (TrainingLoop.TryFind((IInvocationOperation)anchor, session, out var loop) && loop.Clipping.IsEmpty)
-            yield return new UnclippedStepMatch(loop, loop.Step.Instance is { } optimizer ? OptimizerOrigin.Find(optimizer, session) : null);
+        // Clipping anywhere in the loop is NG2005's business when it is misplaced, not an unclipped step; a call that
+        // does not bind and may clip (half-typed code) is taken as clipping.
+        if (!TrainingLoop.TryFind((IInvocationOperation)anchor, session, out var loop) || !loop.IsUnclipped)
+            yield break;
+        var origins = ImmutableArray<OptimizerOrigin>.Empty;
+        var complete = false;
+        if (loop.Step.Instance is { } optimizer)
+            origins = OptimizerOrigin.FindAll(optimizer, session, out complete);
+        yield return new UnclippedStepMatch(loop, origins, complete);
     }
 
     internal override void Settle(UnclippedStepMatch match, Session session, Findings findings) =>
@@ -44,11 +51,25 @@ public sealed class UnclippedStepAnalyzer : Rule<UnclippedStepMatch>
     /// <summary>What makes this loop likely to diverge, in words for the message, or null for an ordinary loop.</summary>
     private static string? Risk(UnclippedStepMatch match, Session session, Findings findings)
     {
-        var (loop, origin) = (match.Loop, match.Origin);
-        if (origin?.LearningRate is { } lr
-            && lr >= NanGuardOptions.LearningRateThreshold(session.Options, loop.Step.Syntax.SyntaxTree, origin.Name))
-            return string.Format(CultureInfo.InvariantCulture, "{0} at learning rate {1}", origin.Name, lr);
-        if (origin?.Module is { } module && HoldsRecurrentModule(module.Type, session))
+        var loop = match.Loop;
+        // Where the optimizer may come from several constructions (a method called with different optimizers), the
+        // riskiest one decides: the highest learning rate against its threshold, then a recurrent model.
+        OptimizerOrigin? fastest = null;
+        var highest = 0.0;
+        foreach (var origin in match.Origins)
+        {
+            if (origin.LearningRate is not { } lr)
+                continue;
+            var ratio = lr / NanGuardOptions.LearningRateThreshold(session.Options, loop.Step.Syntax.SyntaxTree, origin.Name);
+            if (ratio >= 1 && ratio > highest)
+                (fastest, highest) = (origin, ratio);
+        }
+        if (fastest is not null)
+        {
+            var risk = string.Format(CultureInfo.InvariantCulture, "{0} at learning rate {1}", fastest.Name, fastest.LearningRate);
+            return fastest.BuiltElsewhereThan(loop.Step) is { } where ? risk + ", built in " + where : risk;
+        }
+        if (match.Origins.Any(origin => origin.Module is { } module && HoldsRecurrentModule(module.Type, session)))
             return "the model has a recurrent layer";
         if (loop.Backward.Instance is { } loss && findings.HazardIn(loss, session) is { } hazard)
             return "the loss is numerically unstable, " + hazard;
@@ -80,17 +101,24 @@ public sealed class UnclippedStepAnalyzer : Rule<UnclippedStepMatch>
 /// makes it risky.</summary>
 public sealed class UnclippedStepMatch : Match
 {
-    internal UnclippedStepMatch(TrainingLoop loop, OptimizerOrigin? origin)
+    internal UnclippedStepMatch(TrainingLoop loop, ImmutableArray<OptimizerOrigin> origins, bool complete)
         : base(loop.Step)
     {
         Loop = loop;
-        Origin = origin;
+        Origins = origins;
+        Origin = complete && origins.Length == 1 ? origins[0] : null;
     }
 
     internal TrainingLoop Loop { get; }
 
-    /// <summary>The optimizer's construction, and the model whose parameters it was given, where the code shows them.</summary>
+    /// <summary>
+    /// The optimizer's construction, and the model whose parameters it was given, where the code shows exactly one
+    /// and nothing else reaches the step (what the fix reads the model from).
+    /// </summary>
     internal OptimizerOrigin? Origin { get; }
+
+    /// <summary>Every construction the step's optimizer may come from, in this method or another (the risk weighs them all).</summary>
+    internal ImmutableArray<OptimizerOrigin> Origins { get; }
 
     /// <summary>What makes the loop likely to diverge, or null; set when the block's hazards are known.</summary>
     internal string? Risk { get; set; }

@@ -130,6 +130,158 @@ public sealed class HighLearningRateTests
             }
             """);
 
+    private const string TrainElsewhere = """
+
+            static void Train(Linear model, optim.Optimizer optimizer, Tensor x, Tensor y)
+            {
+                for (var i = 0; i < 10; i++)
+                {
+                    optimizer.zero_grad();
+                    F.mse_loss(model.call(x), y).backward();
+                    optimizer.step();
+                }
+            }
+        """;
+
+    [Fact]
+    public Task Optimizer_passed_to_a_method_that_steps_it_unclipped() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class Program
+            {
+                static void Main()
+                {
+                    var model = nn.Linear(4, 2);
+                    var optimizer = torch.optim.Adam(model.parameters(), lr: {|#0:0.01|});
+                    Train(model, optimizer, torch.ones(8, 4), torch.ones(8, 2));
+                    Train(model, torch.optim.SGD(model.parameters(), learningRate: [|0.5|]), torch.ones(8, 4), torch.ones(8, 2));
+                    Train(model, torch.optim.Adam(model.parameters(), lr: 0.001), torch.ones(8, 4), torch.ones(8, 2));
+                }
+            """ + TrainElsewhere + "\n}",
+            Verify.Diagnostic().WithLocation(0).WithSeverity(DiagnosticSeverity.Info)
+                .WithMessage("learning rate 0.01 is at or above 0.01 with no gradient clipping in the loop; try a rate 10 to 100 times lower"));
+
+    [Fact]
+    public Task Optimizer_passed_to_a_method_that_clips_is_not_reported() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class Program
+            {
+                static void Main(Linear model, Tensor x, Tensor y) => Train(model, torch.optim.Adam(model.parameters(), lr: 0.1), x, y);
+
+                static void Train(Linear model, optim.Optimizer optimizer, Tensor x, Tensor y)
+                {
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        torch.nn.utils.clip_grad_value_(model.parameters(), 1.0);
+                        optimizer.step();
+                    }
+                }
+
+                static void Log(optim.Optimizer optimizer) => Console.WriteLine(optimizer);
+            }
+            """);
+
+    [Fact]
+    public Task Optimizer_returned_by_a_factory() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class Program
+            {
+                static optim.Optimizer Make(Linear model) => torch.optim.Adam(model.parameters(), lr: [|0.02|]);
+
+                static optim.Optimizer MakeToo(Linear model)
+                {
+                    var optimizer = torch.optim.AdamW(model.parameters(), lr: [|0.03|]);
+                    return optimizer;
+                }
+
+                static optim.Optimizer NeverStepped(Linear model) => torch.optim.Adam(model.parameters(), lr: 0.1);
+
+                static void Main(Linear model, Tensor x, Tensor y)
+                {
+                    var optimizer = Make(model);
+                    for (var i = 0; i < 10; i++)
+                    {
+                        F.mse_loss(model.call(x), y).backward();
+                        optimizer.step();
+                    }
+                    Train(model, MakeToo(model), x, y);
+                    var unused = NeverStepped(model);
+                }
+            """ + TrainElsewhere + "\n}");
+
+    [Fact]
+    public Task Optimizer_kept_in_a_field_of_another_class_through_its_constructor() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            sealed class Trainer
+            {
+                private readonly optim.Optimizer optimizer;
+
+                public Trainer(optim.Optimizer optimizer) => this.optimizer = optimizer;
+
+                public void Fit(Tensor loss)
+                {
+                    for (var i = 0; i < 10; i++)
+                    {
+                        loss.backward();
+                        optimizer.step();
+                    }
+                }
+            }
+
+            static class Program
+            {
+                static void Main(Linear model, Tensor loss) => new Trainer(torch.optim.Adam(model.parameters(), lr: [|0.05|])).Fit(loss);
+            }
+            """);
+
+    [Fact]
+    public Task Recursion_and_cycles_end() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class Program
+            {
+                static void Main(Linear model, Tensor loss)
+                {
+                    Ping(torch.optim.Adam(model.parameters(), lr: 0.05), loss, 3);
+                    Epochs(torch.optim.Adam(model.parameters(), lr: [|0.05|]), loss, 3);
+                }
+
+                // Passes the optimizer round in a cycle and never steps it.
+                static void Ping(optim.Optimizer optimizer, Tensor loss, int left) { if (left > 0) Pong(optimizer, loss, left - 1); }
+                static void Pong(optim.Optimizer optimizer, Tensor loss, int left) => Ping(optimizer, loss, left);
+
+                static void Epochs(optim.Optimizer optimizer, Tensor loss, int left)
+                {
+                    if (left == 0)
+                        return;
+                    Epochs(optimizer, loss, left - 1);
+                    for (var i = 0; i < 10; i++)
+                    {
+                        loss.backward();
+                        optimizer.step();
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public async Task Loop_in_another_file()
+    {
+        var test = Verify.Test();
+        test.TestState.Sources.Add(("/0/Program.cs", Usings + """
+            static class Program
+            {
+                static void Main()
+                {
+                    var model = nn.Linear(4, 2);
+                    Trainer.Train(model, torch.optim.Adam(model.parameters(), lr: [|0.01|]), torch.ones(8, 4), torch.ones(8, 2));
+                }
+            }
+            """));
+        test.TestState.Sources.Add(("/0/Trainer.cs", Usings + "static class Trainer\n{" + TrainElsewhere.Replace("static void", "public static void") + "\n}"));
+        await test.RunAsync();
+    }
+
     [Fact]
     public Task Several_steps_report_the_learning_rate_once() =>
         Verify.VerifyAnalyzerAsync(Usings + """

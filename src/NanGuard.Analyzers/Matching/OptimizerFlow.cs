@@ -1,0 +1,252 @@
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace NanGuard.Analyzers.Matching;
+
+/// <summary>
+/// Follows an optimizer between the methods of a compilation, the way training code is spread: built in one method
+/// and stepped in another, passed as an argument, returned by a factory, kept in a field set elsewhere. Backward from
+/// a step to the constructions it may read (<see cref="Sources"/>, NG2001) and forward from a construction to the
+/// steps that may read it (<see cref="ReachesUnclippedStep"/>, NG2003), over the same edges.
+/// </summary>
+/// <remarks>
+/// What it reads of the compilation is found once per session and only when asked: the calls of a method by name
+/// (<see cref="Session.CallsNamed"/>, one walk of the files whose text holds the name), the values passed for a
+/// parameter and what a method returns. A walk visits at most <see cref="MaxVisits"/> values and each symbol once,
+/// so recursion and cycles (a method that passes its optimizer to itself) end; each walk starts afresh from cached,
+/// order-independent facts, so its answer does not depend on which rule or block asked first.
+/// </remarks>
+internal static class OptimizerFlow
+{
+    private const int MaxVisits = 64;
+
+    /// <summary>
+    /// The values the optimizer <paramref name="optimizer"/> reads may come from, through locals, fields and
+    /// properties, parameters and factory methods: constructions, and whatever else the walk ends on (a value it
+    /// cannot follow), in a fixed order.
+    /// </summary>
+    public static IEnumerable<IOperation> Sources(IOperation optimizer, Session session)
+    {
+        var pending = new Stack<IOperation>();
+        var visited = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        pending.Push(optimizer);
+        for (var visits = 0; pending.Count > 0 && visits < MaxVisits; visits++)
+        {
+            var value = ValueFlow.Unwrap(pending.Pop(), session);
+            var next = value switch
+            {
+                IFieldReferenceOperation or IPropertyReferenceOperation when visited.Add(((IMemberReferenceOperation)value).Member.OriginalDefinition) =>
+                    MemberValues.AssignedValues((IMemberReferenceOperation)value),
+                IParameterReferenceOperation parameter when IsUnchanged(parameter, session) && visited.Add(parameter.Parameter.OriginalDefinition) =>
+                    ArgumentsFor(parameter.Parameter, session),
+                IInvocationOperation call when !OptimizerOrigin.IsConstruction(call, session) && IsFactory(call.TargetMethod, session)
+                        && visited.Add(call.TargetMethod.OriginalDefinition) =>
+                    ReturnedValues(call.TargetMethod.OriginalDefinition, session),
+                _ => ImmutableArray<IOperation>.Empty,
+            };
+            // A construction, or a value the walk cannot follow further (the caller tells them apart).
+            if (next.IsEmpty)
+            {
+                yield return value;
+                continue;
+            }
+            // Pushed in reverse, so that the values are followed in the order the code shows them.
+            for (var i = next.Length - 1; i >= 0; i--)
+                pending.Push(next[i]);
+        }
+    }
+
+    /// <summary>
+    /// True where the optimizer <paramref name="construction"/> builds is stepped by a training loop that does not clip:
+    /// through the local, field or property it is kept in, the parameters it is passed to, and the callers of the
+    /// factory that returns it, in any method of the compilation.
+    /// </summary>
+    public static bool ReachesUnclippedStep(IInvocationOperation construction, Session session)
+    {
+        var pending = new Stack<IOperation>();
+        var visited = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        pending.Push(construction);
+        for (var visits = 0; pending.Count > 0 && visits < MaxVisits; visits++)
+        {
+            var value = pending.Pop();
+            var (destination, holder) = Destination(value, session);
+            if (holder is not null)
+            {
+                if (!visited.Add(holder))
+                    continue;
+                foreach (var read in ReadsOf(holder, value, session))
+                {
+                    if (IsUnclippedStepOf(read, session))
+                        return true;
+                    pending.Push(read);
+                }
+            }
+            else if (destination is IReturnOperation
+                && value.SemanticModel?.GetEnclosingSymbol(value.Syntax.SpanStart) is IMethodSymbol factory
+                && IsFactory(factory, session) && visited.Add(factory.OriginalDefinition))
+            {
+                foreach (var call in CallsOf(factory, session))
+                    pending.Push(call);
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The member whose code holds <paramref name="operation"/>, lambdas and local functions included in the member
+    /// around them.
+    /// </summary>
+    public static ISymbol? EnclosingMember(IOperation operation)
+    {
+        var symbol = operation.SemanticModel?.GetEnclosingSymbol(operation.Syntax.SpanStart);
+        while (symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+            symbol = symbol.ContainingSymbol;
+        return symbol;
+    }
+
+    // Where the value of an expression goes: the symbol that keeps it (a local, field or property it initializes or is
+    // assigned to, the parameter it is passed for), or the operation that takes it (a return).
+    private static (IOperation? Destination, ISymbol? Holder) Destination(IOperation value, Session session)
+    {
+        var child = value;
+        var parent = value.Parent;
+        while (parent is IConversionOperation or IParenthesizedOperation)
+        {
+            child = parent;
+            parent = parent.Parent;
+        }
+        var holder = parent switch
+        {
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+            IFieldInitializerOperation { InitializedFields.Length: 1 } field => field.InitializedFields[0],
+            IPropertyInitializerOperation { InitializedProperties.Length: 1 } property => property.InitializedProperties[0],
+            ISimpleAssignmentOperation assignment when assignment.Value == child => assignment.Target switch
+            {
+                ILocalReferenceOperation local => local.Local,
+                IFieldReferenceOperation field => field.Field,
+                IPropertyReferenceOperation property => property.Property,
+                _ => null,
+            },
+            IArgumentOperation { Parameter: { IsParams: false } parameter } argument when Called(argument.Parent) is { } method && IsFollowed(method, session) =>
+                parameter,
+            _ => (ISymbol?)null,
+        };
+        return (parent, holder?.OriginalDefinition);
+    }
+
+    private static IMethodSymbol? Called(IOperation? call) => call switch
+    {
+        IInvocationOperation invocation => invocation.TargetMethod,
+        IObjectCreationOperation creation => creation.Constructor,
+        _ => null,
+    };
+
+    // The reads of a local, field, property or parameter in the code that can see it: a local's member, a parameter's
+    // method, a field's or property's type (each of its declarations).
+    private static IEnumerable<IOperation> ReadsOf(ISymbol holder, IOperation written, Session session)
+    {
+        var scopes = holder switch
+        {
+            ILocalSymbol => new[] { LocalScope(written.Syntax) },
+            IParameterSymbol { ContainingSymbol: IMethodSymbol method } => method.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).ToArray(),
+            IFieldSymbol or IPropertySymbol => holder.ContainingType.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).ToArray(),
+            _ => System.Array.Empty<SyntaxNode>(),
+        };
+        foreach (var scope in scopes)
+        {
+            var model = written.SemanticModel?.SyntaxTree == scope.SyntaxTree ? written.SemanticModel : session.ModelOf(scope.SyntaxTree);
+            foreach (var identifier in scope.DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                if (identifier.Identifier.ValueText != holder.Name
+                    || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier).Symbol?.OriginalDefinition, holder))
+                    continue;
+                var expression = identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier ? access : (SyntaxNode)identifier;
+                if (model.GetOperation(expression) is { } read)
+                    yield return read;
+            }
+        }
+    }
+
+    private static SyntaxNode LocalScope(SyntaxNode syntax) =>
+        syntax.FirstAncestorOrSelf<MemberDeclarationSyntax>(m => m is not GlobalStatementSyntax) ?? syntax.SyntaxTree.GetRoot();
+
+    private static bool IsUnclippedStepOf(IOperation read, Session session) =>
+        ValueFlow.ParentValue(read) is IInvocationOperation { TargetMethod.Name: "step" } step
+        && step.Instance is { } instance
+        && ValueFlow.SkipConversions(instance) == read
+        && TrainingLoop.TryFind(step, session, out var loop)
+        && loop.IsUnclipped;
+
+    private static bool IsUnchanged(IParameterReferenceOperation parameter, Session session) =>
+        parameter.SemanticModel is { } model && !ValueFlow.IsReassigned(parameter.Parameter, model, session);
+
+    // A method of the compilation's own code, called directly (not through an override or an interface, whose call
+    // sites name another method).
+    private static bool IsFollowed(IMethodSymbol method, Session session) =>
+        method.MethodKind is MethodKind.Ordinary or MethodKind.Constructor or MethodKind.LocalFunction
+        && !method.IsAbstract && !method.IsVirtual && !method.IsOverride && !method.IsExtern
+        && !method.DeclaringSyntaxReferences.IsEmpty
+        && !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, session.Assembly);
+
+    private static bool IsFactory(IMethodSymbol method, Session session) =>
+        IsFollowed(method, session) && method.MethodKind != MethodKind.Constructor && session.IsOptimizer(method.ReturnType);
+
+    /// <summary>The values passed for <paramref name="parameter"/> at the call sites of its method in the compilation.</summary>
+    private static ImmutableArray<IOperation> ArgumentsFor(IParameterSymbol parameter, Session session) =>
+        parameter.ContainingSymbol is IMethodSymbol method && IsFollowed(method, session) && !parameter.IsParams
+            ? session.ArgumentsAtCallSites.GetOrAdd(parameter.OriginalDefinition, p => CallsOf(method, session)
+                .SelectMany(call => call switch
+                {
+                    IInvocationOperation invocation => invocation.Arguments,
+                    IObjectCreationOperation creation => creation.Arguments,
+                    _ => ImmutableArray<IArgumentOperation>.Empty,
+                })
+                .Where(a => a.Parameter?.Ordinal == p.Ordinal && a.ArgumentKind == ArgumentKind.Explicit)
+                .Select(a => a.Value)
+                .ToImmutableArray())
+            : ImmutableArray<IOperation>.Empty;
+
+    /// <summary>The calls of <paramref name="method"/> in the compilation, bound.</summary>
+    private static ImmutableArray<IOperation> CallsOf(IMethodSymbol method, Session session) =>
+        session.CallsOfMethod.GetOrAdd(method.OriginalDefinition, m =>
+        {
+            var name = m.MethodKind == MethodKind.Constructor ? m.ContainingType.Name : m.Name;
+            var calls = ImmutableArray.CreateBuilder<IOperation>();
+            foreach (var syntax in session.CallsNamed(name))
+            {
+                var operation = session.ModelOf(syntax.SyntaxTree).GetOperation(syntax);
+                if (operation is not null && SymbolEqualityComparer.Default.Equals(Called(operation)?.OriginalDefinition, m))
+                    calls.Add(operation);
+            }
+            return calls.ToImmutable();
+        });
+
+    /// <summary>The expressions <paramref name="method"/> returns (its expression body, its return statements).</summary>
+    private static ImmutableArray<IOperation> ReturnedValues(IMethodSymbol method, Session session) =>
+        session.ReturnedValues.GetOrAdd(method, m =>
+        {
+            var values = ImmutableArray.CreateBuilder<IOperation>();
+            foreach (var reference in m.DeclaringSyntaxReferences)
+            {
+                var declaration = reference.GetSyntax();
+                var (body, arrow) = declaration switch
+                {
+                    BaseMethodDeclarationSyntax method => ((SyntaxNode?)method.Body, method.ExpressionBody),
+                    LocalFunctionStatementSyntax local => (local.Body, local.ExpressionBody),
+                    _ => (null, null),
+                };
+                var model = session.ModelOf(declaration.SyntaxTree);
+                var returned = arrow is not null
+                    ? new[] { arrow.Expression }
+                    : body?.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+                        .OfType<ReturnStatementSyntax>()
+                        .Select(r => r.Expression)
+                        .OfType<ExpressionSyntax>() ?? Enumerable.Empty<ExpressionSyntax>();
+                foreach (var expression in returned)
+                {
+                    if (model.GetOperation(expression) is { } value)
+                        values.Add(value);
+                }
+            }
+            return values.ToImmutable();
+        });
+}
