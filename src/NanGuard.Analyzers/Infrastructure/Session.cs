@@ -18,8 +18,9 @@ namespace NanGuard.Analyzers.Infrastructure;
 internal sealed class Session
 {
     private const string AssemblyName = "TorchSharp";
+    private const string RuntimeAssemblyName = "NanGuard.Runtime";
 
-    private Session(AnalyzerOptions options, IAssemblySymbol assembly, INamedTypeSymbol torch, INamedTypeSymbol tensor)
+    private Session(AnalyzerOptions options, IAssemblySymbol assembly, INamedTypeSymbol torch, INamedTypeSymbol tensor, IAssemblySymbol? runtime)
     {
         Options = options;
         Assembly = assembly;
@@ -37,6 +38,9 @@ internal sealed class Session
         Lstm = assembly.GetTypeByMetadataName("TorchSharp.Modules.LSTM");
         Gru = assembly.GetTypeByMetadataName("TorchSharp.Modules.GRU");
         Rnn = assembly.GetTypeByMetadataName("TorchSharp.Modules.RNN");
+        ScalarType = assembly.GetTypeByMetadataName("TorchSharp.torch+ScalarType");
+        NanDetector = runtime?.GetTypeByMetadataName("NanGuard.Runtime.NanDetector");
+        LossScaler = runtime?.GetTypeByMetadataName("NanGuard.Runtime.LossScaler");
     }
 
     /// <summary>The options the analysis runs with (.editorconfig, see <see cref="NanGuardOptions"/>).</summary>
@@ -53,6 +57,15 @@ internal sealed class Session
 
     /// <summary>Whether a user method's body zeroes gradients, asked once per method.</summary>
     public ConcurrentDictionary<IMethodSymbol, bool> ZeroGradMethods { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The modules given forward hooks in each scope (a member body, a type), found by one walk of its syntax.</summary>
+    public ConcurrentDictionary<SyntaxNode, object> ForwardHooks { get; } = new();
+
+    /// <summary>Where each member body makes a tensor or module float16, found by one walk of its syntax.</summary>
+    public ConcurrentDictionary<SyntaxNode, object> HalfPrecision { get; } = new();
+
+    /// <summary>Whether each loop body scales its loss (see NG2006), found once per loop.</summary>
+    public ConcurrentDictionary<ILoopOperation, bool> LossScaling { get; } = new();
 
     /// <summary>The TorchSharp assembly the compilation references.</summary>
     public IAssemblySymbol Assembly { get; }
@@ -75,6 +88,13 @@ internal sealed class Session
     public INamedTypeSymbol? Lstm { get; }
     public INamedTypeSymbol? Gru { get; }
     public INamedTypeSymbol? Rnn { get; }
+    public INamedTypeSymbol? ScalarType { get; }
+
+    /// <summary>NanGuard.Runtime's <c>NanDetector</c>, where the compilation references the runtime.</summary>
+    public INamedTypeSymbol? NanDetector { get; }
+
+    /// <summary>NanGuard.Runtime's <c>LossScaler</c>, where the compilation references the runtime.</summary>
+    public INamedTypeSymbol? LossScaler { get; }
 
     /// <summary>The session of an analysis of <paramref name="compilation"/>, or null when it does not reference TorchSharp.</summary>
     public static Session? TryCreate(Compilation compilation, AnalyzerOptions options)
@@ -82,11 +102,11 @@ internal sealed class Session
         // Types are looked up in TorchSharp's own assembly: the compilation's lookup would search every reference
         // (a hundred and more framework assemblies) for each name. A user's own class in a namespace called TorchSharp
         // is therefore never taken for TorchSharp's.
-        var assembly = FindTorchSharp(compilation);
+        var assembly = FindReference(compilation, AssemblyName);
         if (assembly?.GetTypeByMetadataName("TorchSharp.torch") is not { } torch
             || assembly.GetTypeByMetadataName("TorchSharp.torch+Tensor") is not { } tensor)
             return null;
-        return new Session(options, assembly, torch, tensor);
+        return new Session(options, assembly, torch, tensor, FindReference(compilation, RuntimeAssemblyName));
     }
 
     /// <summary>
@@ -144,11 +164,11 @@ internal sealed class Session
         return false;
     }
 
-    private static IAssemblySymbol? FindTorchSharp(Compilation compilation)
+    private static IAssemblySymbol? FindReference(Compilation compilation, string name)
     {
         foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
         {
-            if (assembly.Identity.Name == AssemblyName)
+            if (assembly.Identity.Name == name)
                 return assembly;
         }
         return null;
