@@ -5,7 +5,7 @@ namespace NanGuard.Analyzers.Rules;
 /// <summary>
 /// NG2006: a training loop (<c>backward()</c> then <c>optimizer.step()</c>) in a member body that makes a tensor or
 /// module float16 (<c>half()</c>, <c>to(ScalarType.Float16)</c>, <c>dtype: torch.float16</c>), whose loss is not scaled
-/// before <c>backward()</c>: float16 gradients below about 6e-8 flush to 0 and above 65504 overflow. bfloat16, which has
+/// before <c>backward()</c>: float16 gradients below about 3e-8 round to 0 and above 65504 overflow. bfloat16, which has
 /// float32's range, is not reported.
 /// </summary>
 public sealed class UnscaledFloat16TrainingAnalyzer : Rule<UnscaledFloat16TrainingMatch>

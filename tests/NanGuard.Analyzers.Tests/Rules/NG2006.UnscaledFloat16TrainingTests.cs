@@ -24,7 +24,7 @@ public sealed class UnscaledFloat16TrainingTests
         "back-propagate NanGuard.Runtime's LossScaler.scale(loss) and step with TrainingGuard.Step(loss, scaler) or GuardedStep.ClipAndStep(..., scaler)";
 
     private static string Message(string advice) =>
-        "backward() of a float16 model with no loss scaling: gradients below about 6e-8 underflow to 0 and above 65504 overflow to Inf; " + advice;
+        "backward() of a float16 model with no loss scaling: gradients below about 3e-8 underflow to 0 and above 65504 overflow to Inf; " + advice;
 
     private static string Train(string setup, string body) => Usings + $$"""
         class C
