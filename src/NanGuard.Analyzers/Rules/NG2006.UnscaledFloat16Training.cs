@@ -20,7 +20,7 @@ public sealed class UnscaledFloat16TrainingAnalyzer : Rule<UnscaledFloat16Traini
     {
         if (!TrainingLoop.TryFind((IInvocationOperation)anchor, session, out var loop)
             || anchor.SemanticModel is not { } model
-            || MemberBody(loop.Loop.Syntax) is not { } body)
+            || MemberBody.Around(loop.Loop.Syntax) is not { } body)
             yield break;
         var float16 = (IOperation[])session.HalfPrecision.GetOrAdd(body, b => Float16Conversions(b, model, session));
         if (float16.Length == 0
@@ -40,19 +40,6 @@ public sealed class UnscaledFloat16TrainingAnalyzer : Rule<UnscaledFloat16Traini
 
     internal override IEnumerable<Location> AdditionalLocations(UnscaledFloat16TrainingMatch match) =>
         new[] { match.Float16.Syntax.GetLocation() };
-
-    /// <summary>The member body that holds the loop (all top-level statements together).</summary>
-    private static SyntaxNode? MemberBody(SyntaxNode loop)
-    {
-        foreach (var node in loop.Ancestors())
-        {
-            if (node is GlobalStatementSyntax)
-                return node.Parent;
-            if (node is MemberDeclarationSyntax and not BaseTypeDeclarationSyntax)
-                return node;
-        }
-        return null;
-    }
 
     /// <summary>Every place in <paramref name="body"/> that makes a tensor or module float16, in source order.</summary>
     private static object Float16Conversions(SyntaxNode body, SemanticModel model, Session session)

@@ -58,14 +58,7 @@ public sealed class HookedForwardCallAnalyzer : Rule<HookedForwardCallMatch>
     {
         if (module is IFieldSymbol or IPropertySymbol)
             return module.ContainingType.DeclaringSyntaxReferences.FirstOrDefault(r => r.SyntaxTree == use.SyntaxTree)?.GetSyntax();
-        foreach (var node in use.Ancestors())
-        {
-            if (node is GlobalStatementSyntax)
-                return node.Parent;
-            if (node is MemberDeclarationSyntax and not BaseTypeDeclarationSyntax)
-                return node;
-        }
-        return null;
+        return MemberBody.Around(use);
     }
 
     /// <summary>Each module given a forward hook in <paramref name="scope"/>, with the first call that gives it one.</summary>
