@@ -173,6 +173,20 @@ public static class Descriptors
         "calling forward directly skips the module's hooks; call {0}.call(...)",
         "TorchSharp runs forward hooks only through call(): a submodule invoked through forward() is invisible to NaN detection hooks.");
 
+    /// <summary>NG2006.</summary>
+    public static readonly DiagnosticDescriptor UnscaledFloat16Training = Create(
+        DiagnosticIds.UnscaledFloat16Training, Training, DiagnosticSeverity.Warning,
+        "Float16 training with no loss scaling",
+        "backward() of a float16 model with no loss scaling: gradients below about 3e-8 underflow to 0 and above 65504 overflow to Inf; {0}",
+        "float16 holds magnitudes from about 6e-8 to 65504 only: gradients below about 3e-8 round to exactly 0 (the weights they belong to stop learning) and large ones overflow to Inf. Multiply the loss by a scale before backward() and divide the gradients by it before step(), backing off when they are not finite, as PyTorch's GradScaler and NanGuard.Runtime's LossScaler do. bfloat16 has float32's range and is not reported.");
+
+    /// <summary>NG3004.</summary>
+    public static readonly DiagnosticDescriptor HookedForwardCall = Create(
+        DiagnosticIds.HookedForwardCall, Usage, DiagnosticSeverity.Warning,
+        "Forward hooks skipped by forward()",
+        "{0} has forward hooks ({1}) that forward() never runs; call {0}.call(...)",
+        "TorchSharp runs a module's forward hooks and pre-hooks only in call(): forward() runs the computation alone, so hooks registered on the module (NaN detection among them) silently never fire.");
+
     /// <summary>The page that documents a rule.</summary>
     public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 

@@ -43,10 +43,14 @@ public static class DiagnosticIds
     public const string MissingZeroGrad = "NG2004";
     /// <summary>Clipping outside backward..step.</summary>
     public const string MisplacedClipping = "NG2005";
+    /// <summary>Float16 training with no loss scaling.</summary>
+    public const string UnscaledFloat16Training = "NG2006";
     /// <summary>Static clamp_min_/clamp_max_ used as if in place.</summary>
     public const string StaticClampNotInPlace = "NG3001";
     /// <summary>Comparison of a tensor with NaN.</summary>
     public const string CompareWithNaN = "NG3002";
     /// <summary>forward called directly on a submodule.</summary>
     public const string DirectForwardCall = "NG3003";
+    /// <summary>forward called directly on a module that has forward hooks.</summary>
+    public const string HookedForwardCall = "NG3004";
 }

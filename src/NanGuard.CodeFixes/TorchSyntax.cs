@@ -114,6 +114,24 @@ internal static class TorchSyntax
     public static LiteralExpressionSyntax DoubleLiteral(string text) =>
         SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.ParseToken(text));
 
+    /// <summary>
+    /// <c>module.forward(x)</c> as <c>module.call(x)</c> (only the name changes, so that the module's hooks run), or null
+    /// where the rewritten call would not bind to the module's <c>call</c> with the same result type (a named argument
+    /// spelt as forward's parameter and not as call's).
+    /// </summary>
+    public static InvocationExpressionSyntax? ForwardAsCall(IInvocationOperation forward, SemanticModel model)
+    {
+        if (forward.Syntax is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } syntax)
+            return null;
+        var name = SyntaxFactory.IdentifierName("call").WithTriviaFrom(access.Name);
+        var rewritten = syntax.WithExpression(access.WithName(name));
+        var bound = model.GetSpeculativeSymbolInfo(syntax.SpanStart, rewritten, SpeculativeBindingOption.BindAsExpression).Symbol;
+        return bound is IMethodSymbol { Name: "call" } call
+            && SymbolEqualityComparer.Default.Equals(call.ReturnType, forward.TargetMethod.ReturnType)
+            ? rewritten
+            : null;
+    }
+
     private static ExpressionSyntax AsReceiver(ExpressionSyntax receiver) =>
         receiver is IdentifierNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax
             or ElementAccessExpressionSyntax or ThisExpressionSyntax or ParenthesizedExpressionSyntax

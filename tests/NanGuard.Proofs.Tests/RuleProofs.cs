@@ -534,6 +534,71 @@ public sealed class RuleProofs
     }
 
     [Fact]
+    public void NG2006_float16_gradients_underflow_and_overflow_without_loss_scaling()
+    {
+        using var scope = torch.NewDisposeScope();
+
+        // A float16 Linear(1, 1), weight 1, fitting y to within 1e-5 of its output at x = 1e-3: the mse gradient
+        // 2 * (w x - y) * x is about 2e-8, below half of float16's smallest subnormal (5.96e-8), and flushes to 0.
+        var small = Float16Gradient(x: 1e-3f, y: 1e-3f - 1e-5f, scale: 1);
+        Assert.Equal(0.0, small);
+        // The loss scaled by 1024 before backward(), the gradient divided by it after: the gradient survives.
+        var scaled = Float16Gradient(x: 1e-3f, y: 1e-3f - 1e-5f, scale: 1024);
+        Assert.InRange(scaled, 1e-8, 4e-8);
+
+        // At x = 300 and an error of 200 the gradient, 2 * 200 * 300 = 120000, is above float16's largest value (65504).
+        Assert.Equal(double.PositiveInfinity, Float16Gradient(x: 300, y: 100, scale: 1));
+
+        // The same layer in float32: the small gradient is there unscaled.
+        Assert.InRange(Float16Gradient(x: 1e-3f, y: 1e-3f - 1e-5f, scale: 1, dtype: ScalarType.Float32), 1e-8, 4e-8);
+    }
+
+    // The weight's gradient of mse_loss(w * x, y) for a bias-free Linear(1, 1) of weight 1 in dtype, back-propagated
+    // from loss * scale and divided by scale in float64.
+    private static double Float16Gradient(float x, float y, double scale, ScalarType dtype = ScalarType.Float16)
+    {
+        using var scope = torch.NewDisposeScope();
+        var layer = nn.Linear(1, 1, false).to(dtype);
+        using (torch.no_grad())
+            layer.weight!.fill_(1);
+        var input = torch.tensor(new[] { x }).reshape(1, 1).to(dtype);
+        var target = torch.tensor(new[] { y }).reshape(1, 1).to(dtype);
+        var loss = F.mse_loss(layer.call(input), target);
+        (loss * scale).backward();
+        return layer.weight!.grad!.to_type(ScalarType.Float64).item<double>() / scale;
+    }
+
+    [Fact]
+    public async Task NG3004_forward_hooks_do_not_run_through_forward()
+    {
+        var proof = await Proof.CreateAsync(new HookedForwardCallAnalyzer(), new HookedForwardCallCodeFix(),
+            DiagnosticIds.HookedForwardCall, HookedForwardCallCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                // How many times the forward hook and the pre-hook ran, and the output.
+                public static Tensor Compute(Tensor x)
+                {
+                    torch.manual_seed(3);
+                    var model = nn.Linear(3, 2);
+                    var post = 0;
+                    var pre = 0;
+                    model.register_forward_hook((m, input, output) => { post++; return output; });
+                    model.register_forward_pre_hook((m, input) => { pre++; return input; });
+                    var y = model.forward(x);
+                    return torch.cat(new[] { torch.tensor(new float[] { post, pre }), y.flatten().detach() });
+                }
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        var (original, @fixed) = proof.Run(new[] { Inputs.Randn(26, 1, 3) });
+        // forward(): neither hook ran. call(): each ran once, and the output is the same.
+        Assert.Equal(new[] { 0.0, 0 }, original.Value.Take(2));
+        Assert.Equal(new[] { 1.0, 1 }, @fixed.Value.Take(2));
+        Assert.Equal(original.Value.Skip(2), @fixed.Value.Skip(2));
+    }
+
+    [Fact]
     public void Every_rule_that_yields_NaN_or_Inf_has_a_proof()
     {
         var rules = new[]
@@ -543,6 +608,7 @@ public sealed class RuleProofs
             DiagnosticIds.HandWrittenSoftplus, DiagnosticIds.Log1pExpm1, DiagnosticIds.XLogY, DiagnosticIds.SqrtOfSumOfSquares,
             DiagnosticIds.DivisionByNorm, DiagnosticIds.StandardizationWithoutEps, DiagnosticIds.DivisionByZeroableSum,
             DiagnosticIds.LogOfZeroable, DiagnosticIds.UnsafeWhere, DiagnosticIds.StaticClampNotInPlace, DiagnosticIds.CompareWithNaN,
+            DiagnosticIds.UnscaledFloat16Training, DiagnosticIds.HookedForwardCall,
         };
         var proofs = typeof(RuleProofs).GetMethods().Select(m => m.Name.Split('_')[0]).ToHashSet();
         Assert.All(rules, id => Assert.Contains(id, proofs));

@@ -1,6 +1,6 @@
 // The TorchSharp API misuse rules, one file per rule named by its id: NG3001.StaticClampNotInPlace.cs (static
 // clamp_min_ is not in place), NG3002.CompareWithNaN.cs (comparing with NaN), NG3003.DirectForwardCall.cs (a submodule
-// run through forward, hidden from hooks).
+// run through forward, hidden from hooks), NG3004.HookedForwardCall.cs (a model given a hook, run through forward).
 using Catalog.ApiMisuse;
 using TorchSharp;
 
@@ -11,5 +11,6 @@ static class Program
         var model = new Normalizer();
         var output = model.call(torch.randn(4, 16));
         CompareWithNaN.Check(output);
+        HookedForwardCall.Predict(output);
     }
 }

@@ -19,6 +19,7 @@ namespace NanGuard.Analyzers.Infrastructure;
 internal sealed class Session
 {
     private const string AssemblyName = "TorchSharp";
+    private const string RuntimeAssemblyName = "NanGuard.Runtime";
 
     // Call sites of one method are read from at most this many calls of its name in the compilation: a name called
     // more often than that (a common helper's) says too little about one optimizer to be worth the binding.
@@ -27,7 +28,7 @@ internal sealed class Session
     private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new();
     private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _callsByName = new(System.StringComparer.Ordinal);
 
-    private Session(Compilation compilation, AnalyzerOptions options, IAssemblySymbol assembly, INamedTypeSymbol torch, INamedTypeSymbol tensor)
+    private Session(Compilation compilation, AnalyzerOptions options, IAssemblySymbol assembly, INamedTypeSymbol torch, INamedTypeSymbol tensor, IAssemblySymbol? runtime)
     {
         Compilation = compilation;
         Options = options;
@@ -46,6 +47,9 @@ internal sealed class Session
         Lstm = assembly.GetTypeByMetadataName("TorchSharp.Modules.LSTM");
         Gru = assembly.GetTypeByMetadataName("TorchSharp.Modules.GRU");
         Rnn = assembly.GetTypeByMetadataName("TorchSharp.Modules.RNN");
+        ScalarType = assembly.GetTypeByMetadataName("TorchSharp.torch+ScalarType");
+        NanDetector = runtime?.GetTypeByMetadataName("NanGuard.Runtime.NanDetector");
+        LossScaler = runtime?.GetTypeByMetadataName("NanGuard.Runtime.LossScaler");
     }
 
     /// <summary>The compilation under analysis.</summary>
@@ -79,6 +83,15 @@ internal sealed class Session
     /// <summary>The expressions a user method returns, found once per method.</summary>
     public ConcurrentDictionary<IMethodSymbol, ImmutableArray<IOperation>> ReturnedValues { get; } = new(SymbolEqualityComparer.Default);
 
+    /// <summary>The modules given forward hooks in each scope (a member body, a type), found by one walk of its syntax.</summary>
+    public ConcurrentDictionary<SyntaxNode, object> ForwardHooks { get; } = new();
+
+    /// <summary>Where each member body makes a tensor or module float16, found by one walk of its syntax.</summary>
+    public ConcurrentDictionary<SyntaxNode, object> HalfPrecision { get; } = new();
+
+    /// <summary>Whether each loop body scales its loss (see NG2006), found once per loop.</summary>
+    public ConcurrentDictionary<ILoopOperation, bool> LossScaling { get; } = new();
+
     /// <summary>The TorchSharp assembly the compilation references.</summary>
     public IAssemblySymbol Assembly { get; }
 
@@ -100,6 +113,13 @@ internal sealed class Session
     public INamedTypeSymbol? Lstm { get; }
     public INamedTypeSymbol? Gru { get; }
     public INamedTypeSymbol? Rnn { get; }
+    public INamedTypeSymbol? ScalarType { get; }
+
+    /// <summary>NanGuard.Runtime's <c>NanDetector</c>, where the compilation references the runtime.</summary>
+    public INamedTypeSymbol? NanDetector { get; }
+
+    /// <summary>NanGuard.Runtime's <c>LossScaler</c>, where the compilation references the runtime.</summary>
+    public INamedTypeSymbol? LossScaler { get; }
 
     /// <summary>The session of an analysis of <paramref name="compilation"/>, or null when it does not reference TorchSharp.</summary>
     public static Session? TryCreate(Compilation compilation, AnalyzerOptions options)
@@ -107,11 +127,11 @@ internal sealed class Session
         // Types are looked up in TorchSharp's own assembly: the compilation's lookup would search every reference
         // (a hundred and more framework assemblies) for each name. A user's own class in a namespace called TorchSharp
         // is therefore never taken for TorchSharp's.
-        var assembly = FindTorchSharp(compilation);
+        var assembly = FindReference(compilation, AssemblyName);
         if (assembly?.GetTypeByMetadataName("TorchSharp.torch") is not { } torch
             || assembly.GetTypeByMetadataName("TorchSharp.torch+Tensor") is not { } tensor)
             return null;
-        return new Session(compilation, options, assembly, torch, tensor);
+        return new Session(compilation, options, assembly, torch, tensor, FindReference(compilation, RuntimeAssemblyName));
     }
 
     /// <summary>
@@ -223,11 +243,11 @@ internal sealed class Session
         return false;
     }
 
-    private static IAssemblySymbol? FindTorchSharp(Compilation compilation)
+    private static IAssemblySymbol? FindReference(Compilation compilation, string name)
     {
         foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
         {
-            if (assembly.Identity.Name == AssemblyName)
+            if (assembly.Identity.Name == name)
                 return assembly;
         }
         return null;

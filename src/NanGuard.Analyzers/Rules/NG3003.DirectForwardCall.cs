@@ -13,7 +13,7 @@ public sealed class DirectForwardCallAnalyzer : Rule<DirectForwardCallMatch>
     internal override IEnumerable<DirectForwardCallMatch> Find(IOperation anchor, Session session)
     {
         var invocation = (IInvocationOperation)anchor;
-        if (IsModuleForward(invocation.TargetMethod, session)
+        if (ModuleForward.Is(invocation.TargetMethod, session)
             && invocation.Instance is { } instance
             && ValueFlow.SkipConversions(instance) is IMemberReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } } member
             && member is IFieldReferenceOperation or IPropertyReferenceOperation
@@ -24,17 +24,6 @@ public sealed class DirectForwardCallAnalyzer : Rule<DirectForwardCallMatch>
 
     internal override object?[] MessageArguments(DirectForwardCallMatch match, Session session) =>
         new object?[] { match.Submodule.Syntax.ToString() };
-
-    /// <summary>True for <c>forward</c> of TorchSharp's <c>Module&lt;...&gt;</c>, or an override of it.</summary>
-    private static bool IsModuleForward(IMethodSymbol method, Session session)
-    {
-        var root = method;
-        while (root.OverriddenMethod is { } overridden)
-            root = overridden;
-        return root.Name == "forward"
-            && root.ContainingType is { Name: "Module" } declaring
-            && Session.Is(declaring.ContainingType, session.Nn);
-    }
 
     private static bool IsInModuleForward(ISymbol? symbol, Session session)
     {

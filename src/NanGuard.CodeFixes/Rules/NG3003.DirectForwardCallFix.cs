@@ -13,17 +13,7 @@ public sealed class DirectForwardCallCodeFix : RuleFix<DirectForwardCallAnalyzer
 
     internal override IEnumerable<FixAction?> Fix(FixContext context, DirectForwardCallMatch match, Diagnostic diagnostic)
     {
-        var invocation = match.Invocation;
-        if (invocation.Syntax is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } syntax)
-            yield break;
-
-        var name = SyntaxFactory.IdentifierName("call").WithTriviaFrom(access.Name);
-        var rewritten = syntax.WithExpression(access.WithName(name));
-        var bound = context.Model.GetSpeculativeSymbolInfo(syntax.SpanStart, rewritten, SpeculativeBindingOption.BindAsExpression).Symbol;
-        if (bound is not IMethodSymbol { Name: "call" } call
-            || !SymbolEqualityComparer.Default.Equals(call.ReturnType, invocation.TargetMethod.ReturnType))
-            yield break;
-
-        yield return context.Replace("Call the submodule through call()", EquivalenceKey, syntax, rewritten);
+        if (TorchSyntax.ForwardAsCall(match.Invocation, context.Model) is { } rewritten)
+            yield return context.Replace("Call the submodule through call()", EquivalenceKey, match.Invocation.Syntax, rewritten);
     }
 }
