@@ -175,7 +175,7 @@ public static class Descriptors
 
     /// <summary>NG2006.</summary>
     public static readonly DiagnosticDescriptor UnscaledFloat16Training = Create(
-        DiagnosticIds.UnscaledFloat16Training, Training, DiagnosticSeverity.Warning,
+        DiagnosticIds.UnscaledFloat16Training, Training, DiagnosticSeverity.Info,
         "Float16 training with no loss scaling",
         "backward() of a float16 model with no loss scaling: gradients below about 3e-8 underflow to 0 and above 65504 overflow to Inf; {0}",
         "float16 holds magnitudes from about 6e-8 to 65504 only: gradients below about 3e-8 round to exactly 0 (the weights they belong to stop learning) and large ones overflow to Inf. Multiply the loss by a scale before backward() and divide the gradients by it before step(), backing off when they are not finite, as PyTorch's GradScaler and NanGuard.Runtime's LossScaler do. bfloat16 has float32's range and is not reported.");
