@@ -80,6 +80,42 @@ internal static class Plants
         Entry("NG2002", "NormIgnored", (n, r) => TrainerClass(n, r, clipping: "torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0);", lr: "1e-3")),
         Entry("NG2003", "HighLearningRate", (n, r) => TrainerClass(n, r, clipping: "", lr: "0.05"), also: "NG2001"),
         Entry("NG2005", "ClipAfterStep", (n, r) => TrainerClass(n, r, clipping: "", lr: "1e-3", clipAfterStep: true)),
+        // NG2001 and NG2003 across methods: the optimizer is built in one method and stepped in another, so the rules
+        // follow it to the call sites of the method that steps it.
+        Entry("NG2001", "AcrossMethods", (n, r) => TrainerAcrossMethods(n, r, lr: "1e-3")),
+        Entry("NG2003", "AcrossMethods", (n, r) => TrainerAcrossMethods(n, r, lr: "0.05"), also: "NG2001"),
+        // NG2006: float16 training with no loss scaling.
+        Entry("NG2006", "Float16", (n, r) => $$"""
+            internal static class {{n}}
+            {
+                public static void Train(nn.Module<Tensor, Tensor> model, Tensor x, Tensor y)
+                {
+                    var half = model.half();
+                    var optimizer = torch.optim.Adam(half.parameters(), lr: 1e-3);
+                    for (var epoch = 0; epoch < {{r.Next(2, 20)}}; epoch++)
+                    {
+                        optimizer.zero_grad();
+                        var loss = F.mse_loss(half.call(x.half()), y.half());
+                        loss.backward();
+                        var norm = torch.nn.utils.clip_grad_norm_(half.parameters(), 1.0);
+                        if (double.IsFinite(norm))
+                            optimizer.step();
+                    }
+                }
+            }
+            """),
+        // NG3004: a model given a forward hook, then run through forward().
+        Entry("NG3004", "HookedForward", (n, r) => $$"""
+            internal static class {{n}}
+            {
+                public static Tensor Predict(Tensor x)
+                {
+                    var model = nn.Linear({{r.Next(2, 64)}}, 4);
+                    model.register_forward_hook((module, input, output) => output);
+                    return model.forward(x);
+                }
+            }
+            """),
         Entry("NG3001", "StaticClampInPlace", (n, r) => $$"""
             internal static class {{n}}
             {
@@ -123,6 +159,28 @@ internal static class Plants
         internal static class {{name}}
         {
             public static Tensor Score(Tensor x) => {{expression}};
+        }
+        """;
+
+    private static string TrainerAcrossMethods(string name, Random random, string lr) => $$"""
+        internal static class {{name}}
+        {
+            public static void Train(nn.Module<Tensor, Tensor> model, int epochs)
+            {
+                var optimizer = torch.optim.Adam(model.parameters(), lr: {{lr}});
+                Fit(model, optimizer, epochs, {{16 << random.Next(0, 4)}});
+            }
+
+            private static void Fit(nn.Module<Tensor, Tensor> model, torch.optim.Optimizer optimizer, int epochs, int batch)
+            {
+                for (var epoch = 0; epoch < epochs; epoch++)
+                {
+                    optimizer.zero_grad();
+                    var loss = F.cross_entropy(model.call(torch.randn(batch, 32)), torch.randint(0, 10, new long[] { batch }));
+                    loss.backward();
+                    optimizer.step();
+                }
+            }
         }
         """;
 
