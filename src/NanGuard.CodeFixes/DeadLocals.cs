@@ -19,19 +19,26 @@ internal static class DeadLocals
     public static SyntaxNode Remove(SyntaxNode original, SyntaxNode changed, SemanticModel model, Session session, CancellationToken cancellationToken)
     {
         var readBefore = ReadNames(original);
-        var candidates = new List<(string Name, VariableDeclaratorSyntax Declarator)>();
-        foreach (var declarator in original.DescendantNodes().OfType<VariableDeclaratorSyntax>())
-        {
-            var name = declarator.Identifier.ValueText;
-            if (readBefore.Contains(name) && IsRemovable(declarator) && IsPureTensorComputation(declarator, model, session, cancellationToken))
-                candidates.Add((name, declarator));
-        }
+        // The syntax decides who may go; the semantic model (is the initializer a pure TorchSharp computation?) is
+        // asked only of a local the change actually left unread, once.
+        var candidates = original.DescendantNodes().OfType<VariableDeclaratorSyntax>()
+            .Where(declarator => readBefore.Contains(declarator.Identifier.ValueText) && IsRemovable(declarator))
+            .Select(declarator => (Name: declarator.Identifier.ValueText, Declarator: declarator))
+            .ToList();
         if (candidates.Count == 0)
             return changed;
+        var pure = new Dictionary<VariableDeclaratorSyntax, bool>();
+        bool IsPure(VariableDeclaratorSyntax declarator)
+        {
+            if (!pure.TryGetValue(declarator, out var answer))
+                pure[declarator] = answer = IsPureTensorComputation(declarator, model, session, cancellationToken);
+            return answer;
+        }
 
         for (var round = 0; round < MaxRounds; round++)
         {
             var readAfter = ReadNames(changed);
+            candidates.RemoveAll(c => !readAfter.Contains(c.Name) && !IsPure(c.Declarator));
             var dead = candidates.Where(c => !readAfter.Contains(c.Name)).Select(c => c.Name).ToImmutableHashSet();
             if (dead.IsEmpty)
                 break;
