@@ -16,11 +16,7 @@ internal sealed class Findings
     private Dictionary<IOperation, string>? _hazards;
 
     /// <summary>Adds what <paramref name="rule"/> found at one operation.</summary>
-    public void Add(Rule rule, Match match)
-    {
-        lock (_found)
-            _found.Add((rule, match));
-    }
+    public void Add(Rule rule, Match match) => _found.Add((rule, match));
 
     /// <summary>
     /// The id of the first numerics hazard in the computation of <paramref name="value"/> (following locals), or null:

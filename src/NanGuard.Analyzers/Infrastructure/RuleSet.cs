@@ -60,34 +60,37 @@ internal sealed class RuleSet
     public ImmutableHashSet<string> OutrankersOf(Rule rule) => _outrankers[rule];
 
     /// <summary>
-    /// Registers the rules for one compilation: each operation block collects its findings, one action per operation
-    /// kind dispatching by method name or operator kind, and settles and reports them at the block's end.
+    /// Registers the rules for one compilation: one action per operation block walks the block once, hands each
+    /// invocation and TorchSharp operator to the rules listening for its method name or operator kind, and settles and
+    /// reports what they found.
     /// </summary>
+    /// <remarks>
+    /// One block action, not a block-start action with nested operation actions: for those the driver builds a scope,
+    /// three delegates and a list of the block's operations per block and dispatches each operation through its
+    /// executor, which cost NanGuard as much as its rules' own work on training code.
+    /// </remarks>
     public void RegisterWith(CompilationStartAnalysisContext context, Session session)
     {
         var byMethod = _byMethod;
         var byOperator = _byOperator;
-        context.RegisterOperationBlockStartAction(block =>
+        context.RegisterOperationBlockAction(block =>
         {
-            var findings = new Findings();
-            if (byMethod.Count > 0)
+            Findings? findings = null;
+            foreach (var root in block.OperationBlocks)
             {
-                block.RegisterOperationAction(c =>
+                foreach (var operation in root.DescendantsAndSelf())
                 {
-                    if (byMethod.TryGetValue(((IInvocationOperation)c.Operation).TargetMethod.Name, out var rules))
-                        Find(rules, c.Operation, session, findings);
-                }, OperationKind.Invocation);
+                    var rules = operation switch
+                    {
+                        IInvocationOperation invocation when byMethod.TryGetValue(invocation.TargetMethod.Name, out var named) => named,
+                        IBinaryOperation binary when byOperator.TryGetValue(binary.OperatorKind, out var kind) && session.IsOperator(binary.OperatorMethod) => kind,
+                        _ => null,
+                    };
+                    if (rules is not null)
+                        Find(rules, operation, session, findings ??= new Findings());
+                }
             }
-            if (byOperator.Count > 0)
-            {
-                block.RegisterOperationAction(c =>
-                {
-                    var binary = (IBinaryOperation)c.Operation;
-                    if (byOperator.TryGetValue(binary.OperatorKind, out var rules) && session.IsOperator(binary.OperatorMethod))
-                        Find(rules, binary, session, findings);
-                }, OperationKind.Binary);
-            }
-            block.RegisterOperationBlockEndAction(end => findings.Report(this, session, end.ReportDiagnostic));
+            findings?.Report(this, session, block.ReportDiagnostic);
         });
     }
 

@@ -153,29 +153,40 @@ internal sealed class Session
     /// </summary>
     public ImmutableArray<SyntaxNode> CallsNamed(string name) => _callsByName.GetOrAdd(name, FindCallsNamed);
 
+    /// <summary>
+    /// The invocations and object creations under <paramref name="scope"/> that call a method named
+    /// <paramref name="name"/>, as syntax; null where there are more than <see cref="MaxCallsOfName"/>.
+    /// </summary>
+    public static List<SyntaxNode>? CallsNamedUnder(SyntaxNode scope, string name, List<SyntaxNode>? calls = null)
+    {
+        calls ??= new List<SyntaxNode>();
+        foreach (var node in scope.DescendantNodes())
+        {
+            var called = node switch
+            {
+                InvocationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } invocation => NameOf(invocation.Expression),
+                ObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } creation => NameOf(creation.Type),
+                _ => null,
+            };
+            if (called != name)
+                continue;
+            if (calls.Count == MaxCallsOfName)
+                return null;
+            calls.Add(node);
+        }
+        return calls;
+    }
+
     private ImmutableArray<SyntaxNode> FindCallsNamed(string name)
     {
-        var calls = ImmutableArray.CreateBuilder<SyntaxNode>();
+        var calls = new List<SyntaxNode>();
         foreach (var tree in Compilation.SyntaxTrees)
         {
-            if (tree.GetText().ToString().IndexOf(name, System.StringComparison.Ordinal) < 0)
-                continue;
-            foreach (var node in tree.GetRoot().DescendantNodes())
-            {
-                var called = node switch
-                {
-                    InvocationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } invocation => NameOf(invocation.Expression),
-                    ObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } creation => NameOf(creation.Type),
-                    _ => null,
-                };
-                if (called != name)
-                    continue;
-                if (calls.Count == MaxCallsOfName)
-                    return ImmutableArray<SyntaxNode>.Empty;
-                calls.Add(node);
-            }
+            if (tree.GetText().ToString().IndexOf(name, System.StringComparison.Ordinal) >= 0
+                && CallsNamedUnder(tree.GetRoot(), name, calls) is null)
+                return ImmutableArray<SyntaxNode>.Empty;
         }
-        return calls.ToImmutable();
+        return calls.ToImmutableArray();
     }
 
     private static string? NameOf(SyntaxNode expression) => expression switch

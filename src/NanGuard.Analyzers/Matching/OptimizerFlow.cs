@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace NanGuard.Analyzers.Matching;
@@ -156,14 +157,35 @@ internal static class OptimizerFlow
             var model = written.SemanticModel?.SyntaxTree == scope.SyntaxTree ? written.SemanticModel : session.ModelOf(scope.SyntaxTree);
             foreach (var identifier in scope.DescendantNodes().OfType<IdentifierNameSyntax>())
             {
-                if (identifier.Identifier.ValueText != holder.Name
+                if (identifier.Identifier.ValueText != holder.Name)
+                    continue;
+                var expression = identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier ? access : (ExpressionSyntax)identifier;
+                if (!MayCarry(expression)
                     || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier).Symbol?.OriginalDefinition, holder))
                     continue;
-                var expression = identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier ? access : (SyntaxNode)identifier;
                 if (model.GetOperation(expression) is { } read)
                     yield return read;
             }
         }
+    }
+
+    // True where a read, by its syntax, may be a step or hand the optimizer on: called step(), passed as an argument,
+    // assigned, initializing a variable, returned (through parentheses and casts). A read that is not, such as the
+    // receiver of zero_grad(), ends the walk in any case, and is not bound: binding it would bind its whole member.
+    private static bool MayCarry(ExpressionSyntax read)
+    {
+        SyntaxNode value = read;
+        while (value.Parent is ParenthesizedExpressionSyntax or CastExpressionSyntax
+            or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression }
+            || value.Parent is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AsExpression } cast && cast.Left == value)
+            value = value.Parent;
+        return value.Parent switch
+        {
+            MemberAccessExpressionSyntax access => access.Expression == value && access.Name.Identifier.ValueText == "step",
+            AssignmentExpressionSyntax assignment => assignment.Right == value,
+            ArgumentSyntax or EqualsValueClauseSyntax or ReturnStatementSyntax or ArrowExpressionClauseSyntax => true,
+            _ => false,
+        };
     }
 
     private static SyntaxNode LocalScope(SyntaxNode syntax) =>
@@ -211,7 +233,7 @@ internal static class OptimizerFlow
         {
             var name = m.MethodKind == MethodKind.Constructor ? m.ContainingType.Name : m.Name;
             var calls = ImmutableArray.CreateBuilder<IOperation>();
-            foreach (var syntax in session.CallsNamed(name))
+            foreach (var syntax in CallsNamed(m, name, session))
             {
                 var operation = session.ModelOf(syntax.SyntaxTree).GetOperation(syntax);
                 if (operation is not null && SymbolEqualityComparer.Default.Equals(Called(operation)?.OriginalDefinition, m))
@@ -219,6 +241,28 @@ internal static class OptimizerFlow
             }
             return calls.ToImmutable();
         });
+
+    // The calls named as the method is, where the method can be called: a local function in its member, a private
+    // method in its type's declarations, any other in the whole compilation. Each one found is bound to see whether it
+    // calls this method, and binding a call binds the member around it, so the scope is kept to what accessibility
+    // allows: a private Fit is not looked for in every other class that has a Fit of its own.
+    private static IEnumerable<SyntaxNode> CallsNamed(IMethodSymbol method, string name, Session session)
+    {
+        var scopes = method.MethodKind == MethodKind.LocalFunction
+            ? method.DeclaringSyntaxReferences.Select(r => LocalScope(r.GetSyntax()))
+            : method.DeclaredAccessibility == Accessibility.Private && method.ContainingType is { } type
+                ? type.DeclaringSyntaxReferences.Select(r => r.GetSyntax())
+                : null;
+        if (scopes is null)
+            return session.CallsNamed(name);
+        var calls = new List<SyntaxNode>();
+        foreach (var scope in scopes)
+        {
+            if (Session.CallsNamedUnder(scope, name, calls) is null)
+                return Enumerable.Empty<SyntaxNode>();
+        }
+        return calls;
+    }
 
     /// <summary>The expressions <paramref name="method"/> returns (its expression body, its return statements).</summary>
     private static ImmutableArray<IOperation> ReturnedValues(IMethodSymbol method, Session session) =>

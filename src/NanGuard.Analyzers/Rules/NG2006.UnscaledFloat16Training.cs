@@ -44,6 +44,11 @@ public sealed class UnscaledFloat16TrainingAnalyzer : Rule<UnscaledFloat16Traini
     /// <summary>Every place in <paramref name="body"/> that makes a tensor or module float16, in source order.</summary>
     private static object Float16Conversions(SyntaxNode body, SemanticModel model, Session session)
     {
+        // Most training code never names float16: one search of the body's text (the names are "half" or contain
+        // "loat16") spares those bodies the walk of their syntax.
+        var text = body.SyntaxTree.GetText().ToString(body.Span);
+        if (text.IndexOf("half", System.StringComparison.Ordinal) < 0 && text.IndexOf("loat16", System.StringComparison.Ordinal) < 0)
+            return System.Array.Empty<IOperation>();
         var found = new List<IOperation>();
         foreach (var name in body.DescendantNodes().OfType<IdentifierNameSyntax>())
         {

@@ -104,6 +104,37 @@ public sealed class UnclippedStepAcrossMethodsTests
             Suggestion());
 
     [Fact]
+    public Task Private_methods_of_the_same_name_take_only_their_own_types_callers() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class Calm
+            {
+                static void Main(Linear model, Tensor x, Tensor y) =>
+                    Train(model, torch.optim.Adam(model.parameters(), lr: 0.001), x, y);
+            """ + Train + """
+
+            }
+
+            class Risky
+            {
+                static void Main(Linear model, Tensor x, Tensor y) =>
+                    Train(model, torch.optim.Adam(model.parameters(), lr: 0.05), x, y);
+
+                static void Train(Linear model, optim.Optimizer optimizer, Tensor x, Tensor y)
+                {
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        {|#3:F.mse_loss(model.call(x), y).backward()|};
+                        {|#2:optimizer.step()|};
+                    }
+                }
+            }
+            """,
+            Suggestion(),
+            Verify.Diagnostic().WithLocation(2).WithLocation(3).WithSeverity(DiagnosticSeverity.Warning)
+                .WithArguments(" (Adam at learning rate 0.05, built in Risky.Main)"));
+
+    [Fact]
     public Task Optimizer_passed_to_a_method_that_clips_is_not_reported() =>
         Verify.VerifyAnalyzerAsync(Usings + """
             class Program

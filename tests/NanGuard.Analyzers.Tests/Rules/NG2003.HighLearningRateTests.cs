@@ -161,6 +161,22 @@ public sealed class HighLearningRateTests
                 .WithMessage("learning rate 0.01 is at or above 0.01 with no gradient clipping in the loop; try a rate 10 to 100 times lower"));
 
     [Fact]
+    public Task Optimizer_handed_on_through_parentheses_a_cast_and_a_local_is_followed() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class Program
+            {
+                static void Main()
+                {
+                    var model = nn.Linear(4, 2);
+                    var optimizer = torch.optim.Adam(model.parameters(), lr: [|0.05|]);
+                    optimizer.zero_grad();
+                    var kept = (optim.Optimizer)(optimizer);
+                    Console.WriteLine(optimizer);
+                    Train(model, (kept), torch.ones(8, 4), torch.ones(8, 2));
+                }
+            """ + TrainElsewhere + "\n}");
+
+    [Fact]
     public Task Optimizer_passed_to_a_method_that_clips_is_not_reported() =>
         Verify.VerifyAnalyzerAsync(Usings + """
             class Program
