@@ -118,18 +118,7 @@ public sealed class UnclippedStepAcrossMethodsTests
             {
                 static void Main(Linear model, Tensor x, Tensor y) =>
                     Train(model, torch.optim.Adam(model.parameters(), lr: 0.05), x, y);
-
-                static void Train(Linear model, optim.Optimizer optimizer, Tensor x, Tensor y)
-                {
-                    for (var i = 0; i < 10; i++)
-                    {
-                        optimizer.zero_grad();
-                        {|#3:F.mse_loss(model.call(x), y).backward()|};
-                        {|#2:optimizer.step()|};
-                    }
-                }
-            }
-            """,
+            """ + Train.Replace("#0", "#2").Replace("#1", "#3") + "\n}",
             Suggestion(),
             Verify.Diagnostic().WithLocation(2).WithLocation(3).WithSeverity(DiagnosticSeverity.Warning)
                 .WithArguments(" (Adam at learning rate 0.05, built in Risky.Main)"));
