@@ -39,14 +39,14 @@ internal sealed class Findings
     {
         if (_found.Count == 0)
             return;
-        var coveredBy = new Dictionary<IOperation, List<string>>();
+        var coveredBy = new Dictionary<IOperation, List<(string Id, Match Match)>>();
         foreach (var (rule, match) in _found)
         {
             foreach (var operation in match.Covers)
             {
                 if (!coveredBy.TryGetValue(operation, out var ids))
-                    coveredBy[operation] = ids = new List<string>(1);
-                ids.Add(rule.Descriptor.Id);
+                    coveredBy[operation] = ids = new List<(string, Match)>(1);
+                ids.Add((rule.Descriptor.Id, match));
             }
         }
 
@@ -78,16 +78,17 @@ internal sealed class Findings
         }
     }
 
-    private static bool IsOutranked(Rule rule, Match match, RuleSet rules, Dictionary<IOperation, List<string>> coveredBy)
+    // Outranked by a finding of a rule that outranks this one, unless that finding yields to this rule; or yielding
+    // itself to a finding that covers the same operations.
+    private static bool IsOutranked(Rule rule, Match match, RuleSet rules, Dictionary<IOperation, List<(string Id, Match Match)>> coveredBy)
     {
         var outrankers = rules.OutrankersOf(rule);
-        if (outrankers.IsEmpty)
-            return false;
+        var id = rule.Descriptor.Id;
         foreach (var operation in match.Covers)
         {
-            foreach (var id in coveredBy[operation])
+            foreach (var other in coveredBy[operation])
             {
-                if (outrankers.Contains(id))
+                if (outrankers.Contains(other.Id) && !other.Match.YieldsTo.Contains(id) || match.YieldsTo.Contains(other.Id))
                     return true;
             }
         }

@@ -33,6 +33,12 @@ public abstract class Match
         }
     }
 
+    /// <summary>
+    /// The ids of rules this finding gives way to even where its rule outranks theirs: a finding with no fix at the
+    /// reported place (a softmax computed in another member) yields to one that can be fixed there (NG1009's xlogy).
+    /// </summary>
+    internal virtual ImmutableArray<string> YieldsTo => ImmutableArray<string>.Empty;
+
     /// <summary>Why the finding gets no automatic fix (said in the message), or null where the fix can be written.</summary>
     internal virtual string? NoFixReason => null;
 }

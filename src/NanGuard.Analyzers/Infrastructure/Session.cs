@@ -50,7 +50,11 @@ internal sealed class Session
         ScalarType = assembly.GetTypeByMetadataName("TorchSharp.torch+ScalarType");
         NanDetector = runtime?.GetTypeByMetadataName("NanGuard.Runtime.NanDetector");
         LossScaler = runtime?.GetTypeByMetadataName("NanGuard.Runtime.LossScaler");
+        Facts = new Numerics.FactsEngine(this);
     }
+
+    /// <summary>The value-facts engine: what a tensor value can be, the one way a rule learns it.</summary>
+    public Numerics.FactsEngine Facts { get; }
 
     /// <summary>The compilation under analysis.</summary>
     public Compilation Compilation { get; }
@@ -69,9 +73,6 @@ internal sealed class Session
 
     /// <summary>Whether a user method's body zeroes gradients, asked once per method.</summary>
     public ConcurrentDictionary<IMethodSymbol, bool> ZeroGradMethods { get; } = new(SymbolEqualityComparer.Default);
-
-    /// <summary>Whether every return of a user method is a probability (a softmax, a sigmoid, an average of such), asked once per method.</summary>
-    public ConcurrentDictionary<IMethodSymbol, bool> ProbabilityMethods { get; } = new(SymbolEqualityComparer.Default);
 
     /// <summary>The values passed for a parameter of a user method at its call sites in the compilation (see
     /// <c>OptimizerOrigin</c>), found once per parameter.</summary>

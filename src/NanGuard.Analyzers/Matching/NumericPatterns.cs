@@ -85,100 +85,6 @@ internal static class NumericPatterns
         return false;
     }
 
-    /// <summary>A probability normalised by hand: <c>t / t.sum(d, keepdim: true)</c> or <c>t / t.sum()</c>; 0 wherever t is.</summary>
-    public static bool IsNormalizedByItsSum(IOperation operation, Session session) =>
-        ValueFlow.Peek(operation) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } quotient
-        && session.IsOperator(quotient.OperatorMethod)
-        && ValueFlow.Confirms(operation, quotient, session)
-        && TorchPatterns.IsOp(quotient.RightOperand, session, "sum", out var sum)
-        && sum.Input is { } summed
-        && ValueFlow.SameValue(summed, quotient.LeftOperand, session);
-
-    /// <summary>
-    /// A probability by its origin: the result of a method of the user's own (declared in the same file, and not one
-    /// an override could replace) every return of which is a softmax, a sigmoid, or an average of such
-    /// (<c>(softmax(a) + softmax(b)) / 2</c>). Only a call whose target is such a source method is looked into, and each
-    /// method's answer is kept in the session.
-    /// </summary>
-    public static bool IsReturnedProbability(IOperation operation, Session session)
-    {
-        if (ValueFlow.Peek(operation) is not IInvocationOperation call || call.SemanticModel is not { } model)
-            return false;
-        var method = call.TargetMethod.OriginalDefinition;
-        if (method.IsAbstract || method.IsVirtual || method.IsOverride && !method.IsSealed && !method.ContainingType.IsSealed
-            || !session.IsTensor(method.ReturnType)
-            || !method.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == model.SyntaxTree))
-            return false;
-        return session.ProbabilityMethods.GetOrAdd(method, m => AllReturnsAreProbabilities(m, model, session))
-            && ValueFlow.Confirms(operation, call, session);
-    }
-
-    private static bool AllReturnsAreProbabilities(IMethodSymbol method, SemanticModel model, Session session)
-    {
-        var returned = new List<ExpressionSyntax>();
-        foreach (var reference in method.DeclaringSyntaxReferences)
-        {
-            if (reference.SyntaxTree != model.SyntaxTree)
-                continue;
-            var (body, arrow) = reference.GetSyntax() switch
-            {
-                BaseMethodDeclarationSyntax declaration => (declaration.Body, declaration.ExpressionBody),
-                LocalFunctionStatementSyntax local => (local.Body, local.ExpressionBody),
-                _ => (null, null),
-            };
-            if (arrow is not null)
-                returned.Add(arrow.Expression);
-            else if (body is not null && !Returns(body, returned))
-                return false;
-        }
-        return returned.Count > 0
-            && returned.All(e => model.GetOperation(e) is { } value && IsProbability(value, session, depth: 0));
-    }
-
-    // The expressions the body's own return statements return (not those of lambdas or local functions in it);
-    // false where one returns nothing or the body is an iterator.
-    private static bool Returns(BlockSyntax body, List<ExpressionSyntax> returned)
-    {
-        foreach (var node in body.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax and not LocalFunctionStatementSyntax))
-        {
-            switch (node)
-            {
-                case YieldStatementSyntax:
-                    return false;
-                case ReturnStatementSyntax { Expression: { } expression }:
-                    returned.Add(expression);
-                    break;
-                case ReturnStatementSyntax:
-                    return false;
-            }
-        }
-        return true;
-    }
-
-    // A softmax, a sigmoid, or the sum of n such divided by n.
-    private static bool IsProbability(IOperation operation, Session session, int depth)
-    {
-        if (TorchPatterns.IsOp(operation, session, "softmax", out _) || TorchPatterns.IsOp(operation, session, "sigmoid", out _))
-            return true;
-        if (depth > 0 || !TorchPatterns.IsTensorOperator(operation, session, BinaryOperatorKind.Divide, out var quotient)
-            || Constant(quotient.RightOperand) is not { } count)
-            return false;
-        var terms = new List<IOperation>();
-        return IsSumOfTerms(quotient.LeftOperand, session, terms)
-            && terms.Count == count
-            && terms.All(t => IsProbability(t, session, depth + 1));
-    }
-
-    private static bool IsSumOfTerms(IOperation operation, Session session, List<IOperation> terms)
-    {
-        if (terms.Count > 16)
-            return false;
-        if (TorchPatterns.IsTensorOperator(operation, session, BinaryOperatorKind.Add, out var sum))
-            return IsSumOfTerms(sum.LeftOperand, session, terms) && IsSumOfTerms(sum.RightOperand, session, terms);
-        terms.Add(operation);
-        return true;
-    }
-
     /// <summary>
     /// NG1009's pattern: an entropy term <c>p * log(p)</c>, or <c>y * log(p)</c> with p a probability normalised by hand
     /// or returned as one by a method of the user's own.
@@ -194,9 +100,13 @@ internal static class NumericPatterns
             log = default;
             return false;
         }
-        return ValueFlow.SameValue(factor, input, session) || IsNormalizedByItsSum(input, session)
-            || IsReturnedProbability(input, session);
+        return ValueFlow.SameValue(factor, input, session) || IsZeroableProbability(input, session);
     }
+
+    // A probability the engine knows can be 0 (normalised by hand, returned by a method, a module's output), not
+    // clamped or shifted away from it.
+    private static bool IsZeroableProbability(IOperation operation, Session session) =>
+        session.Facts.Of(operation) is { Kind: Numerics.ValueKind.Probability, CanBeZero: true };
 
     /// <summary>NG1010's pattern: <c>sqrt</c> or <c>pow(0.5)</c> of a sum of squares.</summary>
     public static bool IsSqrtOfSumOfSquares(TorchCall root, Session session, out TorchCall sum, out IOperation x)
@@ -272,73 +182,5 @@ internal static class NumericPatterns
         else
             return false;
         return true;
-    }
-
-    /// <summary>
-    /// Terms whose sum can be exactly 0, named for a message: a comparison (<c>x > 0</c>, <c>x.eq(y)</c>, converted with
-    /// <c>to_type</c> or not) or a tensor named as a mask (<c>mask</c>, <c>padMask</c>) count something
-    /// (<paramref name="isCount"/>); a relu and an abs are only non-negative. Null for anything else.
-    /// </summary>
-    public static string? ZeroableTerms(IOperation operation, Session session, out bool isCount)
-    {
-        isCount = true;
-        if (IsComparison(operation, session))
-            return "a comparison";
-        if (IsNamedMask(operation, session))
-            return "a mask";
-        isCount = false;
-        if (TorchPatterns.IsOp(operation, session, "relu", out _))
-            return "a relu";
-        if (TorchPatterns.IsOp(operation, session, "abs", out _))
-            return "an abs";
-        return null;
-    }
-
-    /// <summary>A boolean tensor from a comparison: a TorchSharp comparison operator or method, or its dtype conversion.</summary>
-    public static bool IsComparison(IOperation operation, Session session)
-    {
-        var value = ValueFlow.Peek(operation);
-        if (value is IBinaryOperation binary && session.IsOperator(binary.OperatorMethod))
-        {
-            return binary.OperatorKind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals
-                    or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual
-                    or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual
-                && ValueFlow.Confirms(operation, binary, session);
-        }
-        if (value is not IInvocationOperation invocation)
-            return false;
-        var call = new TorchCall(invocation);
-        foreach (var name in ComparisonMethods)
-        {
-            if (session.IsOp(call.Method, name))
-                return ValueFlow.Confirms(operation, invocation, session);
-        }
-        return IsDtypeConversion(call, session) && call.Input is { } converted
-            && ValueFlow.Confirms(operation, invocation, session) && IsComparison(converted, session);
-    }
-
-    private static readonly string[] ComparisonMethods = { "eq", "ne", "lt", "le", "gt", "ge", "isnan", "isinf", "isfinite", "isposinf", "isneginf" };
-
-    private static bool IsDtypeConversion(TorchCall call, Session session) =>
-        call.IsInstanceForm && (session.IsOp(call.Method, "to_type") || session.IsOp(call.Method, "type_as") || session.IsOp(call.Method, "to"));
-
-    // A heuristic of the P2 rules: a tensor local, parameter or field whose name says it is a mask (0/1 values).
-    private static bool IsNamedMask(IOperation operation, Session session)
-    {
-        var value = ValueFlow.SkipConversions(operation);
-        if (value is IInvocationOperation invocation && IsDtypeConversion(new TorchCall(invocation), session)
-            && new TorchCall(invocation).Input is { } converted)
-            value = ValueFlow.SkipConversions(converted);
-        var name = value switch
-        {
-            ILocalReferenceOperation local => local.Local.Name,
-            IParameterReferenceOperation parameter => parameter.Parameter.Name,
-            IFieldReferenceOperation field => field.Field.Name,
-            IPropertyReferenceOperation property => property.Property.Name,
-            _ => null,
-        };
-        return name is not null
-            && name.IndexOf("mask", System.StringComparison.OrdinalIgnoreCase) >= 0
-            && IsTensor(value, session);
     }
 }

@@ -203,7 +203,7 @@ internal static class OptimizerFlow
 
     // A method of the compilation's own code, called directly (not through an override or an interface, whose call
     // sites name another method).
-    private static bool IsFollowed(IMethodSymbol method, Session session) =>
+    internal static bool IsFollowed(IMethodSymbol method, Session session) =>
         method.MethodKind is MethodKind.Ordinary or MethodKind.Constructor or MethodKind.LocalFunction
         && !method.IsAbstract && !method.IsVirtual && !method.IsOverride && !method.IsExtern
         && !method.DeclaringSyntaxReferences.IsEmpty
@@ -213,7 +213,7 @@ internal static class OptimizerFlow
         IsFollowed(method, session) && method.MethodKind != MethodKind.Constructor && session.IsOptimizer(method.ReturnType);
 
     /// <summary>The values passed for <paramref name="parameter"/> at the call sites of its method in the compilation.</summary>
-    private static ImmutableArray<IOperation> ArgumentsFor(IParameterSymbol parameter, Session session) =>
+    internal static ImmutableArray<IOperation> ArgumentsFor(IParameterSymbol parameter, Session session) =>
         parameter.ContainingSymbol is IMethodSymbol method && IsFollowed(method, session) && !parameter.IsParams
             ? session.ArgumentsAtCallSites.GetOrAdd(parameter.OriginalDefinition, p => CallsOf(method, session)
                 .SelectMany(call => call switch
@@ -265,7 +265,7 @@ internal static class OptimizerFlow
     }
 
     /// <summary>The expressions <paramref name="method"/> returns (its expression body, its return statements).</summary>
-    private static ImmutableArray<IOperation> ReturnedValues(IMethodSymbol method, Session session) =>
+    internal static ImmutableArray<IOperation> ReturnedValues(IMethodSymbol method, Session session) =>
         session.ReturnedValues.GetOrAdd(method, m =>
         {
             var values = ImmutableArray.CreateBuilder<IOperation>();

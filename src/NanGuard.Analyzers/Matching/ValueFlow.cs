@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -105,9 +106,9 @@ internal static class ValueFlow
         return (left, right) switch
         {
             (ILocalReferenceOperation x, ILocalReferenceOperation y) =>
-                SymbolEqualityComparer.Default.Equals(x.Local, y.Local) && IsUnchanged(x, session),
+                SymbolEqualityComparer.Default.Equals(x.Local, y.Local) && (IsUnchanged(x, session) || AreReadTogether(x, y, session)),
             (IParameterReferenceOperation x, IParameterReferenceOperation y) =>
-                SymbolEqualityComparer.Default.Equals(x.Parameter, y.Parameter) && IsUnchanged(x, session),
+                SymbolEqualityComparer.Default.Equals(x.Parameter, y.Parameter) && (IsUnchanged(x, session) || AreReadTogether(x, y, session)),
             (IInstanceReferenceOperation, IInstanceReferenceOperation) => true,
             (IFieldReferenceOperation x, IFieldReferenceOperation y) =>
                 SymbolEqualityComparer.Default.Equals(x.Field, y.Field) && SameInstance(x.Instance, y.Instance, session),
@@ -142,6 +143,25 @@ internal static class ValueFlow
             }
         }
         return true;
+    }
+
+    // Two reads of a local in one statement that writes the local only as the target of its outermost assignment
+    // (x = (x - x.mean()) / x.std()) see the same value: the write happens after both.
+    private static bool AreReadTogether(IOperation x, IOperation y, Session session)
+    {
+        var symbol = x switch
+        {
+            ILocalReferenceOperation local => (ISymbol)local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            _ => null,
+        };
+        if (x.SemanticModel is not { } model || symbol is null || symbol.DeclaringSyntaxReferences.Length != 1)
+            return false;
+        var statement = x.Syntax.Ancestors().FirstOrDefault(a => a is StatementSyntax);
+        if (statement is null || statement != y.Syntax.Ancestors().FirstOrDefault(a => a is StatementSyntax))
+            return false;
+        var target = statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax assignment } ? assignment.Left : null;
+        return WritesOf(symbol, model, session).All(write => !statement.Span.Contains(write.Span) || write == target);
     }
 
     private static bool SameInstance(IOperation? a, IOperation? b, Session session) =>
@@ -194,6 +214,18 @@ internal static class ValueFlow
         return symbol is ILocalSymbol local
             ? local.IsRef || IsWrittenAfterDeclaration(local, declaration, model, session)
             : IsWritten(symbol, ScopeOfParameter(declaration), model, session);
+    }
+
+    /// <summary>The places a local or a parameter is written after its declaration (assigned, incremented, passed by ref).</summary>
+    public static IEnumerable<IdentifierNameSyntax> WritesOf(ISymbol variable, SemanticModel model, Session session)
+    {
+        var declaration = variable.DeclaringSyntaxReferences[0].GetSyntax();
+        var scope = variable is IParameterSymbol ? ScopeOfParameter(declaration) : ScopeOfLocal(declaration);
+        foreach (var identifier in WritesIn(scope, session)[variable.Name])
+        {
+            if (SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier).Symbol, variable))
+                yield return identifier;
+        }
     }
 
     private static bool IsWrittenAfterDeclaration(ILocalSymbol local, SyntaxNode declaration, SemanticModel model, Session session) =>

@@ -1,3 +1,4 @@
+using NanGuard.Analyzers.Numerics;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace NanGuard.Analyzers.Rules;
@@ -17,12 +18,28 @@ public sealed class LogOfSoftmaxAnalyzer : Rule<LogOfSoftmaxMatch>
     internal override IEnumerable<LogOfSoftmaxMatch> Find(IOperation anchor, Session session)
     {
         var log = new TorchCall((IInvocationOperation)anchor);
-        if (TorchPatterns.IsLogOfSoftmax(log, session, out var softmax))
-            yield return new LogOfSoftmaxMatch(log, softmax, session);
+        if (!session.IsOp(log.Method, "log") || log.Input is not { } input)
+            yield break;
+        var facts = session.Facts.Of(input);
+        if (!facts.IsProbabilityFrom("softmax") || !facts.Exact || !facts.CanBeZero)
+            yield break;
+        yield return LocalSoftmax(facts, input, session) is { } softmax
+            ? new LogOfSoftmaxMatch(log, softmax, session)
+            : new LogOfSoftmaxMatch(log, facts);
     }
+
+    // The softmax call itself where the log reads its result directly (through locals) in the same member: the
+    // log_softmax can be written from it.
+    private static TorchCall? LocalSoftmax(Facts facts, IOperation input, Session session) =>
+        facts.Via.IsEmpty && facts.Producer is IInvocationOperation { TargetMethod.Name: "softmax" } producer
+        && ValueFlow.Unwrap(input, session) == producer
+            ? new TorchCall(producer)
+            : null;
 
     internal override object?[] MessageArguments(LogOfSoftmaxMatch match, Session session)
     {
+        if (match.Facts is { } remote)
+            return new object?[] { "log_softmax in place of the softmax" + Explain.Via(remote) };
         var dims = match.HasDtype ? "dim, dtype" : "dim";
         return new object?[]
         {
@@ -34,6 +51,9 @@ public sealed class LogOfSoftmaxAnalyzer : Rule<LogOfSoftmaxMatch>
             },
         };
     }
+
+    internal override IEnumerable<Location> AdditionalLocations(LogOfSoftmaxMatch match) =>
+        match.Facts is { } remote ? Explain.Locations(remote) : Enumerable.Empty<Location>();
 }
 
 /// <summary>How the log_softmax is written: as the softmax was, and through torch.special where the softmax was or
@@ -80,6 +100,23 @@ public sealed class LogOfSoftmaxMatch : Match
         else
             NoFixReason = "the logits cannot be written at the log, and the softmax's local is read other than by the log";
     }
+
+    /// <summary>A softmax computed elsewhere (another member, a module): log_softmax needs its logits there.</summary>
+    internal LogOfSoftmaxMatch(TorchCall log, Facts facts)
+        : base(log.Invocation)
+    {
+        Facts = facts;
+        NoFixReason = facts.Via.IsEmpty
+            ? "the softmax's result reaches the log through other operations (a reshape, a selection, a branch)"
+            : "the softmax is computed in another member" + Explain.Via(facts) + ", where log_softmax needs its logits";
+    }
+
+    /// <summary>For a softmax computed elsewhere: what the engine knows of it, with the members it came through.</summary>
+    internal Facts? Facts { get; }
+
+    /// <summary>Where the probability is computed elsewhere, no rewrite can be written at the log: NG1009's xlogy can.</summary>
+    internal override ImmutableArray<string> YieldsTo =>
+        Facts is null ? ImmutableArray<string>.Empty : ImmutableArray.Create(DiagnosticIds.XLogY);
 
     internal TorchCall Softmax { get; }
     internal SoftmaxForm Form { get; }

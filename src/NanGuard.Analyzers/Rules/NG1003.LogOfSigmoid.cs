@@ -1,3 +1,4 @@
+using NanGuard.Analyzers.Numerics;
 namespace NanGuard.Analyzers.Rules;
 
 /// <summary>NG1003: <c>torch.log(torch.sigmoid(x))</c> and <c>torch.log(1 - torch.sigmoid(x))</c>, in every spelling.</summary>
@@ -15,14 +16,36 @@ public sealed class LogOfSigmoidAnalyzer : Rule<LogOfSigmoidMatch>
     internal override IEnumerable<LogOfSigmoidMatch> Find(IOperation anchor, Session session)
     {
         var log = new TorchCall((IInvocationOperation)anchor);
-        if (ExpLogPatterns.IsLogOfSigmoid(log, session, out var sigmoid, out var complement))
-            yield return new LogOfSigmoidMatch(log, sigmoid, complement, session);
+        if (!session.IsOp(log.Method, "log") || log.Input is not { } input)
+            yield break;
+        var facts = session.Facts.Of(input);
+        var complement = facts.Kind == ValueKind.Complement;
+        if (!(facts.IsProbabilityFrom("sigmoid") || complement && facts.ProducerName == "sigmoid") || !facts.Exact || !facts.CanBeZero)
+            yield break;
+        yield return LocalSigmoid(facts, input, complement, session) is { } sigmoid
+            ? new LogOfSigmoidMatch(log, sigmoid, complement, session)
+            : new LogOfSigmoidMatch(log, complement, facts);
     }
+
+    // The sigmoid call itself where the log reads it (or 1 minus it) directly, through locals, in the same member.
+    private static TorchCall? LocalSigmoid(Facts facts, IOperation input, bool complement, Session session)
+    {
+        if (!facts.Via.IsEmpty || facts.Producer is not IInvocationOperation { TargetMethod.Name: "sigmoid" } producer)
+            return null;
+        var read = ValueFlow.Unwrap(input, session);
+        if (complement)
+            read = read is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } difference ? ValueFlow.Unwrap(difference.RightOperand, session) : read;
+        return read == producer ? new TorchCall(producer) : null;
+    }
+
+    internal override IEnumerable<Location> AdditionalLocations(LogOfSigmoidMatch match) =>
+        match.Facts is { } remote ? Explain.Locations(remote) : Enumerable.Empty<Location>();
 
     internal override object?[] MessageArguments(LogOfSigmoidMatch match, Session session) => new object?[]
     {
         match.Complement ? "1 - sigmoid(x)" : "sigmoid(x)",
-        (match.Sigmoid.IsInstanceForm, match.Complement) switch
+        match.Facts is { } remote ? "logsigmoid of the sigmoid's input" + Explain.Via(remote)
+        : (match.Sigmoid.IsInstanceForm, match.Complement) switch
         {
             (true, false) => "x.log_sigmoid()",
             (true, true) => "(-x).log_sigmoid()",
@@ -48,6 +71,24 @@ public sealed class LogOfSigmoidMatch : Match
             : !session.Declares(op.Item1, op.Item2) ? "this TorchSharp has no " + op.Item2
             : null;
     }
+
+    /// <summary>A sigmoid computed elsewhere (another member, a module): logsigmoid needs its input there.</summary>
+    internal LogOfSigmoidMatch(TorchCall log, bool complement, Facts facts)
+        : base(log.Invocation)
+    {
+        Complement = complement;
+        Facts = facts;
+        NoFixReason = facts.Via.IsEmpty
+            ? "the sigmoid's result reaches the log through other operations (a reshape, a selection, a branch)"
+            : "the sigmoid is computed in another member" + Explain.Via(facts) + ", where logsigmoid needs its input";
+    }
+
+    /// <summary>For a sigmoid computed elsewhere: what the engine knows of it, with the members it came through.</summary>
+    internal Facts? Facts { get; }
+
+    /// <summary>Where the probability is computed elsewhere, no rewrite can be written at the log: NG1009's xlogy can.</summary>
+    internal override ImmutableArray<string> YieldsTo =>
+        Facts is null ? ImmutableArray<string>.Empty : ImmutableArray.Create(DiagnosticIds.XLogY);
 
     internal TorchCall Sigmoid { get; }
     internal bool Complement { get; }

@@ -15,7 +15,8 @@ public sealed class DivisionByNormAnalyzer : Rule<DivisionByNormMatch>
     internal override IEnumerable<DivisionByNormMatch> Find(IOperation anchor, Session session)
     {
         var quotient = (IBinaryOperation)anchor;
-        if (NormPatterns.IsDivisionByNorm(quotient, session, out var division))
+        if (NormPatterns.IsDivisionByNorm(quotient, session, out var division)
+            && !Numerics.Guards.KeepsFromZero(quotient.RightOperand, quotient, session))
             yield return new DivisionByNormMatch(quotient, division);
     }
 

@@ -24,7 +24,8 @@ public sealed class StandardizationWithoutEpsAnalyzer : Rule<StandardizationMatc
             && ValueFlow.SameValue(centred.LeftOperand, x, session)
             && TorchPatterns.IsOp(centred.RightOperand, session, "mean", out var mean)
             && mean.Input is { } meanInput
-            && ValueFlow.SameValue(meanInput, x, session))
+            && ValueFlow.SameValue(meanInput, x, session)
+            && !Numerics.Guards.KeepsFromZero(quotient.RightOperand, quotient, session))
             yield return new StandardizationMatch(quotient);
     }
 

@@ -1,3 +1,5 @@
+using NanGuard.Analyzers.Numerics;
+
 namespace NanGuard.Analyzers.Rules;
 
 /// <summary>
@@ -16,15 +18,19 @@ public sealed class DivisionByZeroableSumAnalyzer : Rule<DivisionByZeroableSumMa
     internal override IEnumerable<DivisionByZeroableSumMatch> Find(IOperation anchor, Session session)
     {
         var quotient = (IBinaryOperation)anchor;
-        if (NumericPatterns.IsTensor(quotient.RightOperand, session)
-            && TorchPatterns.IsOp(quotient.RightOperand, session, "sum", out var sum)
-            && sum.Input is { } summed
-            && NumericPatterns.ZeroableTerms(summed, session, out var isCount) is { } terms)
-            yield return new DivisionByZeroableSumMatch(quotient, terms, isCount);
+        if (!NumericPatterns.IsTensor(quotient.RightOperand, session))
+            yield break;
+        var divisor = session.Facts.Of(quotient.RightOperand);
+        if (divisor.ProducerName == "sum" && divisor.CanBeZero
+            && divisor.ZeroCause is "a mask" or "a comparison" or "a one-hot" or "a relu" or "an abs"
+            && !Guards.KeepsFromZero(quotient.RightOperand, quotient, session))
+            yield return new DivisionByZeroableSumMatch(quotient, divisor.ZeroCause, divisor.Kind == ValueKind.Count, divisor);
     }
 
+    internal override IEnumerable<Location> AdditionalLocations(DivisionByZeroableSumMatch match) => Explain.Locations(match.Facts);
+
     internal override object?[] MessageArguments(DivisionByZeroableSumMatch match, Session session) =>
-        new object?[] { match.Terms, "clamp_min(" + Bound(match, session) + ")" };
+        new object?[] { match.Terms + Explain.Via(match.Facts), "clamp_min(" + Bound(match, session) + ")" };
 
     internal override ImmutableDictionary<string, string?>? Properties(DivisionByZeroableSumMatch match, Session session) =>
         ImmutableDictionary<string, string?>.Empty.Add(BoundProperty, Bound(match, session));
@@ -36,9 +42,10 @@ public sealed class DivisionByZeroableSumAnalyzer : Rule<DivisionByZeroableSumMa
 /// <summary>NG1013's finding: the division, what its divisor sums, and whether they count something.</summary>
 public sealed class DivisionByZeroableSumMatch : Match
 {
-    internal DivisionByZeroableSumMatch(IBinaryOperation quotient, string terms, bool isCount)
+    internal DivisionByZeroableSumMatch(IBinaryOperation quotient, string terms, bool isCount, Facts facts)
         : base(quotient)
     {
+        Facts = facts;
         Quotient = quotient;
         Terms = terms;
         IsCount = isCount;
@@ -47,4 +54,7 @@ public sealed class DivisionByZeroableSumMatch : Match
     internal IBinaryOperation Quotient { get; }
     internal string Terms { get; }
     internal bool IsCount { get; }
+
+    /// <summary>What the engine knows of the divisor, with the members it came through.</summary>
+    internal Facts Facts { get; }
 }

@@ -1,3 +1,5 @@
+using NanGuard.Analyzers.Numerics;
+
 namespace NanGuard.Analyzers.Rules;
 
 /// <summary>
@@ -25,21 +27,33 @@ public sealed class LogOfZeroableAnalyzer : Rule<LogOfZeroableMatch>
         var call = new TorchCall((IInvocationOperation)anchor);
         if (call.Input is not { } input)
             yield break;
-        if ((session.IsOp(call.Method, "acos") || session.IsOp(call.Method, "asin"))
-            && TorchPatterns.IsOp(input, session, "cosine_similarity", out _))
+        if (session.IsOp(call.Method, "acos") || session.IsOp(call.Method, "asin"))
         {
-            yield return new LogOfZeroableMatch(call, input, "a cosine similarity", isInverseCosine: true, isComparison: false);
+            // A clamp to exactly [-1, 1] is no guard: the gradient of acos is infinite there.
+            var cosine = session.Facts.Of(input);
+            if (cosine.ProducerName == "cosine_similarity" && (cosine.Lo <= -1 || cosine.Hi >= 1))
+                yield return new LogOfZeroableMatch(call, input, "a cosine similarity", cosine, isInverseCosine: true, isComparison: false);
         }
-        else if (session.IsOp(call.Method, "log")
-            && (NumericPatterns.ZeroableTerms(input, session, out _) ?? (IsOneMinus(input, session) ? "1 - p" : null)) is { } terms)
+        else if (session.IsOp(call.Method, "log"))
         {
-            yield return new LogOfZeroableMatch(call, input, terms, isInverseCosine: false, NumericPatterns.IsComparison(input, session));
+            var facts = session.Facts.Of(input);
+            if (IsZeroable(facts) && !Guards.KeepsFromZero(input, anchor, session))
+                yield return new LogOfZeroableMatch(call, input, facts.ZeroCause!, facts, isInverseCosine: false, facts.ZeroCause == "a comparison");
         }
     }
 
+    // Values the code shows can be 0: a relu, an abs, a mask, a count, 1 - p, a uniform sample, a probability the rules
+    // that own softmax and sigmoid do not report. An exp's underflow is NG1005's and NG1007's.
+    private static bool IsZeroable(Facts facts) =>
+        facts.CanBeZero
+        && facts.Kind is ValueKind.NonNegative or ValueKind.Mask or ValueKind.Count or ValueKind.Complement or ValueKind.Uniform or ValueKind.Probability
+        && facts.ZeroCause is not ("an exp that underflows" or "a softplus that underflows");
+
+    internal override IEnumerable<Location> AdditionalLocations(LogOfZeroableMatch match) => Explain.Locations(match.Facts);
+
     internal override object?[] MessageArguments(LogOfZeroableMatch match, Session session) => match.IsInverseCosine
-        ? new object?[] { match.Terms, "+-1", "the gradient of " + match.Call.Method.Name }
-        : new object?[] { match.Terms, "0", "log" };
+        ? new object?[] { match.Terms + Explain.Via(match.Facts), "+-1", "the gradient of " + match.Call.Method.Name }
+        : new object?[] { match.Terms + Explain.Via(match.Facts), "0", "log" };
 
     internal override ImmutableDictionary<string, string?>? Properties(LogOfZeroableMatch match, Session session)
     {
@@ -48,19 +62,15 @@ public sealed class LogOfZeroableAnalyzer : Rule<LogOfZeroableMatch>
         return ImmutableDictionary<string, string?>.Empty.Add(BoundProperty, NanGuardOptions.ToLiteral(bound));
     }
 
-    private static bool IsOneMinus(IOperation operation, Session session) =>
-        ValueFlow.Peek(operation) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } difference
-        && session.IsOperator(difference.OperatorMethod)
-        && NumericPatterns.Constant(difference.LeftOperand) == 1
-        && ValueFlow.Confirms(operation, difference, session);
 }
 
 /// <summary>NG1014's finding: the log (or acos/asin), its input, and what can make it reach the boundary.</summary>
 public sealed class LogOfZeroableMatch : Match
 {
-    internal LogOfZeroableMatch(TorchCall call, IOperation input, string terms, bool isInverseCosine, bool isComparison)
+    internal LogOfZeroableMatch(TorchCall call, IOperation input, string terms, Facts facts, bool isInverseCosine, bool isComparison)
         : base(call.Invocation)
     {
+        Facts = facts;
         Call = call;
         Input = input;
         Terms = terms;
@@ -73,5 +83,8 @@ public sealed class LogOfZeroableMatch : Match
     internal IOperation Input { get; }
     internal string Terms { get; }
     internal bool IsInverseCosine { get; }
+
+    /// <summary>What the engine knows of the input, with the members it came through.</summary>
+    internal Facts Facts { get; }
     internal override string? NoFixReason { get; }
 }

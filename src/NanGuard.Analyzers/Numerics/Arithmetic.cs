@@ -1,0 +1,217 @@
+namespace NanGuard.Analyzers.Numerics;
+
+/// <summary>
+/// What tensor arithmetic does to facts: <c>+ - * /</c> as operators and as methods (<c>add</c>, <c>sub</c>, <c>mul</c>,
+/// <c>div</c>, <c>neg</c>), constants folded in the value's dtype so that an epsilon rounding erases
+/// (<c>1 + 1e-10</c> is 1 in float32) guards nothing.
+/// </summary>
+internal static class Arithmetic
+{
+    private const double Inf = double.PositiveInfinity;
+
+    public static Facts Binary(IBinaryOperation binary, FactsEngine engine, Walk walk, Session session)
+    {
+        if (binary.OperatorMethod is not null && !session.IsOperator(binary.OperatorMethod))
+            return Facts.Unknown;
+        return binary.OperatorKind switch
+        {
+            BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Multiply or BinaryOperatorKind.Divide =>
+                Combine(binary.OperatorKind, binary.LeftOperand, binary.RightOperand, binary, engine, walk, session),
+            BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual
+                or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual when session.IsTensor(binary.Type) =>
+                Facts.Of(ValueKind.Mask, 0, 1, "a comparison", binary, "comparison"),
+            _ => Facts.Unknown,
+        };
+    }
+
+    /// <summary>The method forms: <c>x.add(y)</c>, <c>torch.mul(x, y)</c>, <c>x.neg()</c>.</summary>
+    public static Facts Method(TorchCall call, FactsEngine engine, Walk walk, Session session)
+    {
+        var kind = call.Method.Name switch
+        {
+            "add" or "add_" => BinaryOperatorKind.Add,
+            "sub" or "sub_" or "subtract" => BinaryOperatorKind.Subtract,
+            "mul" or "mul_" or "multiply" => BinaryOperatorKind.Multiply,
+            "div" or "div_" or "divide" or "true_divide" => BinaryOperatorKind.Divide,
+            "neg" or "negative" => BinaryOperatorKind.None,
+            _ => (BinaryOperatorKind?)null,
+        };
+        if (kind is null || call.Input is not { } left)
+            return Facts.Unknown;
+        if (kind == BinaryOperatorKind.None)
+            return Negate(engine.Of(left, walk));
+        var right = call.Invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == (call.IsInstanceForm ? 0 : 1))?.Value;
+        return right is null ? Facts.Unknown : Combine(kind.Value, left, right, call.Invocation, engine, walk, session);
+    }
+
+    public static Facts Negate(Facts value) =>
+        value.Constant is { } c ? Facts.OfConstant(-c)
+        : value.IsKnown ? value.Derived().WithKind(ValueKind.Bounded).WithRange(-value.Hi, -value.Lo, value.ZeroCause)
+        : Facts.Unknown;
+
+    private static Facts Combine(BinaryOperatorKind kind, IOperation leftOperand, IOperation rightOperand, IOperation operation,
+        FactsEngine engine, Walk walk, Session session)
+    {
+        var left = engine.Of(leftOperand, walk);
+        var right = engine.Of(rightOperand, walk);
+        var dtype = left.Dtype ?? right.Dtype;
+        if (left.Constant is { } a && right.Constant is { } b)
+            return Facts.OfConstant(Rounding.To(dtype, Fold(kind, a, b)));
+        return kind switch
+        {
+            BinaryOperatorKind.Add => Add(left, right, dtype),
+            BinaryOperatorKind.Subtract => Subtract(left, right),
+            BinaryOperatorKind.Multiply => Multiply(left, right, leftOperand, rightOperand, operation, session),
+            BinaryOperatorKind.Divide => Divide(left, right, leftOperand, rightOperand, operation, session),
+            _ => Facts.Unknown,
+        };
+    }
+
+    // The producer name of a sum of probabilities, on its way to their average.
+    private const string Probabilities = "probabilities";
+
+    private static bool IsProbabilities(Facts value) => value.Kind == ValueKind.Probability || value.ProducerName == Probabilities;
+
+    // The other operand and the constant, where one operand is a constant.
+    private static (Facts? Value, double? Constant) ConstantOperand(Facts left, Facts right) =>
+        right.Constant is { } r ? (left, r) : left.Constant is { } l ? (right, l) : (null, null);
+
+    private static double Fold(BinaryOperatorKind kind, double a, double b) => kind switch
+    {
+        BinaryOperatorKind.Add => a + b,
+        BinaryOperatorKind.Subtract => a - b,
+        BinaryOperatorKind.Multiply => a * b,
+        _ => a / b,
+    };
+
+    // x + c keeps x away from 0 where c survives rounding at 0 in x's dtype; two non-negative terms stay non-negative.
+    private static Facts Add(Facts left, Facts right, string? dtype)
+    {
+        var (value, constant) = ConstantOperand(left, right);
+        if (value is not null && constant is { } c)
+        {
+            if (!value.IsKnown)
+                return Facts.Unknown;
+            var shift = Rounding.To(value.Dtype ?? dtype, c);
+            var lo = value.Lo + shift;
+            var hi = value.Hi + shift;
+            return shift != 0
+                ? value.WithGuard("+ " + Ops.Format(c), lo, hi)
+                : value.Derived();
+        }
+        if (left.IsKnown && right.IsKnown && left.Lo >= 0 && right.Lo >= 0)
+        {
+            var zero = left.ZeroCause is not null && right.ZeroCause is not null ? left.ZeroCause : null;
+            // A sum of probabilities is remembered as one, so that its average ((softmax(a) + softmax(b)) / 2) is one again.
+            var terms = IsProbabilities(left) && IsProbabilities(right) ? Probabilities : null;
+            return Facts.Of(terms is null ? ValueKind.NonNegative : ValueKind.Bounded, left.Lo + right.Lo, left.Hi + right.Hi, zero, null, terms)
+                .WithDtype(dtype);
+        }
+        return Facts.Unknown;
+    }
+
+    // 1 - p of a probability is 0 where p rounds to 1.
+    private static Facts Subtract(Facts left, Facts right)
+    {
+        // A heuristic the P2 rule NG1014 has always had: 1 - p of a tensor nothing else is known of reads as the
+        // complement of a probability. Nothing known keeps it from 0; a clamp or an epsilon that is known does.
+        if (left.Constant == 1 && !right.IsKnown)
+            return Facts.Of(ValueKind.Complement, double.NegativeInfinity, double.PositiveInfinity, "1 - p");
+        if (left.Constant is { } c && right.IsKnown && right.Kind != ValueKind.Constant)
+        {
+            if (c == 1 && right.Kind == ValueKind.Probability)
+            {
+                // 0 where p reaches 1 (a sigmoid above about 17 rounds to 1 in float32); not below a clamp's upper bound.
+                var least = Rounding.To(right.Dtype, 1 - right.Hi);
+                return ViaOf(Facts.Of(ValueKind.Complement, least, Rounding.To(right.Dtype, 1 - right.Lo), least <= 0 ? "1 - p" : null,
+                    right.Exact ? right.Producer : null, right.ProducerName).WithDtype(right.Dtype), right);
+            }
+            var lo = c - right.Hi;
+            var hi = c - right.Lo;
+            return right.Derived().WithKind(ValueKind.Bounded).WithRange(lo, hi, lo <= 0 && hi >= 0 && c == right.Hi ? "a difference" : null);
+        }
+        if (right.Constant is { } d && left.IsKnown)
+        {
+            var lo = left.Lo - d;
+            var hi = left.Hi - d;
+            return left.Derived().WithKind(ValueKind.Bounded).WithRange(lo, hi, lo <= 0 && hi >= 0 ? left.ZeroCause ?? "a difference" : null);
+        }
+        return Facts.Unknown;
+    }
+
+    private static Facts ViaOf(Facts value, Facts source)
+    {
+        foreach (var step in source.Via)
+            value = value.Through(step);
+        return value;
+    }
+
+    private static Facts Multiply(Facts left, Facts right, IOperation leftOperand, IOperation rightOperand, IOperation operation, Session session)
+    {
+        if (ValueFlow.SameValue(leftOperand, rightOperand, session))
+            return Facts.Of(ValueKind.NonNegative, 0, Inf, "a square", operation, "square");
+        var (value, constant) = ConstantOperand(left, right);
+        if (value is not null && constant is { } c)
+        {
+            if (!value.IsKnown || c == 0)
+                return Facts.Unknown;
+            var (lo, hi) = c > 0 ? (value.Lo * c, value.Hi * c) : (value.Hi * c, value.Lo * c);
+            var kind = c > 0 && value.Kind is ValueKind.NonNegative or ValueKind.Count ? value.Kind : ValueKind.Bounded;
+            return value.Derived().WithKind(kind).WithRange(lo, hi, value.ZeroCause);
+        }
+        if (left.IsKnown && right.IsKnown && left.Lo >= 0 && right.Lo >= 0)
+        {
+            var kind = left.Kind == ValueKind.Probability && right.Kind == ValueKind.Probability ? ValueKind.Probability : ValueKind.NonNegative;
+            var zero = left.ZeroCause ?? right.ZeroCause;
+            var product = Facts.Of(kind, left.Lo * right.Lo, left.Hi * right.Hi, zero).WithDtype(left.Dtype ?? right.Dtype);
+            return product;
+        }
+        return Facts.Unknown;
+    }
+
+    // t / c is scaled; t / t.sum(d) of non-negative t is a probability, 0 wherever t is.
+    private static Facts Divide(Facts left, Facts right, IOperation leftOperand, IOperation rightOperand, IOperation operation, Session session)
+    {
+        if (right.Constant is { } c && c != 0 && left.IsKnown)
+        {
+            var (lo, hi) = c > 0 ? (left.Lo / c, left.Hi / c) : (left.Hi / c, left.Lo / c);
+            var kind = IsProbabilities(left) && lo == 0 && hi == 1 ? ValueKind.Probability
+                : lo >= 0 && left.Kind is ValueKind.NonNegative or ValueKind.Count or ValueKind.Probability ? ValueKind.NonNegative
+                : ValueKind.Bounded;
+            return left.Derived().WithKind(kind).WithRange(lo, hi, left.ZeroCause);
+        }
+        // t / t.sum(d) is a probability, 0 wherever t is: the sum's facts need not be known.
+        if (TorchPatterns.IsOp(rightOperand, session, "sum", out var sum) && sum.Input is { } summed && ValueFlow.SameValue(summed, leftOperand, session))
+            return Facts.Of(ValueKind.Probability, 0, 1, left.ZeroCause ?? "a term normalised by its sum", operation, "normalised");
+        return Facts.Unknown;
+    }
+}
+
+/// <summary>What a number becomes when a tensor of a dtype holds it.</summary>
+internal static class Rounding
+{
+    /// <summary><paramref name="value"/> rounded to <paramref name="dtype"/> (null: float32).</summary>
+    public static double To(string? dtype, double value) => dtype switch
+    {
+        "float64" => value,
+        "float16" => ToHalf(value),
+        "bfloat16" => ToBits(value, mantissaBits: 7, minExponent: -126, maxValue: 3.3895313892515355e38),
+        _ => (float)value,
+    };
+
+    private static double ToHalf(double value) => ToBits(value, mantissaBits: 10, minExponent: -14, maxValue: 65504);
+
+    // Round to nearest (even) with a mantissa of the given width, subnormals below the smallest normal exponent.
+    private static double ToBits(double value, int mantissaBits, int minExponent, double maxValue)
+    {
+        if (value == 0 || double.IsNaN(value) || double.IsInfinity(value))
+            return value;
+        var magnitude = System.Math.Abs(value);
+        var exponent = System.Math.Max((int)System.Math.Floor(System.Math.Log(magnitude, 2)), minExponent);
+        var quantum = System.Math.Pow(2, exponent - mantissaBits);
+        var rounded = System.Math.Round(magnitude / quantum, System.MidpointRounding.ToEven) * quantum;
+        if (rounded > maxValue)
+            rounded = double.PositiveInfinity;
+        return System.Math.Sign(value) * rounded;
+    }
+}

@@ -1,0 +1,231 @@
+namespace NanGuard.Analyzers.Numerics;
+
+/// <summary>What a value is for the user, in the terms NaN depends on.</summary>
+internal enum ValueKind
+{
+    /// <summary>Nothing is known: never a reason to report.</summary>
+    Unknown,
+
+    /// <summary>A probability in [0, 1] from a softmax or a sigmoid: exactly 0 once it underflows.</summary>
+    Probability,
+
+    /// <summary>A log-probability in (-inf, 0] (log_softmax, logsigmoid).</summary>
+    LogProbability,
+
+    /// <summary><c>1 - p</c> of a probability: exactly 0 where p rounds to 1.</summary>
+    Complement,
+
+    /// <summary>0/1 values: a comparison, a one-hot, a tensor named as a mask.</summary>
+    Mask,
+
+    /// <summary>A sum of 0/1 values: a count, 0 when nothing is counted.</summary>
+    Count,
+
+    /// <summary>[0, +inf): a relu, an abs, a square, a norm, a std, an exp; 0 reachable.</summary>
+    NonNegative,
+
+    /// <summary>A learned layer's output or a parameter: unbounded either way.</summary>
+    ModelOutput,
+
+    /// <summary>A uniform sample in [0, 1): torch.rand can return exactly 0.</summary>
+    Uniform,
+
+    /// <summary>A number the code writes.</summary>
+    Constant,
+
+    /// <summary>Something else with a known range.</summary>
+    Bounded,
+
+    /// <summary>A module: what calling it gives is in <see cref="Facts.Layers"/>.</summary>
+    Module,
+}
+
+/// <summary>One step of the chain that gave a fact: a member it came through, for messages and related locations.</summary>
+internal sealed class Evidence
+{
+    public Evidence(Location location, string text)
+    {
+        Location = location;
+        Text = text;
+    }
+
+    public Location Location { get; }
+
+    /// <summary>How the value came through this place: "returned by Policy.Probabilities".</summary>
+    public string Text { get; }
+}
+
+/// <summary>
+/// What a tensor value can be: its kind, its range, whether 0 is reachable (and how), the operation that produced the
+/// fact, the dtype where the code makes it known, and the members the value came through. Immutable; made by the
+/// <see cref="FactsEngine"/> from the operations in <see cref="Ops"/>.
+/// </summary>
+internal sealed class Facts
+{
+    private Facts(ValueKind kind, double lo, double hi, string? zeroCause, IOperation? producer, string? producerName, bool exact,
+        string? dtype, ImmutableArray<Evidence> via, string? guard, ImmutableArray<Layer> layers)
+    {
+        Kind = kind;
+        Lo = lo;
+        Hi = hi;
+        ZeroCause = zeroCause;
+        Producer = producer;
+        ProducerName = producerName;
+        Exact = exact;
+        Dtype = dtype;
+        Via = via;
+        Guard = guard;
+        Layers = layers;
+    }
+
+    /// <summary>Nothing known.</summary>
+    public static Facts Unknown { get; } = new(ValueKind.Unknown, double.NegativeInfinity, double.PositiveInfinity, null, null, null,
+        false, null, ImmutableArray<Evidence>.Empty, null, ImmutableArray<Layer>.Empty);
+
+    public ValueKind Kind { get; }
+
+    /// <summary>The lowest value (-inf where unbounded).</summary>
+    public double Lo { get; }
+
+    /// <summary>The highest value (+inf where unbounded).</summary>
+    public double Hi { get; }
+
+    /// <summary>How the value reaches exactly 0 ("a softmax that underflows", "a relu"), or null where it cannot.</summary>
+    public string? ZeroCause { get; }
+
+    /// <summary>The operation whose result gives the kind (the softmax call of a probability).</summary>
+    public IOperation? Producer { get; }
+
+    /// <summary>The op family of <see cref="Producer"/>: "softmax", "sigmoid", "linear"...</summary>
+    public string? ProducerName { get; }
+
+    /// <summary>True where the value is the producer's result itself, changed only by shape and selection ops.</summary>
+    public bool Exact { get; }
+
+    /// <summary>"float16", "bfloat16", "float64" where the code says so; null for the default float32.</summary>
+    public string? Dtype { get; }
+
+    /// <summary>The members the value came through, innermost first.</summary>
+    public ImmutableArray<Evidence> Via { get; }
+
+    /// <summary>What keeps the value away from its boundary (a clamp, an epsilon), or null.</summary>
+    public string? Guard { get; }
+
+    /// <summary>For a module: the layers a call runs, in order.</summary>
+    public ImmutableArray<Layer> Layers { get; }
+
+    public bool IsKnown => Kind != ValueKind.Unknown;
+
+    /// <summary>True where the code gives evidence that the value can be exactly 0.</summary>
+    public bool CanBeZero => IsKnown && ZeroCause is not null && Lo <= 0 && Hi >= 0;
+
+    /// <summary>True where the code gives evidence that the value can be negative.</summary>
+    public bool CanBeNegative => IsKnown && Lo < 0;
+
+    /// <summary>True for a probability produced by <paramref name="op"/> ("softmax", "sigmoid").</summary>
+    public bool IsProbabilityFrom(string op) => Kind == ValueKind.Probability && ProducerName == op;
+
+    /// <summary>The constant the value is, where it is one.</summary>
+    public double? Constant => Kind == ValueKind.Constant ? Lo : null;
+
+    public static Facts Of(ValueKind kind, double lo, double hi, string? zeroCause, IOperation? producer = null, string? producerName = null) =>
+        new(kind, lo, hi, zeroCause, producer, producerName, exact: producer is not null, null, ImmutableArray<Evidence>.Empty, null,
+            ImmutableArray<Layer>.Empty);
+
+    public static Facts OfConstant(double value) =>
+        new(ValueKind.Constant, value, value, value == 0 ? "the constant 0" : null, null, null, false, null,
+            ImmutableArray<Evidence>.Empty, null, ImmutableArray<Layer>.Empty);
+
+    public static Facts OfModule(ImmutableArray<Layer> layers, IOperation? producer) =>
+        layers.IsEmpty ? Unknown : new(ValueKind.Module, double.NegativeInfinity, double.PositiveInfinity, null, producer, "module", true, null,
+            ImmutableArray<Evidence>.Empty, null, layers);
+
+    public Facts WithRange(double lo, double hi, string? zeroCause) =>
+        new(Kind, lo, hi, zeroCause, Producer, ProducerName, Exact, Dtype, Via, Guard, Layers);
+
+    public Facts WithKind(ValueKind kind) =>
+        new(kind, Lo, Hi, ZeroCause, Producer, ProducerName, Exact, Dtype, Via, Guard, Layers);
+
+    /// <summary>The same facts of a value computed from this one (no longer the producer's result itself).</summary>
+    public Facts Derived() =>
+        Exact ? new(Kind, Lo, Hi, ZeroCause, Producer, ProducerName, false, Dtype, Via, Guard, Layers) : this;
+
+    public Facts WithDtype(string? dtype) =>
+        new(Kind, Lo, Hi, ZeroCause, Producer, ProducerName, Exact, dtype, Via, Guard, Layers);
+
+    public Facts WithGuard(string guard, double lo, double hi) =>
+        new(Kind == ValueKind.Unknown ? ValueKind.Unknown : Kind, lo, hi, lo > 0 || hi < 0 ? null : ZeroCause, Producer, ProducerName,
+            false, Dtype, Via, guard, Layers);
+
+    /// <summary>The same facts, reached through one more member.</summary>
+    public Facts Through(Evidence step) =>
+        IsKnown ? new(Kind, Lo, Hi, ZeroCause, Producer, ProducerName, Exact, Dtype, Via.Add(step), Guard, Layers) : this;
+
+    /// <summary>
+    /// What a value that is either <paramref name="a"/> or <paramref name="b"/> can be. Precision first: where one side
+    /// is unknown, so is the join.
+    /// </summary>
+    public static Facts Join(Facts a, Facts b)
+    {
+        if (!a.IsKnown || !b.IsKnown)
+            return Unknown;
+        if (ReferenceEquals(a, b))
+            return a;
+        var sameKind = a.Kind == b.Kind;
+        var sameProducer = sameKind && a.ProducerName == b.ProducerName;
+        var zeroCause = a.ZeroCause ?? b.ZeroCause;
+        var kind = sameKind ? a.Kind : a.Kind == ValueKind.Module || b.Kind == ValueKind.Module ? ValueKind.Unknown : ValueKind.Bounded;
+        if (kind == ValueKind.Unknown)
+            return Unknown;
+        return new Facts(kind, System.Math.Min(a.Lo, b.Lo), System.Math.Max(a.Hi, b.Hi), zeroCause,
+            sameProducer ? a.Producer : null, sameProducer ? a.ProducerName : null, sameProducer && a.Exact && b.Exact && a.Producer == b.Producer,
+            a.Dtype == b.Dtype ? a.Dtype : null, a.Via.IsEmpty ? b.Via : a.Via,
+            a.Guard is not null && b.Guard is not null ? a.Guard : null,
+            kind == ValueKind.Module && a.Layers.SequenceEqual(b.Layers) ? a.Layers : ImmutableArray<Layer>.Empty);
+    }
+
+    /// <summary>The join of every value in <paramref name="values"/>; unknown where there is none.</summary>
+    public static Facts JoinAll(IEnumerable<Facts> values)
+    {
+        Facts? joined = null;
+        foreach (var value in values)
+        {
+            joined = joined is null ? value : Join(joined, value);
+            if (!joined.IsKnown)
+                return Unknown;
+        }
+        return joined ?? Unknown;
+    }
+}
+
+/// <summary>One layer of a module: what it does to its input.</summary>
+internal sealed class Layer
+{
+    public Layer(string op, IMethodSymbol? forward = null)
+    {
+        Op = op;
+        Forward = forward;
+    }
+
+    /// <summary>The op family ("sigmoid", "softmax", "relu", "linear", "keep") or "forward" for a module of the user's own.</summary>
+    public string Op { get; }
+
+    /// <summary>The user's forward method, for <see cref="Op"/> "forward".</summary>
+    public IMethodSymbol? Forward { get; }
+
+    public override bool Equals(object? obj) =>
+        obj is Layer other && other.Op == Op && SymbolEqualityComparer.Default.Equals(other.Forward, Forward);
+
+    public override int GetHashCode() => Op.GetHashCode();
+}
+
+/// <summary>How a finding names the evidence that lives outside the reported expression.</summary>
+internal static class Explain
+{
+    /// <summary>" (returned by Policy.Probabilities)" where the value came through members; "" where it did not.</summary>
+    public static string Via(Facts facts) =>
+        facts.Via.IsEmpty ? "" : " (" + string.Join(", ", facts.Via.Reverse().Select(step => step.Text)) + ")";
+
+    /// <summary>The places the value came through, outermost first: the diagnostic's additional locations.</summary>
+    public static IEnumerable<Location> Locations(Facts facts) => facts.Via.Reverse().Select(step => step.Location);
+}

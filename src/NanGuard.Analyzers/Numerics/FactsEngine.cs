@@ -1,0 +1,236 @@
+using System.Collections.Concurrent;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace NanGuard.Analyzers.Numerics;
+
+/// <summary>The members a question has crossed: recursion is cut, chains are bounded.</summary>
+internal sealed class Walk
+{
+    private const int MaxDepth = 4;
+
+    public static Walk Start { get; } = new(ImmutableHashSet<ISymbol>.Empty.WithComparer(SymbolEqualityComparer.Default));
+
+    private Walk(ImmutableHashSet<ISymbol> visiting) => Visiting = visiting;
+
+    private ImmutableHashSet<ISymbol> Visiting { get; }
+
+    /// <summary>The walk inside <paramref name="member"/>, or null where it is already being walked or the chain is too long.</summary>
+    public Walk? Into(ISymbol member) =>
+        Visiting.Count >= MaxDepth || Visiting.Contains(member) ? null : new Walk(Visiting.Add(member));
+}
+
+/// <summary>
+/// The value-facts engine: what a tensor value can be (<see cref="Facts"/>), worked out from the operations that make
+/// it (<see cref="Ops"/>), through locals and their reassignments, and across members by summaries kept for the
+/// compilation: a method's or local function's returns, a property, a field (the join of its type's assignments), a
+/// module's output (a TorchSharp layer, a Sequential as constructed, a module of the user's own through its forward),
+/// a private parameter (the join of the arguments at every call site). A value it knows nothing about is unknown, and
+/// unknown is never a reason to report. One engine per <see cref="Session"/>; rules ask <c>session.Facts.Of(operation)</c>.
+/// </summary>
+internal sealed class FactsEngine
+{
+    private readonly Session _session;
+    private readonly ConcurrentDictionary<ISymbol, Facts> _summaries = new(SymbolEqualityComparer.Default);
+
+    public FactsEngine(Session session) => _session = session;
+
+    /// <summary>What the value of <paramref name="operation"/> can be.</summary>
+    public Facts Of(IOperation operation) => Of(operation, Walk.Start);
+
+    internal Facts Of(IOperation operation, Walk walk)
+    {
+        if (operation.ConstantValue is { HasValue: true, Value: { } constant } && IsNumber(constant))
+            return Facts.OfConstant(System.Convert.ToDouble(constant, System.Globalization.CultureInfo.InvariantCulture));
+        return operation switch
+        {
+            IArgumentOperation argument => Of(argument.Value, walk),
+            IParenthesizedOperation parenthesized => Of(parenthesized.Operand, walk),
+            IConversionOperation conversion => Of(conversion.Operand, walk),
+            ILocalReferenceOperation local => Local(local, walk),
+            IParameterReferenceOperation parameter => Parameter(parameter, walk),
+            IFieldReferenceOperation field => Named(field.Field.Name, field.Type, Field(field.Field, walk)),
+            IPropertyReferenceOperation property => Property(property, walk),
+            IInvocationOperation invocation => Invocation(invocation, walk),
+            IObjectCreationOperation creation => ModuleOfType(creation.Type, creation),
+            IBinaryOperation binary => Arithmetic.Binary(binary, this, walk, _session),
+            IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus } negation => Arithmetic.Negate(Of(negation.Operand, walk)),
+            IConditionalOperation { WhenFalse: { } whenFalse } conditional => Facts.Join(Of(conditional.WhenTrue, walk), Of(whenFalse, walk)),
+            _ => Facts.Unknown,
+        };
+    }
+
+    private static bool IsNumber(object value) => value is int or long or double or float or short or byte or decimal;
+
+    private Facts Invocation(IInvocationOperation invocation, Walk walk)
+    {
+        var method = invocation.TargetMethod;
+        if (_session.IsOp(method, method.Name))
+        {
+            var call = new TorchCall(invocation);
+            if (Ops.Row(method.Name) is { } row)
+                return row.Transfer(new OpInput(call, this, walk));
+            return Arithmetic.Method(call, this, walk, _session);
+        }
+        if (method.Name is "call" or "forward" && invocation.Instance is { } module && _session.IsModule(module.Type)
+            && invocation.Arguments.Length > 0)
+            return ModuleOutput(ModuleOf(module, walk), invocation, walk);
+        if (Session.Is(method.ContainingType, _session.Nn) && _session.IsModule(method.ReturnType))
+            return ModuleFactory(invocation, walk);
+        if (OptimizerFlow.IsFollowed(method, _session) && (_session.IsTensor(method.ReturnType) || _session.IsModule(method.ReturnType)))
+            return Summary(method.OriginalDefinition, walk, m => "returned by " + Name(m),
+                inner => Facts.JoinAll(OptimizerFlow.ReturnedValues(method.OriginalDefinition, _session).Select(v => Of(v, inner))));
+        return Facts.Unknown;
+    }
+
+    // A member's facts, computed once per compilation; a member already being walked, or one too deep, is unknown.
+    private Facts Summary(ISymbol member, Walk walk, System.Func<ISymbol, string> describe, System.Func<Walk, Facts> compute)
+    {
+        if (_summaries.TryGetValue(member, out var known))
+            return known;
+        if (walk.Into(member) is not { } inner)
+            return Facts.Unknown;
+        var facts = compute(inner);
+        if (facts.IsKnown && member.Locations.FirstOrDefault(l => l.IsInSource) is { } location)
+            facts = facts.Through(new Evidence(location, describe(member)));
+        return _summaries.GetOrAdd(member, facts);
+    }
+
+    private static string Name(ISymbol member) => member.ContainingType is { } type ? type.Name + "." + member.Name : member.Name;
+
+    // A local's value where it is read: the join of the writes that can reach the read.
+    private Facts Local(ILocalReferenceOperation read, Walk walk)
+    {
+        if (read.SemanticModel is not { } model || LocalWrites.Reaching(read, model, _session) is not { } values)
+            return Named(read.Local.Name, read.Type, Facts.Unknown);
+        return Named(read.Local.Name, read.Type, Facts.JoinAll(values.Select(v => v is null ? Facts.Unknown : Of(v, walk))));
+    }
+
+    private Facts Parameter(IParameterReferenceOperation read, Walk walk)
+    {
+        var parameter = read.Parameter;
+        if (parameter.ContainingSymbol is not IMethodSymbol method
+            || !(method.MethodKind == MethodKind.LocalFunction || method.DeclaredAccessibility == Accessibility.Private)
+            || read.SemanticModel is not { } model || ValueFlow.IsReassigned(parameter, model, _session))
+            return Named(parameter.Name, read.Type, Facts.Unknown);
+        var facts = Summary(parameter.OriginalDefinition, walk, p => "passed by every caller of " + Name(p.ContainingSymbol),
+            inner => Facts.JoinAll(OptimizerFlow.ArgumentsFor(parameter, _session).Select(v => Of(v, inner))));
+        return Named(parameter.Name, read.Type, facts);
+    }
+
+    // A heuristic the P2 rules have always had: a tensor named as a mask, of which nothing else is known, holds 0/1.
+    private Facts Named(string name, ITypeSymbol? type, Facts facts) =>
+        !facts.IsKnown && name.IndexOf("mask", System.StringComparison.OrdinalIgnoreCase) >= 0 && _session.IsTensor(type)
+            ? Facts.Of(ValueKind.Mask, 0, 1, "a mask")
+            : facts;
+
+    private Facts Field(IFieldSymbol field, Walk walk)
+    {
+        if (!(_session.IsTensor(field.Type) || _session.IsModule(field.Type)) || field.DeclaringSyntaxReferences.IsEmpty)
+            return _session.IsModule(field.Type) ? ModuleOfType(field.Type, null) : Facts.Unknown;
+        return Summary(field.OriginalDefinition, walk, f => Name(f) + ", as assigned in its type",
+            inner => Facts.JoinAll(MemberWrites.Of(field.OriginalDefinition, _session).Select(v => Of(v, inner))));
+    }
+
+    private Facts Property(IPropertyReferenceOperation read, Walk walk)
+    {
+        var property = read.Property.OriginalDefinition;
+        if (property.IsIndexer)
+            return read.Instance is { } indexed && _session.IsTensor(indexed.Type) ? Of(indexed, walk) : Facts.Unknown;
+        if (property.IsVirtual || property.IsAbstract || property.IsOverride || property.DeclaringSyntaxReferences.IsEmpty
+            || !(_session.IsTensor(property.Type) || _session.IsModule(property.Type)))
+            return Named(property.Name, property.Type, Facts.Unknown);
+        return Named(property.Name, property.Type, Summary(property, walk, p => Name(p),
+            inner => Facts.JoinAll(MemberWrites.Of(property, _session).Select(v => Of(v, inner)))));
+    }
+
+    // What a module value is: the layers it was built from, or those its type says it has.
+    private Facts ModuleOf(IOperation module, Walk walk)
+    {
+        var facts = Of(module, walk);
+        return facts.Kind == ValueKind.Module ? facts : ModuleOfType(module.Type, null);
+    }
+
+    private Facts ModuleOfType(ITypeSymbol? type, IOperation? producer)
+    {
+        if (type is not INamedTypeSymbol named || !_session.IsModule(named))
+            return Facts.Unknown;
+        if (SymbolEqualityComparer.Default.Equals(named.ContainingAssembly, _session.Assembly))
+            return BuiltInLayer(named.Name) is { } layer ? Facts.OfModule(ImmutableArray.Create(layer), producer) : Facts.Unknown;
+        for (var current = named; current is not null && !SymbolEqualityComparer.Default.Equals(current.ContainingAssembly, _session.Assembly); current = current.BaseType)
+        {
+            var forward = current.GetMembers("forward").OfType<IMethodSymbol>().FirstOrDefault(m => !m.IsAbstract && !m.DeclaringSyntaxReferences.IsEmpty);
+            if (forward is not null)
+                return Facts.OfModule(ImmutableArray.Create(new Layer("forward", forward)), producer);
+        }
+        return Facts.Unknown;
+    }
+
+    // TorchSharp's own modules, by the name their type and their factory share.
+    private static Layer? BuiltInLayer(string name) => name switch
+    {
+        "Sigmoid" => new Layer("sigmoid"),
+        "Softmax" => new Layer("softmax"),
+        "LogSoftmax" or "LogSigmoid" => new Layer("log_softmax"),
+        "ReLU" or "ReLU6" => new Layer("relu"),
+        "Softplus" => new Layer("softplus"),
+        "Tanh" => new Layer("tanh"),
+        "Linear" or "Bilinear" or "Conv1d" or "Conv2d" or "Conv3d" or "ConvTranspose1d" or "ConvTranspose2d" or "ConvTranspose3d" => new Layer("linear"),
+        "Dropout" or "Dropout1d" or "Dropout2d" or "Dropout3d" or "Flatten" or "Identity" or "Unflatten" => new Layer("keep"),
+        _ => null,
+    };
+
+    private Facts ModuleFactory(IInvocationOperation factory, Walk walk)
+    {
+        if (factory.TargetMethod.Name != "Sequential")
+            return BuiltInLayer(factory.TargetMethod.Name) is { } layer ? Facts.OfModule(ImmutableArray.Create(layer), factory) : Facts.Unknown;
+        var layers = ImmutableArray.CreateBuilder<Layer>();
+        foreach (var argument in factory.Arguments)
+        {
+            var elements = argument.ArgumentKind == ArgumentKind.ParamArray
+                && ValueFlow.SkipConversions(argument.Value) is IArrayCreationOperation { Initializer: { } initializer }
+                    ? initializer.ElementValues
+                    : ImmutableArray.Create(argument.Value);
+            foreach (var element in elements)
+            {
+                var module = ValueFlow.SkipConversions(element) is ITupleOperation { Elements.Length: 2 } named ? named.Elements[1] : element;
+                var facts = ModuleOf(module, walk);
+                if (facts.Kind != ValueKind.Module)
+                    return Facts.Unknown;
+                layers.AddRange(facts.Layers);
+            }
+        }
+        return Facts.OfModule(layers.ToImmutable(), factory);
+    }
+
+    // What calling a module gives: its layers applied in order to its input.
+    private Facts ModuleOutput(Facts module, IInvocationOperation call, Walk walk)
+    {
+        if (module.Kind != ValueKind.Module)
+            return Facts.Unknown;
+        var output = Of(call.Arguments[0], walk);
+        foreach (var layer in module.Layers)
+        {
+            output = layer.Op switch
+            {
+                "sigmoid" or "softmax" => Facts.Of(ValueKind.Probability, 0, 1, "a " + layer.Op + " that underflows", call, layer.Op),
+                "log_softmax" => Facts.Of(ValueKind.LogProbability, double.NegativeInfinity, 0, null, call, "log_softmax"),
+                "relu" => Facts.Of(ValueKind.NonNegative, 0, double.PositiveInfinity, "a relu", call, "relu"),
+                "softplus" => Facts.Of(ValueKind.NonNegative, 0, double.PositiveInfinity, "a softplus that underflows", call, "softplus"),
+                "tanh" => Facts.Of(ValueKind.Bounded, -1, 1, null, call, "tanh"),
+                "linear" => Facts.Of(ValueKind.ModelOutput, double.NegativeInfinity, double.PositiveInfinity, "an unbounded layer output", call, "linear"),
+                "keep" => output,
+                "forward" => Forward(layer.Forward!, walk),
+                _ => Facts.Unknown,
+            };
+        }
+        if (output.IsKnown && module.Producer is { } built && module.Layers.Length > 1)
+            output = output.Through(new Evidence(built.Syntax.GetLocation(), "the output of the module built here, ending in " + LastLayerName(module)));
+        return output;
+    }
+
+    private static string LastLayerName(Facts module) => module.Layers[module.Layers.Length - 1].Op;
+
+    private Facts Forward(IMethodSymbol forward, Walk walk) =>
+        Summary(forward.OriginalDefinition, walk, m => "the output of " + Name(m),
+            inner => Facts.JoinAll(OptimizerFlow.ReturnedValues(forward.OriginalDefinition, _session).Select(v => Of(v, inner))));
+}

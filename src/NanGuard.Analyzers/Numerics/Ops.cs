@@ -1,0 +1,270 @@
+namespace NanGuard.Analyzers.Numerics;
+
+/// <summary>What an op row is given: the call, the facts of its tensor operand and of any other operand on demand.</summary>
+internal readonly struct OpInput
+{
+    private readonly FactsEngine _engine;
+    private readonly Walk _walk;
+
+    public OpInput(TorchCall call, FactsEngine engine, Walk walk)
+    {
+        Call = call;
+        _engine = engine;
+        _walk = walk;
+    }
+
+    public TorchCall Call { get; }
+
+    /// <summary>The facts of the tensor the op works on (the receiver or the first argument).</summary>
+    public Facts Input => Call.Input is { } input ? _engine.Of(input, _walk) : Facts.Unknown;
+
+    /// <summary>The facts of another operand.</summary>
+    public Facts Of(IOperation operation) => _engine.Of(operation, _walk);
+
+    /// <summary>The constant number passed for <paramref name="parameter"/>, or null.</summary>
+    public double? Number(string parameter) => Call.Argument(parameter) is { } argument ? NumericPatterns.Constant(argument) : null;
+}
+
+/// <summary>One row of the op table: the TorchSharp ops of a family and what each does to what a value can be.</summary>
+internal sealed class OpRow
+{
+    public OpRow(string family, string effect, string[] names, System.Func<OpInput, Facts> transfer)
+    {
+        Family = family;
+        Effect = effect;
+        Names = names;
+        Transfer = transfer;
+    }
+
+    /// <summary>The family's name, for docs/ops.md.</summary>
+    public string Family { get; }
+
+    /// <summary>What the ops do to the facts, in words, for docs/ops.md.</summary>
+    public string Effect { get; }
+
+    public string[] Names { get; }
+
+    public System.Func<OpInput, Facts> Transfer { get; }
+}
+
+/// <summary>
+/// The op table: one row per TorchSharp op family, saying what each op does to what a tensor value can be. Adding an
+/// op is adding its name to a row, or a row; docs/ops.md is generated from this table (tools/NanGuard.Docs).
+/// </summary>
+public static class Ops
+{
+    private const double Inf = double.PositiveInfinity;
+
+    // ln of the largest finite value: exp overflows to inf above these.
+    private const double ExpOverflowFloat32 = 88.72;
+    private const double ExpOverflowFloat16 = 11.09;
+
+    internal static readonly OpRow[] Rows =
+    {
+        new("softmax", "a probability in [0, 1]; exactly 0 where it underflows (a logit about 104 below the row's largest, in float32)",
+            new[] { "softmax" },
+            op => Facts.Of(ValueKind.Probability, 0, 1, "a softmax that underflows", op.Call.Invocation, "softmax").WithDtype(op.Input.Dtype)),
+        new("sigmoid", "a probability in [0, 1]; exactly 0 below about -104 in float32, and 1 - sigmoid(x) is 0 above about 17",
+            new[] { "sigmoid", "expit" },
+            op => Facts.Of(ValueKind.Probability, 0, 1, "a sigmoid that underflows", op.Call.Invocation, "sigmoid").WithDtype(op.Input.Dtype)),
+        new("log-probabilities", "a log-probability in (-inf, 0]",
+            new[] { "log_softmax", "logsigmoid", "log_sigmoid" },
+            op => Facts.Of(ValueKind.LogProbability, double.NegativeInfinity, 0, null, op.Call.Invocation, op.Call.Method.Name)),
+        new("exp", "[0, +inf]: 0 where it underflows; +inf above about 88.7 in float32 (11.1 in float16)",
+            new[] { "exp", "exp2" },
+            op => Exp(op)),
+        new("non-negative activations", "[0, +inf); 0 reachable",
+            new[] { "relu", "relu6", "abs", "square", "softplus" },
+            op => Facts.Of(ValueKind.NonNegative, 0, op.Call.Method.Name == "relu6" ? 6 : Inf, Article(op.Call.Method.Name), op.Call.Invocation, op.Call.Method.Name)
+                .WithDtype(op.Input.Dtype)),
+        new("square root", "[0, +inf); 0 where its input is",
+            new[] { "sqrt" },
+            op => op.Input is { IsKnown: true, Lo: >= 0 } input
+                ? Facts.Of(ValueKind.NonNegative, System.Math.Sqrt(input.Lo), System.Math.Sqrt(input.Hi), input.ZeroCause, op.Call.Invocation, "sqrt").WithDtype(input.Dtype)
+                : Facts.Unknown),
+        new("norm, std, var", "[0, +inf); 0 for a zero vector (norm) or constant values (std, var)",
+            new[] { "norm", "vector_norm", "std", "var" },
+            op => Facts.Of(ValueKind.NonNegative, 0, Inf, op.Call.Method.Name switch
+            {
+                "std" => "a standard deviation (0 for constant values)",
+                "var" => "a variance (0 for constant values)",
+                _ => "a norm (0 for a zero vector)",
+            }, op.Call.Invocation, op.Call.Method.Name == "vector_norm" ? "norm" : op.Call.Method.Name)),
+        new("sum", "a sum of a mask or comparison is a count, 0 when nothing is counted; a sum of non-negative terms is non-negative and 0 where every term is",
+            new[] { "sum", "nansum", "count_nonzero" },
+            op => Sum(op)),
+        new("mean", "a mean of non-negative terms is non-negative and 0 where every term is; of a mask, a fraction in [0, 1]",
+            new[] { "mean", "nanmean" },
+            op => op.Input is { IsKnown: true, Lo: >= 0 } input && input.Kind != ValueKind.Probability
+                ? Facts.Of(input.Kind == ValueKind.Mask ? ValueKind.Bounded : ValueKind.NonNegative, input.Lo, input.Hi, input.ZeroCause, op.Call.Invocation, "mean")
+                : Facts.Unknown),
+        new("max, min", "the range of the input",
+            new[] { "max", "min", "amax", "amin", "median" },
+            op => op.Call.Invocation.Type is { } type && type.Name == "Tensor" ? op.Input.Derived() : Facts.Unknown),
+        new("clamp", "the input's range cut to the bounds; a lower bound above 0 keeps the value from 0 (a bound exactly at a boundary is no guard)",
+            new[] { "clamp", "clip", "clamp_", "clip_", "clamp_min", "clamp_min_", "clamp_max", "clamp_max_" },
+            op => Clamp(op)),
+        new("where", "the join of the two branches",
+            new[] { "where" },
+            op => op.Call.Argument("y") is { } y && (op.Call.Invocation.Instance ?? op.Call.Argument("x")?.Value) is { } x
+                ? Facts.Join(op.Of(x), op.Of(y))
+                : Facts.Unknown),
+        new("masked_fill", "the join of the input and the fill value",
+            new[] { "masked_fill", "masked_fill_" },
+            op => op.Number("value") is { } value ? Facts.Join(op.Input.Derived(), Facts.OfConstant(value)) : Facts.Unknown),
+        new("concatenation", "the join of the inputs",
+            new[] { "cat", "stack", "concat", "concatenate", "hstack", "vstack", "dstack" },
+            op => Concatenation(op)),
+        new("shape and selection", "facts kept",
+            new[]
+            {
+                "reshape", "view", "view_as", "expand", "expand_as", "repeat", "repeat_interleave", "tile", "unsqueeze", "unsqueeze_",
+                "squeeze", "squeeze_", "transpose", "t", "permute", "movedim", "swapaxes", "flatten", "unflatten", "detach", "detach_",
+                "contiguous", "clone", "index_select", "select", "narrow", "gather", "take_along_dim", "masked_select", "flip", "roll",
+                "cpu", "cuda", "requires_grad_", "alias", "dropout",
+            },
+            op => op.Input),
+        new("casts", "facts kept; the dtype noted (float16 changes where exp overflows and which epsilons vanish)",
+            new[] { "to", "to_type", "type_as", "half", "bfloat16", "float", "double" },
+            op => Cast(op)),
+        new("comparisons", "a mask of 0/1 values: 0 reachable",
+            new[] { "eq", "ne", "lt", "le", "gt", "ge", "isnan", "isinf", "isfinite", "isposinf", "isneginf", "logical_not", "logical_and", "logical_or", "one_hot" },
+            op => Facts.Of(ValueKind.Mask, 0, 1, op.Call.Method.Name == "one_hot" ? "a one-hot" : "a comparison", op.Call.Invocation, op.Call.Method.Name)),
+        new("uniform samples", "[0, 1): torch.rand can return exactly 0",
+            new[] { "rand", "rand_like" },
+            op => Facts.Of(ValueKind.Uniform, 0, 1, "a uniform sample (torch.rand can return 0)", op.Call.Invocation, "rand")),
+        new("constants", "the constant",
+            new[] { "ones", "ones_like", "zeros", "zeros_like" },
+            op => Facts.OfConstant(op.Call.Method.Name.StartsWith("ones", System.StringComparison.Ordinal) ? 1 : 0)),
+        new("learned layers", "an unbounded output: any sign, 0 included",
+            new[] { "linear", "bilinear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d" },
+            op => Facts.Of(ValueKind.ModelOutput, double.NegativeInfinity, Inf, "an unbounded layer output", op.Call.Invocation, "linear")),
+        new("bounded activations", "[-1, 1]",
+            new[] { "tanh", "cosine_similarity" },
+            op => Facts.Of(ValueKind.Bounded, -1, 1, null, op.Call.Invocation, op.Call.Method.Name)),
+        new("log", "the log of a probability is a log-probability",
+            new[] { "log" },
+            op => op.Input.Kind == ValueKind.Probability
+                ? Facts.Of(ValueKind.LogProbability, double.NegativeInfinity, 0, null, op.Call.Invocation, "log")
+                : Facts.Unknown),
+        new("pow", "pow(x, 2) is a square; pow(x, 0.5) a square root",
+            new[] { "pow" },
+            op => op.Number("exponent") switch
+            {
+                2 => Facts.Of(ValueKind.NonNegative, 0, Inf, "a square", op.Call.Invocation, "square"),
+                0.5 when op.Input is { IsKnown: true, Lo: >= 0 } input => Facts.Of(ValueKind.NonNegative, 0, Inf, input.ZeroCause, op.Call.Invocation, "sqrt"),
+                _ => Facts.Unknown,
+            }),
+    };
+
+    private static readonly Dictionary<string, OpRow> ByName = Rows
+        .SelectMany(row => row.Names.Select(name => (name, row)))
+        .ToDictionary(pair => pair.name, pair => pair.row, System.StringComparer.Ordinal);
+
+    /// <summary>The op table as (family, ops, effect) rows, for docs/ops.md.</summary>
+    public static IEnumerable<(string Family, IReadOnlyList<string> Ops, string Effect)> Table =>
+        Rows.Select(row => (row.Family, (IReadOnlyList<string>)row.Names, row.Effect));
+
+    internal static OpRow? Row(string name) => ByName.TryGetValue(name, out var row) ? row : null;
+
+    /// <summary>The float32/float16 threshold above which exp overflows.</summary>
+    internal static double ExpOverflow(string? dtype) => dtype == "float16" ? ExpOverflowFloat16 : ExpOverflowFloat32;
+
+    private static string Article(string name) => name switch
+    {
+        "abs" => "an abs",
+        "square" => "a square",
+        "softplus" => "a softplus that underflows",
+        _ => "a " + name,
+    };
+
+    private static Facts Exp(OpInput op)
+    {
+        var input = op.Input;
+        var hi = input.IsKnown && !double.IsInfinity(input.Hi) ? System.Math.Exp(input.Hi) : Inf;
+        return Facts.Of(ValueKind.NonNegative, 0, hi, "an exp that underflows", op.Call.Invocation, "exp").WithDtype(input.Dtype);
+    }
+
+    private static Facts Sum(OpInput op)
+    {
+        var input = op.Input;
+        if (!input.IsKnown || input.Lo < 0 || input.Kind == ValueKind.Probability)
+            return Facts.Unknown;
+        var kind = input.Kind is ValueKind.Mask or ValueKind.Count ? ValueKind.Count : ValueKind.NonNegative;
+        return Facts.Of(kind, 0, Inf, input.ZeroCause, op.Call.Invocation, "sum").WithDtype(input.Dtype);
+    }
+
+    private static Facts Clamp(OpInput op)
+    {
+        var input = op.Input;
+        var name = op.Call.Method.Name;
+        var (minName, maxName) = name.StartsWith("clamp_min", System.StringComparison.Ordinal) ? ("min", (string?)null)
+            : name.StartsWith("clamp_max", System.StringComparison.Ordinal) ? (null, "max")
+            : ("min", "max");
+        var min = minName is null ? null : Bound(op, minName);
+        var max = maxName is null ? null : Bound(op, maxName);
+        if (min is double.NaN || max is double.NaN)
+            return Facts.Unknown;
+        var lo = System.Math.Max(input.Lo, min ?? double.NegativeInfinity);
+        var hi = System.Math.Min(input.Hi, max ?? Inf);
+        var guard = "clamped to [" + Format(min ?? double.NegativeInfinity) + ", " + Format(max ?? Inf) + "]";
+        var clamped = input.IsKnown ? input : Facts.Of(ValueKind.Bounded, lo, hi, null);
+        return clamped.WithGuard(guard, lo, hi);
+    }
+
+    // The constant bound passed for a clamp's min or max; null where none was passed; NaN where one was passed that is
+    // not a constant (a tensor of bounds): nothing is known of the result then.
+    private static double? Bound(OpInput op, string parameter) =>
+        op.Call.Argument(parameter) is not { } argument ? null
+        : ValueFlow.SkipConversions(argument.Value) is { ConstantValue.HasValue: true, ConstantValue.Value: null } ? null
+        : NumericPatterns.Constant(argument) ?? double.NaN;
+
+    private static Facts Concatenation(OpInput op)
+    {
+        var tensors = op.Call.Argument("tensors")?.Value;
+        if (tensors is not null && ValueFlow.SkipConversions(tensors) is IArrayCreationOperation { Initializer.ElementValues: { Length: > 0 } elements })
+            return Facts.JoinAll(elements.Select(op.Of)).Derived();
+        return Facts.Unknown;
+    }
+
+    private static Facts Cast(OpInput op)
+    {
+        var name = op.Call.Method.Name;
+        if (!op.Call.IsInstanceForm && name is not ("to" or "to_type"))
+            return Facts.Unknown;
+        var input = op.Input;
+        var dtype = name switch
+        {
+            "half" => "float16",
+            "bfloat16" => "bfloat16",
+            "double" => "float64",
+            "float" => null,
+            _ => DtypeArgument(op.Call) ?? input.Dtype,
+        };
+        return input.WithDtype(dtype);
+    }
+
+    private static string? DtypeArgument(TorchCall call)
+    {
+        foreach (var argument in call.Invocation.Arguments)
+        {
+            if (ValueFlow.SkipConversions(argument.Value) is IFieldReferenceOperation { Field: { ContainingType.Name: "ScalarType" or "torch" } field })
+            {
+                return field.Name switch
+                {
+                    "Float16" or "float16" or "half" => "float16",
+                    "BFloat16" or "bfloat16" => "bfloat16",
+                    "Float64" or "float64" or "@double" => "float64",
+                    _ => null,
+                };
+            }
+        }
+        return null;
+    }
+
+    /// <summary>A number as a message writes it.</summary>
+    internal static string Format(double value) =>
+        double.IsPositiveInfinity(value) ? "+inf"
+        : double.IsNegativeInfinity(value) ? "-inf"
+        : value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+}
