@@ -35,6 +35,9 @@ public static class DocsGenerator
     /// <summary>The README, relative to the repository root.</summary>
     public const string ReadmePath = "README.md";
 
+    /// <summary>The page of what NanGuard knows about each op, relative to the repository root.</summary>
+    public const string OpsPath = "docs/ops.md";
+
     /// <summary>The folder of the rule pages, relative to the repository root.</summary>
     public const string RulesFolder = "docs/rules";
 
@@ -48,6 +51,8 @@ public static class DocsGenerator
         {
             [ReadmePath] = File.ReadAllText(Path.Combine(root, ReadmePath)),
         };
+        if (File.Exists(Path.Combine(root, OpsPath)))
+            files[OpsPath] = File.ReadAllText(Path.Combine(root, OpsPath));
         foreach (var page in Directory.GetFiles(Path.Combine(root, RulesFolder), "*.md"))
             files[RulesFolder + "/" + Path.GetFileName(page)] = File.ReadAllText(page);
         return files;
@@ -91,6 +96,10 @@ public static class DocsGenerator
             Add(ReadmePath, text => Readme(text, rules));
         else
             errors.Add($"{ReadmePath} not found");
+        if (files.ContainsKey(OpsPath))
+            Add(OpsPath, OpsPage);
+        else
+            errors.Add($"{OpsPath} not found");
         return new DocsPlan(planned, errors);
 
         void Add(string path, Func<string, string> generate)
@@ -115,6 +124,18 @@ public static class DocsGenerator
         var table = new List<string> { "| id | title | default severity | code fix |", "|---|---|---|---|" };
         table.AddRange(rules.Select(rule =>
             $"| [{rule.Id}]({RulesFolder}/{rule.Id}.md) | {Cell(rule.Title)} | {rule.DefaultSeverity} | {(rule.HasCodeFix ? "yes" : "no")} |"));
+        return Join(lines.Take(begin), Region(table), lines.Skip(end + 1));
+    }
+
+    /// <summary>docs/ops.md with its table regenerated from the value-facts engine's op table, between the markers.</summary>
+    public static string OpsPage(string text)
+    {
+        var lines = Lines(text);
+        if (!TryFindRegion(lines, out var begin, out var end))
+            throw new InvalidDataException($"no generated op table: put the lines \"{Begin}\" and \"{End}\" where it goes");
+        var table = new List<string> { "| family | TorchSharp ops | what NanGuard knows of the result |", "|---|---|---|" };
+        table.AddRange(NanGuard.Analyzers.Numerics.Ops.Table.Select(row =>
+            $"| {Cell(row.Family)} | {string.Join(", ", row.Ops.Select(op => "`" + op + "`"))} | {Cell(row.Effect)} |"));
         return Join(lines.Take(begin), Region(table), lines.Skip(end + 1));
     }
 

@@ -12,7 +12,7 @@ namespace NanGuard.Analyzers.Matching;
 internal static class NumericPatterns
 {
 
-    /// <summary><c>x * x</c>, <c>x.pow(2)</c>, <c>torch.pow(x, 2)</c>: the square of <paramref name="x"/>.</summary>
+    /// <summary><c>x * x</c>, <c>x.pow(2)</c>, <c>torch.pow(x, 2)</c>, <c>torch.square(x)</c>: the square of <paramref name="x"/>.</summary>
     public static bool IsSquare(IOperation operation, Session session, out IOperation x)
     {
         x = null!;
@@ -34,6 +34,12 @@ internal static class NumericPatterns
                 x = input;
                 return true;
             }
+        }
+        if (value is IInvocationOperation square && session.IsOp(square.TargetMethod, "square")
+            && ValueFlow.Confirms(operation, square, session) && new TorchCall(square).Input is { } squared)
+        {
+            x = squared;
+            return true;
         }
         return false;
     }
@@ -118,24 +124,9 @@ internal static class NumericPatterns
         return isRoot && root.Input is { } input && IsSumOfSquares(input, session, out sum, out x);
     }
 
-    /// <summary>
-    /// A value already kept away from the unsafe point: a where, a clamp, or a sum with a positive constant
-    /// (<c>x + eps</c>).
-    /// </summary>
-    public static bool IsGuarded(IOperation operation, Session session)
-    {
-        var value = ValueFlow.Peek(operation);
-        if (value is IInvocationOperation invocation)
-        {
-            var method = invocation.TargetMethod;
-            return (session.IsOp(method, "where") || session.IsOp(method, "clamp") || session.IsOp(method, "clamp_min")
-                    || session.IsOp(method, "clip") || session.IsOp(method, "clamp_max") || session.IsOp(method, "nan_to_num"))
-                && ValueFlow.Confirms(operation, invocation, session);
-        }
-        return value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } sum
-            && (Constant(sum.RightOperand) > 0 || Constant(sum.LeftOperand) > 0)
-            && ValueFlow.Confirms(operation, sum, session);
-    }
+    // A value already kept away from the unsafe point: the engine knows a clamp, a where (the double-where idiom),
+    // nan_to_num or a positive constant added to it.
+    private static bool IsGuarded(IOperation operation, Session session) => session.Facts.Of(operation).Guard is not null;
 
     /// <summary>
     /// NG1015's unsafe branch: an unguarded <c>log(x)</c> (the unsafe input is x), or a tensor division <c>a / b</c>

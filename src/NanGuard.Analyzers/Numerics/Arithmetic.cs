@@ -90,9 +90,9 @@ internal static class Arithmetic
         var (value, constant) = ConstantOperand(left, right);
         if (value is not null && constant is { } c)
         {
-            if (!value.IsKnown)
-                return Facts.Unknown;
             var shift = Rounding.To(value.Dtype ?? dtype, c);
+            if (!value.IsKnown)
+                return shift > 0 ? Facts.Unknown.WithGuard("+ " + Ops.Format(c), double.NegativeInfinity, double.PositiveInfinity) : Facts.Unknown;
             var lo = value.Lo + shift;
             var hi = value.Hi + shift;
             return shift != 0

@@ -104,11 +104,15 @@ public static class Ops
         new("clamp", "the input's range cut to the bounds; a lower bound above 0 keeps the value from 0 (a bound exactly at a boundary is no guard)",
             new[] { "clamp", "clip", "clamp_", "clip_", "clamp_min", "clamp_min_", "clamp_max", "clamp_max_" },
             op => Clamp(op)),
-        new("where", "the join of the two branches",
+        new("where", "the join of the two branches; a where is the guard of the double-where idiom even where nothing else is known",
             new[] { "where" },
             op => op.Call.Argument("y") is { } y && (op.Call.Invocation.Instance ?? op.Call.Argument("x")?.Value) is { } x
-                ? Facts.Join(op.Of(x), op.Of(y))
-                : Facts.Unknown),
+                && Facts.Join(op.Of(x), op.Of(y)) is { IsKnown: true } joined
+                ? joined
+                : Facts.Unknown.WithGuard("where", double.NegativeInfinity, double.PositiveInfinity)),
+        new("nan_to_num", "facts kept; non-finite values replaced",
+            new[] { "nan_to_num", "nan_to_num_" },
+            op => op.Input.WithGuard("nan_to_num", op.Input.Lo, op.Input.Hi)),
         new("masked_fill", "the join of the input and the fill value",
             new[] { "masked_fill", "masked_fill_" },
             op => op.Number("value") is { } value ? Facts.Join(op.Input.Derived(), Facts.OfConstant(value)) : Facts.Unknown),

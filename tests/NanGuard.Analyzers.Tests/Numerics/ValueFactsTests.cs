@@ -15,6 +15,12 @@ using ZeroableSum = NanGuard.Testing.CodeFixVerifier<
 using Standardization = NanGuard.Testing.CodeFixVerifier<
     NanGuard.Analyzers.Rules.StandardizationWithoutEpsAnalyzer,
     NanGuard.CodeFixes.Rules.StandardizationWithoutEpsCodeFix>;
+using DivisionByNorm = NanGuard.Testing.CodeFixVerifier<
+    NanGuard.Analyzers.Rules.DivisionByNormAnalyzer,
+    NanGuard.CodeFixes.Rules.DivisionByNormCodeFix>;
+using SqrtOfSumOfSquares = NanGuard.Testing.CodeFixVerifier<
+    NanGuard.Analyzers.Rules.SqrtOfSumOfSquaresAnalyzer,
+    NanGuard.CodeFixes.Rules.SqrtOfSumOfSquaresCodeFix>;
 using XLogY = NanGuard.Testing.CodeFixVerifier<
     NanGuard.Analyzers.Rules.XLogYAnalyzer,
     NanGuard.CodeFixes.Rules.XLogYCodeFix>;
@@ -237,6 +243,36 @@ public sealed class ValueFactsTests
             {
                 private Tensor Mixture(Tensor a, Tensor b) => (F.softmax(a, 1) + F.softmax(b, 1)) / 2;
                 Tensor Entropy(Tensor a, Tensor b, Tensor y) => -(torch.xlogy(y, Mixture(a, b))).sum();
+            }
+            """);
+
+    [Fact]
+    public Task Other_spellings_of_a_division_by_its_own_norm_are_reported_without_the_rewrite() =>
+        DivisionByNorm.VerifyNoFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => [|x / x.norm(1).unsqueeze(1)|];
+                Tensor B(Tensor x)
+                {
+                    var n = x.norm(1, keepdim: true, p: 1);
+                    return [|x / n|];
+                }
+                Tensor D(Tensor x, Tensor y) => x / y.norm(1).unsqueeze(1);
+                Tensor E(Tensor x) => x / x.norm(1).unsqueeze(1).clamp_min(1e-12);
+            }
+            """);
+
+    [Fact]
+    public Task A_root_of_torch_square_summed_becomes_a_norm() =>
+        SqrtOfSumOfSquares.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor d) => [|torch.sqrt(torch.square(d).sum(1))|];
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor A(Tensor d) => torch.linalg.vector_norm(d, 2, new long[] { 1 });
             }
             """);
 }
