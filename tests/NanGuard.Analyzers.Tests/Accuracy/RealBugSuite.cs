@@ -59,8 +59,12 @@ public sealed record SuiteScore(
     ImmutableArray<RuleScore> Rules,
     ImmutableArray<Expectation> Missed,
     ImmutableArray<Reported> FalsePositives,
-    ImmutableArray<string> FlaggedFixedFiles)
+    ImmutableArray<Reported> FixedFindings)
 {
+    /// <summary>The fixed versions with a numerics finding, in name order.</summary>
+    public ImmutableArray<string> FlaggedFixedFiles =>
+        FixedFindings.Select(r => r.File).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToImmutableArray();
+
     public int Expected => Rules.Sum(r => r.Expected);
     public int Found => Rules.Sum(r => r.Found);
 
@@ -99,7 +103,7 @@ public sealed record SuiteScore(
             rules,
             expectations.Where(e => !found.Contains(e)).ToImmutableArray(),
             falsePositives.ToImmutableArray(),
-            fixedFindings.Select(r => r.File).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToImmutableArray());
+            fixedFindings.ToImmutableArray());
     }
 }
 
@@ -129,13 +133,11 @@ public static class RealBugSuite
         "exp overflow",
         "division by 0",
         "sqrt at 0",
-        "pow of a negative base",
         "acos at +-1",
         "softmax of an all -inf row",
         "epsilon erased by rounding",
         "unbiased std of one value",
-        "NaN through where's gradient",
-        "unclipped update");
+        "NaN through where's gradient");
 
     /// <summary>The rules issue #24 adds, expected in the suite before they ship.</summary>
     public static readonly ImmutableDictionary<string, string> PlannedRules = new Dictionary<string, string>
@@ -217,10 +219,17 @@ public static class RealBugSuite
         }
         text.Append(Line($"| all | | {score.Expected} | {score.Found} | {score.Expected - score.Found} | {Percent(score.Found, score.Expected)} | {score.FalsePositives.Length} | {score.Rules.Sum(r => r.FixedFlagged)} |"));
         text.Append(Line(""));
-        text.Append(Line(score.FlaggedFixedFiles.IsEmpty
-            ? "No fixed version is flagged."
-            : "Fixed versions flagged (false positives on the authors' own fixes): " +
-              string.Join(", ", score.FlaggedFixedFiles.Select(f => $"`{f}`")) + "."));
+        if (score.FixedFindings.IsEmpty)
+        {
+            text.Append(Line("No fixed version is flagged."));
+        }
+        else
+        {
+            text.Append(Line("Fixed versions flagged (false positives on the authors' own fixes):"));
+            text.Append(Line(""));
+            foreach (var group in score.FixedFindings.GroupBy(r => r.File))
+                text.Append(Line($"- `{group.Key}`: " + string.Join(", ", group.Select(r => $"{r.Id} on line {r.Line}"))));
+        }
         text.Append(Line(""));
         text.Append(Line("Missed, by bug:"));
         text.Append(Line(""));
