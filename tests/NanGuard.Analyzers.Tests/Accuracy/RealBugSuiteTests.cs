@@ -16,10 +16,10 @@ namespace NanGuard.Analyzers.Tests.Accuracy;
 public sealed class RealBugSuiteTests
 {
     /// <summary>
-    /// The recall measured when the suite was written, before the value-facts engine: a change that loses a finding
-    /// fails here. Raise it with the measurement; the target (#22) is 0.9.
+    /// The recall measured when the suite was written (14 of 78), before the value-facts engine: a change that loses
+    /// a finding fails here. Raise it with the measurement; the target (#22) is 0.9.
     /// </summary>
-    private const double RecallFloor = 0.17;
+    private const double RecallFloor = 0.179;
 
     /// <summary>
     /// Fixed versions today's rules flag: real false positives on the authors' fixes. The test fails when this set
