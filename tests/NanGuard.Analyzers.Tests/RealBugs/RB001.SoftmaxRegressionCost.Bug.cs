@@ -1,0 +1,24 @@
+// Source: GRIST (FSE'21) subject 46, Study.torch20_softmax: https://github.com/Jacob-yen/GRIST/tree/main/scripts/study_case/ID_46
+// Bug: the cost is (y_one_hot * -log(hypothesis)).sum(1).mean() with the softmax hypothesis made by a helper; a probability underflows to 0 and log gives -inf.
+// Fix: the tutorial's next step, F.cross_entropy on the logits.
+// Hazard: log of 0
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace RealBugs.RB001;
+
+public sealed class SoftmaxRegression
+{
+    private readonly Tensor _w = torch.zeros(4, 3).requires_grad_();
+    private readonly Tensor _b = torch.zeros(1).requires_grad_();
+
+    public Tensor Hypothesis(Tensor x) => F.softmax(x.matmul(_w) + _b, 1);
+
+    public Tensor Cost(Tensor x, Tensor y)
+    {
+        var hypothesis = Hypothesis(x);
+        var yOneHot = torch.zeros_like(hypothesis).scatter_(1, y.unsqueeze(1), 1);
+        return (yOneHot * -torch.log(hypothesis)).sum(1).mean(); // expect: NG1002, NG1001
+    }
+}
