@@ -108,7 +108,7 @@ internal static class NormPatterns
             || !session.IsOperator(quotient.OperatorMethod)
             || !NumericPatterns.IsTensor(quotient.LeftOperand, session))
             return false;
-        if (IsTwoNormOverOneDim(quotient.RightOperand, session, out var norm))
+        if (IsTwoNormOverOneDim(quotient.RightOperand, session, out var norm) || IsUnsqueezedNorm(quotient.RightOperand, session, out norm))
         {
             if (!norm.Keepdim || !ValueFlow.SameValue(quotient.LeftOperand, norm.Input, session))
                 return false;
@@ -116,6 +116,18 @@ internal static class NormPatterns
             return true;
         }
         return IsCosine(quotient, session, out match);
+    }
+
+    // x.norm(d).unsqueeze(d): the norm with its dim put back, as keepdim would.
+    private static bool IsUnsqueezedNorm(IOperation operation, Session session, out TwoNorm norm)
+    {
+        norm = default;
+        if (!TorchPatterns.IsOp(operation, session, "unsqueeze", out var unsqueeze) || unsqueeze.IntegerArgument("dim") is not { } dim
+            || unsqueeze.Input is not { } inner || !IsTwoNormOverOneDim(inner, session, out var reduced) || reduced.Keepdim
+            || reduced.DimValue != dim || dim < 0)
+            return false;
+        norm = new TwoNorm(reduced.Call, reduced.Input, reduced.Dim, reduced.DimValue, keepdim: true);
+        return true;
     }
 
     private static bool IsCosine(IBinaryOperation quotient, Session session, out NormDivision match)

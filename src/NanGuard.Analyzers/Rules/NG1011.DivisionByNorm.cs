@@ -1,5 +1,3 @@
-using NanGuard.Analyzers.Numerics;
-
 namespace NanGuard.Analyzers.Rules;
 
 /// <summary>
@@ -17,28 +15,15 @@ public sealed class DivisionByNormAnalyzer : Rule<DivisionByNormMatch>
     internal override IEnumerable<DivisionByNormMatch> Find(IOperation anchor, Session session)
     {
         var quotient = (IBinaryOperation)anchor;
-        if (!NumericPatterns.IsTensor(quotient.LeftOperand, session) || Guards.KeepsFromZero(quotient.RightOperand, quotient, session))
-            yield break;
-        if (NormPatterns.IsDivisionByNorm(quotient, session, out var division))
-        {
+        if (NormPatterns.IsDivisionByNorm(quotient, session, out var division)
+            && !Numerics.Guards.KeepsFromZero(quotient.RightOperand, quotient, session))
             yield return new DivisionByNormMatch(quotient, division);
-            yield break;
-        }
-        // Any other spelling of x divided by its own norm (torch.norm(x, ...), x.norm(1).unsqueeze(1), a norm from
-        // another member): reported without the rewrite, which needs a 2-norm over one dim kept for broadcasting.
-        var divisor = session.Facts.Of(quotient.RightOperand);
-        if (divisor is { ProducerName: "norm", CanBeZero: true, Producer: IInvocationOperation norm }
-            && new TorchCall(norm).Input is { } normed && ValueFlow.SameValue(normed, quotient.LeftOperand, session))
-            yield return new DivisionByNormMatch(quotient, divisor);
     }
 
     internal override object?[] MessageArguments(DivisionByNormMatch match, Session session) => new object?[]
     {
-        match.Facts is not null ? "F.normalize(x, p, d)" : match.Division.IsCosine ? "F.cosine_similarity(a, b, d)" : "F.normalize(x, 2.0, d)",
+        match.Division.IsCosine ? "F.cosine_similarity(a, b, d)" : "F.normalize(x, 2.0, d)",
     };
-
-    internal override IEnumerable<Location> AdditionalLocations(DivisionByNormMatch match) =>
-        match.Facts is { } facts ? Explain.Locations(facts) : Enumerable.Empty<Location>();
 }
 
 /// <summary>NG1011's finding: the division and the norm (or two norms) it divides by.</summary>
@@ -51,19 +36,6 @@ public sealed class DivisionByNormMatch : Match
         Division = division;
     }
 
-    internal DivisionByNormMatch(IBinaryOperation quotient, Facts divisor)
-        : base(quotient)
-    {
-        Quotient = quotient;
-        Facts = divisor;
-        NoFixReason = "the norm is not a 2-norm over one constant dim kept for broadcasting, which F.normalize computes";
-    }
-
     internal IBinaryOperation Quotient { get; }
     internal NormDivision Division { get; }
-
-    /// <summary>For a norm the rewrite cannot take: what the engine knows of it.</summary>
-    internal Facts? Facts { get; }
-
-    internal override string? NoFixReason { get; }
 }

@@ -247,18 +247,22 @@ public sealed class ValueFactsTests
             """);
 
     [Fact]
-    public Task Other_spellings_of_a_division_by_its_own_norm_are_reported_without_the_rewrite() =>
-        DivisionByNorm.VerifyNoFixAsync(Usings + """
+    public Task A_norm_whose_dim_is_put_back_by_unsqueeze_is_a_division_by_its_own_norm() =>
+        DivisionByNorm.VerifyCodeFixAsync(Usings + """
             class C
             {
                 Tensor A(Tensor x) => [|x / x.norm(1).unsqueeze(1)|];
-                Tensor B(Tensor x)
-                {
-                    var n = x.norm(1, keepdim: true, p: 1);
-                    return [|x / n|];
-                }
                 Tensor D(Tensor x, Tensor y) => x / y.norm(1).unsqueeze(1);
                 Tensor E(Tensor x) => x / x.norm(1).unsqueeze(1).clamp_min(1e-12);
+                Tensor G(Tensor x) => x / x.norm(1).unsqueeze(0);
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => F.normalize(x, 2.0, 1);
+                Tensor D(Tensor x, Tensor y) => x / y.norm(1).unsqueeze(1);
+                Tensor E(Tensor x) => x / x.norm(1).unsqueeze(1).clamp_min(1e-12);
+                Tensor G(Tensor x) => x / x.norm(1).unsqueeze(0);
             }
             """);
 
@@ -272,7 +276,7 @@ public sealed class ValueFactsTests
             """, Usings + """
             class C
             {
-                Tensor A(Tensor d) => torch.linalg.vector_norm(d, 2, new long[] { 1 });
+                Tensor A(Tensor d) => torch.linalg.vector_norm(d, dims: new long[] { 1 });
             }
             """);
 }
