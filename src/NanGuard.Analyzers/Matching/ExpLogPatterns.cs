@@ -78,15 +78,31 @@ internal static class ExpLogPatterns
         return division.OperatorKind == BinaryOperatorKind.Divide
             && session.IsOperator(division.OperatorMethod)
             && TorchPatterns.IsOp(division.LeftOperand, session, "exp", out exp)
-            && TorchPatterns.IsOp(division.RightOperand, session, "sum", out sum)
+            && TorchPatterns.IsOp(Broadcast(division.RightOperand, session), session, "sum", out sum)
             && sum.Has("dim")
             && sum.Argument("keepdim")?.Value.ConstantValue is { HasValue: true, Value: true }
             && sum.Input is { } summed
             && TorchPatterns.IsOp(summed, session, "exp", out var summedExp)
             && exp.Input is { } x
             && summedExp.Input is { } summedX
-            && ValueFlow.SameValue(x, summedX, session);
+            && (ValueFlow.SameValue(x, summedX, session) || IsClampOf(x, summedX, session));
     }
+
+    // The sum tiled back to the numerator's shape (repeat, expand, expand_as) is the same denominator.
+    private static IOperation Broadcast(IOperation denominator, Session session)
+    {
+        foreach (var name in new[] { "repeat", "expand", "expand_as" })
+        {
+            if (TorchPatterns.IsOp(denominator, session, name, out var tiled) && tiled.Input is { } tiledInput)
+                return tiledInput;
+        }
+        return denominator;
+    }
+
+    // A numerator clamped where the denominator is not: the denominator still overflows.
+    private static bool IsClampOf(IOperation clamped, IOperation x, Session session) =>
+        (TorchPatterns.IsOp(clamped, session, "clamp", out var clamp) || TorchPatterns.IsOp(clamped, session, "clip", out clamp))
+        && clamp.Input is { } input && ValueFlow.SameValue(input, x, session);
 
     /// <summary><c>1 - x</c> on a tensor: the operand <c>x</c> as written.</summary>
     public static bool IsOneMinus(IOperation operation, Session session, out IOperation operand)
@@ -100,10 +116,17 @@ internal static class ExpLogPatterns
         return false;
     }
 
-    /// <summary><c>1 + x</c> or <c>x + 1</c> on a tensor: the other addend as written.</summary>
+    /// <summary><c>1 + x</c>, <c>x + 1</c>, <c>x.add(1)</c> or <c>torch.add(x, 1)</c> on a tensor: the other addend as written.</summary>
     public static bool IsOnePlus(IOperation operation, Session session, out IOperation addend)
     {
         addend = null!;
+        if (TorchPatterns.IsOp(operation, session, "add", out var add))
+        {
+            var other = add.Invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == (add.IsInstanceForm ? 0 : 1));
+            if (add.Input is { } input && other is not null && IsConstantOne(other.Value) && !add.Has("alpha"))
+                addend = input;
+            return addend is not null;
+        }
         if (!TorchPatterns.IsTensorOperator(operation, session, BinaryOperatorKind.Add, out var binary))
             return false;
         if (IsConstantOne(binary.LeftOperand))

@@ -62,9 +62,11 @@ internal static class NormPatterns
     private static bool IsTensorNorm(TorchCall call, out TwoNorm norm)
     {
         norm = default;
+        // The static torch.norm names its dim "dimension".
+        var dimName = call.Has("dim") ? "dim" : "dimension";
         if (call.Input is not { } input
-            || call.Argument("dim") is not { } dim
-            || call.IntegerArgument("dim") is not { } dimValue
+            || call.Argument(dimName) is not { } dim
+            || call.IntegerArgument(dimName) is not { } dimValue
             || !IsDefaultOrTwo(call.Argument("p"))
             || Keepdim(call) is not { } keepdim)
             return false;
@@ -116,6 +118,21 @@ internal static class NormPatterns
             return true;
         }
         return IsCosine(quotient, session, out match);
+    }
+
+    /// <summary>
+    /// <c>x / x.norm()</c>, <c>x / torch.norm(x)</c>, <c>x / linalg.vector_norm(x)</c>: x over the 2-norm of all its
+    /// elements, 0 / 0 where x is all zeros (a parameter whose gradient is 0 everywhere).
+    /// </summary>
+    public static bool IsDivisionByWholeNorm(IBinaryOperation quotient, Session session)
+    {
+        if (quotient.OperatorKind != BinaryOperatorKind.Divide || !session.IsOperator(quotient.OperatorMethod))
+            return false;
+        var isNorm = TorchPatterns.IsOp(quotient.RightOperand, session, "norm", out var norm)
+            && !norm.Has("dim") && !norm.Has("dimension") && IsDefaultOrTwo(norm.Argument("p"));
+        var isVectorNorm = !isNorm && TorchPatterns.IsOp(quotient.RightOperand, session, "vector_norm", out norm)
+            && !norm.Has("dims") && IsDefaultOrTwo(norm.Argument("ord"));
+        return (isNorm || isVectorNorm) && norm.Input is { } input && ValueFlow.SameValue(quotient.LeftOperand, input, session);
     }
 
     // x.norm(d).unsqueeze(d): the norm with its dim put back, as keepdim would.

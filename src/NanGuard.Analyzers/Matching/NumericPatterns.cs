@@ -44,11 +44,11 @@ internal static class NumericPatterns
         return false;
     }
 
-    /// <summary><c>(x * x).sum(d)</c>, <c>x.pow(2).sum()</c>, <c>torch.sum(x * x, d)</c> and the like.</summary>
+    /// <summary><c>(x * x).sum(d)</c>, <c>x.pow(2).sum()</c>, <c>torch.sum(x * x, d)</c> and the like; also their mean.</summary>
     public static bool IsSumOfSquares(IOperation operation, Session session, out TorchCall sum, out IOperation x)
     {
         x = null!;
-        return TorchPatterns.IsOp(operation, session, "sum", out sum)
+        return (TorchPatterns.IsOp(operation, session, "sum", out sum) || TorchPatterns.IsOp(operation, session, "mean", out sum))
             && sum.Input is { } input
             && IsSquare(input, session, out x);
     }
@@ -132,17 +132,28 @@ internal static class NumericPatterns
     /// NG1015's unsafe branch: an unguarded <c>log(x)</c> (the unsafe input is x), or a tensor division <c>a / b</c>
     /// (the unsafe input is b).
     /// </summary>
-    public static bool IsUnsafeBranch(IOperation branch, Session session, out IOperation unsafeInput, out string op)
+    public static bool IsUnsafeBranch(IOperation branch, IOperation condition, Session session, out IOperation unsafeInput, out string op)
     {
         var value = ValueFlow.Peek(branch);
         unsafeInput = null!;
         op = "";
-        if (value is IInvocationOperation invocation && session.IsOp(invocation.TargetMethod, "log")
+        if (value is IInvocationOperation invocation && Numerics.Ops.IsLogarithm(invocation.TargetMethod, session)
             && ValueFlow.Confirms(branch, invocation, session)
             && new TorchCall(invocation).Input is { } x && !IsGuarded(x, session))
         {
             unsafeInput = x;
-            op = "log";
+            op = invocation.TargetMethod.Name;
+            return true;
+        }
+        // exp overflows to inf above about 88.7 (float32) where a condition on its own exponent (a <= 0 ? exp(a) : ...)
+        // discards it: the where exists because exp is unsafe there. A where on anything else is no such sign.
+        if (value is IInvocationOperation exp && session.IsOp(exp.TargetMethod, "exp")
+            && ValueFlow.Confirms(branch, exp, session)
+            && new TorchCall(exp).Input is { } exponent && !IsGuarded(exponent, session) && Numerics.Ops.CanOverflowExp(session.Facts.Of(exponent))
+            && Compares(condition, exponent, session))
+        {
+            unsafeInput = exponent;
+            op = "exp";
             return true;
         }
         if (value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide } quotient
@@ -156,6 +167,16 @@ internal static class NumericPatterns
             return true;
         }
         return false;
+    }
+
+    // A comparison one of whose sides is the value: a <= 0, a.le(0).
+    private static bool Compares(IOperation condition, IOperation value, Session session)
+    {
+        var compared = ValueFlow.Unwrap(condition, session);
+        if (compared is IBinaryOperation binary && session.IsOperator(binary.OperatorMethod))
+            return ValueFlow.SameValue(binary.LeftOperand, value, session) || ValueFlow.SameValue(binary.RightOperand, value, session);
+        return compared is IInvocationOperation call && call.TargetMethod.Name is "lt" or "le" or "gt" or "ge"
+            && new TorchCall(call).Input is { } input && ValueFlow.SameValue(input, value, session);
     }
 
     /// <summary>The condition and the two branches of <c>torch.where(c, x, y)</c> or <c>x.where(c, y)</c>.</summary>

@@ -60,12 +60,18 @@ internal static class Arithmetic
         return kind switch
         {
             BinaryOperatorKind.Add => Add(left, right, dtype),
-            BinaryOperatorKind.Subtract => Subtract(left, right),
+            BinaryOperatorKind.Subtract => Subtract(left, right, leftOperand, session),
             BinaryOperatorKind.Multiply => Multiply(left, right, leftOperand, rightOperand, operation, session),
             BinaryOperatorKind.Divide => Divide(left, right, leftOperand, rightOperand, operation, session),
             _ => Facts.Unknown,
         };
     }
+
+    /// <summary>The producer name of the elementwise product of two normalized tensors: summed, a cosine.</summary>
+    public const string NormalizedProducts = "normalized products";
+
+    // The producer name of a product of norms: a dot product divided by it is a cosine.
+    private const string Norms = "norms";
 
     // The producer name of a sum of probabilities, on its way to their average.
     private const string Probabilities = "probabilities";
@@ -111,8 +117,12 @@ internal static class Arithmetic
     }
 
     // 1 - p of a probability is 0 where p rounds to 1.
-    private static Facts Subtract(Facts left, Facts right)
+    private static Facts Subtract(Facts left, Facts right, IOperation leftOperand, Session session)
     {
+        // x - x.max(d): at most 0, so exp of it is at most 1 (the shift every stable softmax makes).
+        if (right is { ProducerName: "max", Producer: IInvocationOperation max } && new TorchCall(max).Input is { } maximised
+            && ValueFlow.SameValue(maximised, leftOperand, session))
+            return Facts.Of(ValueKind.Bounded, double.NegativeInfinity, 0, "x - max(x)");
         // A heuristic the P2 rule NG1014 has always had: 1 - p of a tensor nothing else is known of reads as the
         // complement of a probability. Nothing known keeps it from 0; a clamp or an epsilon that is known does.
         if (left.Constant == 1 && !right.IsKnown)
@@ -126,9 +136,12 @@ internal static class Arithmetic
                 return ViaOf(Facts.Of(ValueKind.Complement, least, Rounding.To(right.Dtype, 1 - right.Lo), least <= 0 ? "1 - p" : null,
                     right.Exact ? right.Producer : null, right.ProducerName).WithDtype(right.Dtype), right);
             }
-            var lo = c - right.Hi;
-            var hi = c - right.Lo;
-            return right.Derived().WithKind(ValueKind.Bounded).WithRange(lo, hi, lo <= 0 && hi >= 0 && c == right.Hi ? "a difference" : null);
+            var lo = Rounding.To(right.Dtype, c - right.Hi);
+            var hi = Rounding.To(right.Dtype, c - right.Lo);
+            // 1 - p of a value in [0, 1] (a clamped probability) is a complement: 0 where p reaches 1.
+            var kind = c == 1 && right.Lo >= 0 && right.Hi <= 1 ? ValueKind.Complement : ValueKind.Bounded;
+            var zero = lo <= 0 && hi >= 0 ? (kind == ValueKind.Complement ? "1 - p" : "a difference") : null;
+            return right.Derived().WithKind(kind).WithRange(lo, hi, zero);
         }
         if (right.Constant is { } d && left.IsKnown)
         {
@@ -159,6 +172,10 @@ internal static class Arithmetic
             var kind = c > 0 && value.Kind is ValueKind.NonNegative or ValueKind.Count ? value.Kind : ValueKind.Bounded;
             return value.Derived().WithKind(kind).WithRange(lo, hi, value.ZeroCause);
         }
+        if (left.ProducerName == "normalize" && right.ProducerName == "normalize")
+            return Facts.Of(ValueKind.Bounded, -1, 1, null, operation, NormalizedProducts);
+        if (left.ProducerName is "norm" or Norms && right.ProducerName is "norm" or Norms)
+            return Facts.Of(ValueKind.NonNegative, 0, Inf, left.ZeroCause, operation, Norms);
         if (left.IsKnown && right.IsKnown && left.Lo >= 0 && right.Lo >= 0)
         {
             var kind = left.Kind == ValueKind.Probability && right.Kind == ValueKind.Probability ? ValueKind.Probability : ValueKind.NonNegative;
@@ -180,6 +197,15 @@ internal static class Arithmetic
                 : ValueKind.Bounded;
             return left.Derived().WithKind(kind).WithRange(lo, hi, left.ZeroCause);
         }
+        // A dot product over the product of the two norms (an epsilon added or not) is a cosine in [-1, 1].
+        if (right.ProducerName == Norms)
+            return Facts.Of(ValueKind.Bounded, -1, 1, null, operation, "cosine_similarity");
+        // exp(x) / exp(x).sum(d): a softmax by hand, 0 where exp underflows (NG1006 owns its overflow).
+        if (left.ProducerName == "exp" && left.Producer is IInvocationOperation numerator
+            && TorchPatterns.IsOp(rightOperand, session, "sum", out var expSum) && expSum.Input is { } summedExp
+            && TorchPatterns.IsOp(summedExp, session, "exp", out var denominator)
+            && new TorchCall(numerator).Input is { } x && denominator.Input is { } y && ValueFlow.SameValue(x, y, session))
+            return Facts.Of(ValueKind.Probability, 0, 1, "a softmax by hand that underflows", operation, "softmax by hand");
         // t / t.sum(d) is a probability, 0 wherever t is: the sum's facts need not be known.
         if (TorchPatterns.IsOp(rightOperand, session, "sum", out var sum) && sum.Input is { } summed && ValueFlow.SameValue(summed, leftOperand, session))
             return Facts.Of(ValueKind.Probability, 0, 1, left.ZeroCause ?? "a term normalised by its sum", operation, "normalised");

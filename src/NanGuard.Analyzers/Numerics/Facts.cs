@@ -190,12 +190,19 @@ internal sealed class Facts
         Facts? joined = null;
         foreach (var value in values)
         {
-            joined = joined is null ? value : Join(joined, value);
-            if (!joined.IsKnown)
+            // Where one value is unknown so is the join: the rest are not worked out.
+            if (joined is not null && !joined.IsKnown)
                 return Unknown;
+            joined = joined is null ? value : Join(joined, value);
         }
+        // One value is itself, its producer kept even where nothing else is known of it (the mean a std pairs with).
         return joined ?? Unknown;
     }
+
+    /// <summary>Nothing known of the value but the op that made it (a mean or a max of an unknown tensor).</summary>
+    public static Facts MadeBy(IOperation producer, string name) =>
+        new(ValueKind.Unknown, double.NegativeInfinity, double.PositiveInfinity, null, producer, name, true, null,
+            ImmutableArray<Evidence>.Empty, null, ImmutableArray<Layer>.Empty);
 }
 
 /// <summary>One layer of a module: what it does to its input.</summary>

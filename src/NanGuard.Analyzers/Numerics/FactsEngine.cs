@@ -3,20 +3,32 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace NanGuard.Analyzers.Numerics;
 
-/// <summary>The members a question has crossed: recursion is cut, chains are bounded.</summary>
+/// <summary>The members and locals a question has crossed: recursion is cut, chains of members are bounded.</summary>
 internal sealed class Walk
 {
     private const int MaxDepth = 4;
 
-    public static Walk Start { get; } = new(ImmutableHashSet<ISymbol>.Empty.WithComparer(SymbolEqualityComparer.Default));
+    public static Walk Start { get; } = new(
+        ImmutableHashSet<ISymbol>.Empty.WithComparer(SymbolEqualityComparer.Default), ImmutableHashSet<IOperation>.Empty);
 
-    private Walk(ImmutableHashSet<ISymbol> visiting) => Visiting = visiting;
+    private Walk(ImmutableHashSet<ISymbol> members, ImmutableHashSet<IOperation> writes)
+    {
+        Members = members;
+        Writes = writes;
+    }
 
-    private ImmutableHashSet<ISymbol> Visiting { get; }
+    private ImmutableHashSet<ISymbol> Members { get; }
+
+    private ImmutableHashSet<IOperation> Writes { get; }
 
     /// <summary>The walk inside <paramref name="member"/>, or null where it is already being walked or the chain is too long.</summary>
     public Walk? Into(ISymbol member) =>
-        Visiting.Count >= MaxDepth || Visiting.Contains(member) ? null : new Walk(Visiting.Add(member));
+        Members.Count >= MaxDepth || Members.Contains(member) ? null : new Walk(Members.Add(member), Writes);
+
+    /// <summary>The walk into the value a local is written, or null where that value is already being worked out (a
+    /// loop that writes the local from itself: <c>x = x * 2</c>).</summary>
+    public Walk? IntoWrite(IOperation value) =>
+        Writes.Contains(value) ? null : new Walk(Members, Writes.Add(value));
 }
 
 /// <summary>
@@ -102,7 +114,8 @@ internal sealed class FactsEngine
     {
         if (read.SemanticModel is not { } model || LocalWrites.Reaching(read, model, _session) is not { } values)
             return Named(read.Local.Name, read.Type, Facts.Unknown);
-        return Named(read.Local.Name, read.Type, Facts.JoinAll(values.Select(v => v is null ? Facts.Unknown : Of(v, walk))));
+        return Named(read.Local.Name, read.Type, Facts.JoinAll(values.Select(v =>
+            v is not null && walk.IntoWrite(v) is { } inner ? Of(v, inner) : Facts.Unknown)));
     }
 
     private Facts Parameter(IParameterReferenceOperation read, Walk walk)

@@ -97,10 +97,10 @@ public static class Ops
             new[] { "mean", "nanmean" },
             op => op.Input is { IsKnown: true, Lo: >= 0 } input && input.Kind != ValueKind.Probability
                 ? Facts.Of(input.Kind == ValueKind.Mask ? ValueKind.Bounded : ValueKind.NonNegative, input.Lo, input.Hi, input.ZeroCause, op.Call.Invocation, "mean")
-                : Facts.Unknown),
+                : Facts.MadeBy(op.Call.Invocation, "mean")),
         new("max, min", "the range of the input",
             new[] { "max", "min", "amax", "amin", "median" },
-            op => op.Call.Invocation.Type is { } type && type.Name == "Tensor" ? op.Input.Derived() : Facts.Unknown),
+            op => op.Call.Invocation.Type is not { Name: "Tensor" } ? Facts.Unknown : Extreme(op)),
         new("clamp", "the input's range cut to the bounds; a lower bound above 0 keeps the value from 0 (a bound exactly at a boundary is no guard)",
             new[] { "clamp", "clip", "clamp_", "clip_", "clamp_min", "clamp_min_", "clamp_max", "clamp_max_" },
             op => Clamp(op)),
@@ -143,6 +143,9 @@ public static class Ops
         new("learned layers", "an unbounded output: any sign, 0 included",
             new[] { "linear", "bilinear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d" },
             op => Facts.Of(ValueKind.ModelOutput, double.NegativeInfinity, Inf, "an unbounded layer output", op.Call.Invocation, "linear")),
+        new("normalize", "each vector of norm 1: entries in [-1, 1]; a sum of products of two normalized vectors is a cosine in [-1, 1]",
+            new[] { "normalize" },
+            op => Facts.Of(ValueKind.Bounded, -1, 1, null, op.Call.Invocation, "normalize")),
         new("bounded activations", "[-1, 1]",
             new[] { "tanh", "cosine_similarity" },
             op => Facts.Of(ValueKind.Bounded, -1, 1, null, op.Call.Invocation, op.Call.Method.Name)),
@@ -171,6 +174,16 @@ public static class Ops
 
     internal static OpRow? Row(string name) => ByName.TryGetValue(name, out var row) ? row : null;
 
+    /// <summary>The logarithms: each is -inf at 0 and NaN below it.</summary>
+    internal static readonly string[] Logarithms = { "log", "log2", "log10" };
+
+    /// <summary>True for a TorchSharp logarithm (log, log2, log10), in any form.</summary>
+    internal static bool IsLogarithm(IMethodSymbol method, Session session) =>
+        System.Array.IndexOf(Logarithms, method.Name) >= 0 && session.IsOp(method, method.Name);
+
+    /// <summary>True where nothing keeps an exponent below the point where exp overflows in its dtype (a clamp does).</summary>
+    internal static bool CanOverflowExp(Facts exponent) => !exponent.IsKnown || exponent.Hi > ExpOverflow(exponent.Dtype);
+
     /// <summary>The float32/float16 threshold above which exp overflows.</summary>
     internal static double ExpOverflow(string? dtype) => dtype == "float16" ? ExpOverflowFloat16 : ExpOverflowFloat32;
 
@@ -189,9 +202,23 @@ public static class Ops
         return Facts.Of(ValueKind.NonNegative, 0, hi, "an exp that underflows", op.Call.Invocation, "exp").WithDtype(input.Dtype);
     }
 
+    // A max or min keeps its input's range; it is the producer a shift by the max (x - x.max(d)) is recognised by.
+    private static Facts Extreme(OpInput op)
+    {
+        var name = op.Call.Method.Name.EndsWith("max", System.StringComparison.Ordinal) ? "max"
+            : op.Call.Method.Name.EndsWith("min", System.StringComparison.Ordinal) ? "min"
+            : op.Call.Method.Name;
+        var input = op.Input;
+        return input.IsKnown
+            ? Facts.Of(input.Kind, input.Lo, input.Hi, input.ZeroCause, op.Call.Invocation, name).WithDtype(input.Dtype)
+            : Facts.MadeBy(op.Call.Invocation, name);
+    }
+
     private static Facts Sum(OpInput op)
     {
         var input = op.Input;
+        if (input.ProducerName == Arithmetic.NormalizedProducts)
+            return Facts.Of(ValueKind.Bounded, -1, 1, null, op.Call.Invocation, "cosine_similarity");
         if (!input.IsKnown || input.Lo < 0 || input.Kind == ValueKind.Probability)
             return Facts.Unknown;
         var kind = input.Kind is ValueKind.Mask or ValueKind.Count ? ValueKind.Count : ValueKind.NonNegative;
@@ -205,14 +232,15 @@ public static class Ops
         var (minName, maxName) = name.StartsWith("clamp_min", System.StringComparison.Ordinal) ? ("min", (string?)null)
             : name.StartsWith("clamp_max", System.StringComparison.Ordinal) ? (null, "max")
             : ("min", "max");
-        var min = minName is null ? null : Bound(op, minName);
-        var max = maxName is null ? null : Bound(op, maxName);
+        // The bounds as the tensor's dtype holds them: 1 - 1e-4 is 1 in float16.
+        var min = minName is null ? null : Bound(op, minName) is { } lower ? Rounding.To(input.Dtype, lower) : (double?)null;
+        var max = maxName is null ? null : Bound(op, maxName) is { } upper ? Rounding.To(input.Dtype, upper) : (double?)null;
         if (min is double.NaN || max is double.NaN)
             return Facts.Unknown;
         var lo = System.Math.Max(input.Lo, min ?? double.NegativeInfinity);
         var hi = System.Math.Min(input.Hi, max ?? Inf);
         var guard = "clamped to [" + Format(min ?? double.NegativeInfinity) + ", " + Format(max ?? Inf) + "]";
-        var clamped = input.IsKnown ? input : Facts.Of(ValueKind.Bounded, lo, hi, null);
+        var clamped = input.IsKnown ? input : Facts.Of(ValueKind.Bounded, lo, hi, null).WithDtype(input.Dtype);
         return clamped.WithGuard(guard, lo, hi);
     }
 

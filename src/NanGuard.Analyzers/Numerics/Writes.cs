@@ -91,7 +91,7 @@ internal static class MemberWrites
             var model = session.ModelOf(declaration.SyntaxTree);
             switch (declaration)
             {
-                case VariableDeclaratorSyntax { Initializer.Value: { } initializer }:
+                case VariableDeclaratorSyntax { Initializer.Value: { } initializer } when !IsPlaceholder(initializer):
                     Add(model, initializer, values);
                     break;
                 case PropertyDeclarationSyntax { ExpressionBody.Expression: { } arrow }:
@@ -135,6 +135,16 @@ internal static class MemberWrites
             }
         }
         return values.ToImmutable();
+    }
+
+    // A field initializer that only holds the place until a method assigns the real value: null, default, an empty
+    // tensor. It computes nothing the field is read for.
+    private static bool IsPlaceholder(ExpressionSyntax initializer)
+    {
+        while (initializer is PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } suppressed)
+            initializer = suppressed.Operand;
+        return initializer is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NullLiteralExpression } or LiteralExpressionSyntax { RawKind: (int)SyntaxKind.DefaultLiteralExpression } or DefaultExpressionSyntax
+            || initializer is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "empty" } };
     }
 
     private static string? NameOf(ExpressionSyntax target) => target switch

@@ -13,17 +13,17 @@ public sealed class LogOfSoftmaxAnalyzer : Rule<LogOfSoftmaxMatch>
 
     internal override bool IsHazard => true;
 
-    private protected override Listens Listen(Listens listens) => listens.Invocations("log");
+    private protected override Listens Listen(Listens listens) => listens.Invocations(Ops.Logarithms);
 
     internal override IEnumerable<LogOfSoftmaxMatch> Find(IOperation anchor, Session session)
     {
         var log = new TorchCall((IInvocationOperation)anchor);
-        if (!session.IsOp(log.Method, "log") || log.Input is not { } input)
+        if (!Ops.IsLogarithm(log.Method, session) || log.Input is not { } input)
             yield break;
         var facts = session.Facts.Of(input);
         if (!facts.IsProbabilityFrom("softmax") || !facts.Exact || !facts.CanBeZero)
             yield break;
-        yield return LocalSoftmax(facts, input, session) is { } softmax
+        yield return log.Method.Name == "log" && LocalSoftmax(facts, input, session) is { } softmax
             ? new LogOfSoftmaxMatch(log, softmax, session)
             : new LogOfSoftmaxMatch(log, facts);
     }
@@ -106,7 +106,8 @@ public sealed class LogOfSoftmaxMatch : Match
         : base(log.Invocation)
     {
         Facts = facts;
-        NoFixReason = facts.Via.IsEmpty
+        NoFixReason = log.Method.Name != "log" ? "log_softmax is the natural log: " + log.Method.Name + " of it needs a division by ln " + log.Method.Name.Substring(3)
+            : facts.Via.IsEmpty
             ? "the softmax's result reaches the log through other operations (a reshape, a selection, a branch)"
             : "the softmax is computed in another member" + Explain.Via(facts) + ", where log_softmax needs its logits";
     }

@@ -11,18 +11,18 @@ public sealed class LogOfSigmoidAnalyzer : Rule<LogOfSigmoidMatch>
 
     internal override bool IsHazard => true;
 
-    private protected override Listens Listen(Listens listens) => listens.Invocations("log");
+    private protected override Listens Listen(Listens listens) => listens.Invocations(Ops.Logarithms);
 
     internal override IEnumerable<LogOfSigmoidMatch> Find(IOperation anchor, Session session)
     {
         var log = new TorchCall((IInvocationOperation)anchor);
-        if (!session.IsOp(log.Method, "log") || log.Input is not { } input)
+        if (!Ops.IsLogarithm(log.Method, session) || log.Input is not { } input)
             yield break;
         var facts = session.Facts.Of(input);
         var complement = facts.Kind == ValueKind.Complement;
         if (!(facts.IsProbabilityFrom("sigmoid") || complement && facts.ProducerName == "sigmoid") || !facts.Exact || !facts.CanBeZero)
             yield break;
-        yield return LocalSigmoid(facts, input, complement, session) is { } sigmoid
+        yield return log.Method.Name == "log" && LocalSigmoid(facts, input, complement, session) is { } sigmoid
             ? new LogOfSigmoidMatch(log, sigmoid, complement, session)
             : new LogOfSigmoidMatch(log, complement, facts);
     }
@@ -78,7 +78,8 @@ public sealed class LogOfSigmoidMatch : Match
     {
         Complement = complement;
         Facts = facts;
-        NoFixReason = facts.Via.IsEmpty
+        NoFixReason = log.Method.Name != "log" ? "logsigmoid is the natural log: " + log.Method.Name + " of it needs a division by ln " + log.Method.Name.Substring(3)
+            : facts.Via.IsEmpty
             ? "the sigmoid's result reaches the log through other operations (a reshape, a selection, a branch)"
             : "the sigmoid is computed in another member" + Explain.Via(facts) + ", where logsigmoid needs its input";
     }

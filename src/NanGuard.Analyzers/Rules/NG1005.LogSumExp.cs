@@ -12,9 +12,13 @@ public sealed class LogSumExpAnalyzer : Rule<LogSumExpMatch>
     internal override IEnumerable<LogSumExpMatch> Find(IOperation anchor, Session session)
     {
         var log = new TorchCall((IInvocationOperation)anchor);
-        if (ExpLogPatterns.IsLogOfSumOfExp(log, session, out var sum, out var exp))
+        if (ExpLogPatterns.IsLogOfSumOfExp(log, session, out var sum, out var exp) && CanOverflow(exp, session))
             yield return new LogSumExpMatch(log, sum, exp);
     }
+
+    // An exponent a clamp keeps below exp's overflow point makes the spelling harmless.
+    private static bool CanOverflow(TorchCall call, Session session) =>
+        call.Input is not { } exponent || Numerics.Ops.CanOverflowExp(session.Facts.Of(exponent));
 }
 
 /// <summary>NG1005's finding: the log, the sum and the exp it sums.</summary>

@@ -15,9 +15,13 @@ public sealed class HandWrittenSoftplusAnalyzer : Rule<HandWrittenSoftplusMatch>
     internal override IEnumerable<HandWrittenSoftplusMatch> Find(IOperation anchor, Session session)
     {
         var log = new TorchCall((IInvocationOperation)anchor);
-        if (ExpLogPatterns.IsLogOfOnePlusExp(log, session, out var exp))
+        if (ExpLogPatterns.IsLogOfOnePlusExp(log, session, out var exp) && CanOverflow(exp, session))
             yield return new HandWrittenSoftplusMatch(log, exp);
     }
+
+    // An exponent a clamp keeps below exp's overflow point makes the spelling harmless.
+    private static bool CanOverflow(TorchCall call, Session session) =>
+        call.Input is not { } exponent || Numerics.Ops.CanOverflowExp(session.Facts.Of(exponent));
 }
 
 /// <summary>NG1007's finding: the log and the exp inside it.</summary>

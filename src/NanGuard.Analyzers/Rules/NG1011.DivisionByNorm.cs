@@ -15,14 +15,18 @@ public sealed class DivisionByNormAnalyzer : Rule<DivisionByNormMatch>
     internal override IEnumerable<DivisionByNormMatch> Find(IOperation anchor, Session session)
     {
         var quotient = (IBinaryOperation)anchor;
-        if (NormPatterns.IsDivisionByNorm(quotient, session, out var division)
-            && !Numerics.Guards.KeepsFromZero(quotient.RightOperand, quotient, session))
+        if (Numerics.Guards.KeepsFromZero(quotient.RightOperand, quotient, session))
+            yield break;
+        if (NormPatterns.IsDivisionByNorm(quotient, session, out var division))
             yield return new DivisionByNormMatch(quotient, division);
+        else if (NormPatterns.IsDivisionByWholeNorm(quotient, session))
+            yield return new DivisionByNormMatch(quotient);
     }
 
     internal override object?[] MessageArguments(DivisionByNormMatch match, Session session) => new object?[]
     {
-        match.Division.IsCosine ? "F.cosine_similarity(a, b, d)" : "F.normalize(x, 2.0, d)",
+        match.NoFixReason is not null ? "x / x.norm().clamp_min(eps)"
+        : match.Division.IsCosine ? "F.cosine_similarity(a, b, d)" : "F.normalize(x, 2.0, d)",
     };
 }
 
@@ -36,6 +40,15 @@ public sealed class DivisionByNormMatch : Match
         Division = division;
     }
 
+    /// <summary>A division by the norm of all of x's elements: F.normalize takes one dim.</summary>
+    internal DivisionByNormMatch(IBinaryOperation quotient)
+        : base(quotient)
+    {
+        Quotient = quotient;
+        NoFixReason = "the norm is over every element, and F.normalize normalises along one dim";
+    }
+
     internal IBinaryOperation Quotient { get; }
     internal NormDivision Division { get; }
+    internal override string? NoFixReason { get; }
 }

@@ -1,3 +1,5 @@
+using NanGuard.Analyzers.Numerics;
+
 namespace NanGuard.Analyzers.Rules;
 
 /// <summary>
@@ -16,18 +18,25 @@ public sealed class StandardizationWithoutEpsAnalyzer : Rule<StandardizationMatc
     internal override IEnumerable<StandardizationMatch> Find(IOperation anchor, Session session)
     {
         var quotient = (IBinaryOperation)anchor;
-        if (TorchPatterns.IsOp(quotient.RightOperand, session, "std", out var std)
-            && std.Input is { } x
-            && ValueFlow.Peek(quotient.LeftOperand) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } centred
-            && session.IsOperator(centred.OperatorMethod)
-            && ValueFlow.Confirms(quotient.LeftOperand, centred, session)
-            && ValueFlow.SameValue(centred.LeftOperand, x, session)
-            && TorchPatterns.IsOp(centred.RightOperand, session, "mean", out var mean)
-            && mean.Input is { } meanInput
-            && ValueFlow.SameValue(meanInput, x, session)
-            && !Numerics.Guards.KeepsFromZero(quotient.RightOperand, quotient, session))
+        if (ValueFlow.Peek(quotient.LeftOperand) is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } centred
+            || !session.IsOperator(centred.OperatorMethod)
+            || !ValueFlow.Confirms(quotient.LeftOperand, centred, session)
+            || Guards.KeepsFromZero(quotient.RightOperand, quotient, session))
+            yield break;
+        // (x - mean(v)) / std(v), the statistics written here or kept in locals, fields or properties (a dataset's
+        // precomputed mean and std): a v that is constant along the dim has std 0.
+        if (session.Facts.Of(quotient.RightOperand) is { Exact: true, CanBeZero: true }
+            && Statistic(quotient.RightOperand, "std", session) is { } deviated
+            && Statistic(centred.RightOperand, "mean", session) is { } averaged
+            && ValueFlow.SameValue(deviated, averaged, session))
             yield return new StandardizationMatch(quotient);
     }
+
+    // The input of the std (or mean) that gives the value, wherever the engine found it.
+    private static IOperation? Statistic(IOperation value, string name, Session session) =>
+        session.Facts.Of(value) is { Producer: IInvocationOperation producer } facts && facts.ProducerName == name
+            ? new TorchCall(producer).Input
+            : null;
 
     internal override ImmutableDictionary<string, string?>? Properties(StandardizationMatch match, Session session) =>
         ImmutableDictionary<string, string?>.Empty.Add(EpsProperty, NanGuardOptions.ToLiteral(NanGuardOptions.Eps(session.Options, match.Anchor.Syntax.SyntaxTree)));

@@ -20,7 +20,7 @@ public sealed class LogOfZeroableAnalyzer : Rule<LogOfZeroableMatch>
 
     internal override DiagnosticDescriptor Descriptor => Descriptors.LogOfZeroable;
 
-    private protected override Listens Listen(Listens listens) => listens.Invocations("log", "acos", "asin");
+    private protected override Listens Listen(Listens listens) => listens.Invocations(Ops.Logarithms).Invocations("acos", "asin");
 
     internal override IEnumerable<LogOfZeroableMatch> Find(IOperation anchor, Session session)
     {
@@ -34,7 +34,7 @@ public sealed class LogOfZeroableAnalyzer : Rule<LogOfZeroableMatch>
             if (cosine.ProducerName == "cosine_similarity" && (cosine.Lo <= -1 || cosine.Hi >= 1))
                 yield return new LogOfZeroableMatch(call, input, "a cosine similarity", cosine, isInverseCosine: true, isComparison: false);
         }
-        else if (session.IsOp(call.Method, "log"))
+        else if (Ops.IsLogarithm(call.Method, session))
         {
             var facts = session.Facts.Of(input);
             if (IsZeroable(facts) && !Guards.KeepsFromZero(input, anchor, session))
@@ -53,7 +53,7 @@ public sealed class LogOfZeroableAnalyzer : Rule<LogOfZeroableMatch>
 
     internal override object?[] MessageArguments(LogOfZeroableMatch match, Session session) => match.IsInverseCosine
         ? new object?[] { match.Terms + Explain.Via(match.Facts), "+-1", "the gradient of " + match.Call.Method.Name }
-        : new object?[] { match.Terms + Explain.Via(match.Facts), "0", "log" };
+        : new object?[] { match.Terms + Explain.Via(match.Facts), "0", match.Call.Method.Name };
 
     internal override ImmutableDictionary<string, string?>? Properties(LogOfZeroableMatch match, Session session)
     {

@@ -9,6 +9,11 @@ public sealed class UnsafeWhereAnalyzer : Rule<UnsafeWhereMatch>
 {
     internal override DiagnosticDescriptor Descriptor => Descriptors.UnsafeWhere;
 
+    // A log or a division in a branch the where discards is this rule's: the rules of that log or division say
+    // nothing of it (one finding, with the double-where fix).
+    internal override ImmutableArray<string> Outranks { get; } = ImmutableArray.Create(
+        DiagnosticIds.DivisionByNorm, DiagnosticIds.StandardizationWithoutEps, DiagnosticIds.DivisionByZeroableSum, DiagnosticIds.LogOfZeroable);
+
     internal override bool IsHazard => true;
 
     private protected override Listens Listen(Listens listens) => listens.Invocations("where");
@@ -20,7 +25,7 @@ public sealed class UnsafeWhereAnalyzer : Rule<UnsafeWhereMatch>
             yield break;
         foreach (var branch in new[] { whenTrue, whenFalse })
         {
-            if (NumericPatterns.IsUnsafeBranch(branch, session, out var input, out var op))
+            if (NumericPatterns.IsUnsafeBranch(branch, condition, session, out var input, out var op))
                 yield return new UnsafeWhereMatch(where, condition, branch, branch == whenTrue, input, op);
         }
     }

@@ -16,5 +16,5 @@ public sealed class Classifier
 
     public void Forward(Tensor x) => _hypothesis = torch.softmax(torch.mm(x, _w) + _b, 1);
 
-    public Tensor Cost(Tensor yT) => -torch.mean(torch.sum(yT * torch.log(_hypothesis!), 1)); // expect: NG1002, NG1001
+    public Tensor Cost(Tensor yT) => -torch.mean(torch.sum(yT * torch.log(_hypothesis!), 1)); // expect: NG1002, NG1009, NG1001
 }

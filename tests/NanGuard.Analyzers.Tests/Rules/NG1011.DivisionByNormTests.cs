@@ -123,6 +123,21 @@ public sealed class DivisionByNormTests
             new DiagnosticResult("NG1011", DiagnosticSeverity.Warning).WithLocation(2));
     }
 
+    // x over the norm of all its elements is 0 / 0 for an all-zero x (LookSAM's normalised gradient, real bug RB062);
+    // F.normalize works along one dim, so no rewrite is offered.
+    [Fact]
+    public Task Division_by_the_norm_of_every_element_is_reported_without_a_rewrite() =>
+        Verify.VerifyNoFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x) => [|x / x.norm()|];
+                Tensor B(Tensor g) => [|g / torch.norm(g)|];
+                Tensor D(Tensor x) => [|x / linalg.vector_norm(x)|];
+                Tensor E(Tensor x, Tensor y) => x / y.norm();
+                Tensor G(Tensor x) => x / x.norm().clamp_min(1e-12);
+            }
+            """);
+
     [Fact]
     public Task Safe_look_alikes_are_not_flagged() =>
         Verify.VerifyAnalyzerAsync(Usings + """
@@ -130,7 +145,6 @@ public sealed class DivisionByNormTests
             {
                 Tensor A(Tensor x, Tensor y) => x / y.norm(1, keepdim: true);
                 Tensor B(Tensor x) => x / x.norm(1);
-                Tensor D(Tensor x) => x / x.norm();
                 Tensor E(Tensor x) => x / x.norm(1, keepdim: true, p: 1);
                 Tensor G(Tensor x) => x / (x.norm(1, keepdim: true) + 1e-8);
                 Tensor H(Tensor x) => x / x.norm(1, keepdim: true).clamp_min(1e-12);
