@@ -305,6 +305,34 @@ public sealed class TensorBoardTensorTests : IDisposable
         Assert.Null(GradientCheck.Of(model).Boundary);
     }
 
+    [Fact]
+    public void The_reader_checks_both_checksums_of_every_record_as_TensorBoard_does()
+    {
+        Assert.Equal(0xE3069283u, Crc32C.Compute("123456789"u8));   // CRC-32C's check value
+        var writer = torch.utils.tensorboard.SummaryWriter(_folder);
+        writer.add_scalar("a", 1.5f, 3);
+        writer.add_text("b", "text", 4);
+        var path = EventFile.InFolder(_folder).Path;
+        Assert.Equal(new[] { (3L, 1.5f) }, EventFile.Read(path).Scalars("a"));
+        Assert.Equal(new[] { (4L, "text") }, EventFile.Read(path).Texts("b"));
+
+        var bytes = File.ReadAllBytes(path);
+        var second = 12 + (int)BitConverter.ToUInt64(bytes, 0) + 4;   // the record after the file-version event
+        Corrupt(path, bytes, second + 8);
+        Assert.Contains("the length's checksum is wrong", Assert.Throws<InvalidDataException>(() => EventFile.Read(path)).Message);
+        Corrupt(path, bytes, second + 14);
+        Assert.Contains("the data's checksum is wrong", Assert.Throws<InvalidDataException>(() => EventFile.Read(path)).Message);
+        File.WriteAllBytes(path, bytes.AsSpan(0, bytes.Length - 2).ToArray());
+        Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => EventFile.Read(path)).Message);
+    }
+
+    private static void Corrupt(string path, byte[] original, int at)
+    {
+        var copy = (byte[])original.Clone();
+        copy[at] ^= 0x40;
+        File.WriteAllBytes(path, copy);
+    }
+
     /// <summary>fc1, tanh, an injector that can make the backward pass NaN while the forward stays finite, fc2.</summary>
     private static (Sequential Model, Injector Injector) Model(long seed)
     {
