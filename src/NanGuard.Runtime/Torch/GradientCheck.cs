@@ -15,8 +15,9 @@ public static class GradientCheck
 {
     /// <summary>
     /// Checks every gradient of <paramref name="model"/> with one reduction each and one host synchronisation in
-    /// all; a few more describe the offender when there is one. Call it before clipping (clipping a NaN gradient
-    /// spreads the NaN to every gradient).
+    /// all; when one is not finite, one more reads every gradient's norm for <see cref="GradientCheckResult.Boundary"/>
+    /// and a few more describe the offender. Call it before clipping (clipping a NaN gradient spreads the NaN to every
+    /// gradient).
     /// </summary>
     /// <param name="model">The model whose parameters' gradients are checked, in <c>named_parameters()</c> order.</param>
     /// <returns>The first non-finite gradient, how many are non-finite, and the parameters that have no gradient.</returns>
