@@ -242,6 +242,35 @@ public sealed class TensorBoardTensorTests : IDisposable
     }
 
     [Fact]
+    public void A_rollback_requested_between_steps_is_written_at_the_last_step_with_the_new_count()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (model, _) = Model(seed: 76);
+        using var optimizer = torch.optim.SGD(model.parameters(), 0.05);
+        using var guard = new TrainingGuard(model, optimizer, new GuardOptions { Policy = GuardPolicy.Rollback })
+        {
+            Log = new TensorBoardLog(torch.utils.tensorboard.SummaryWriter(_folder), interval: 100),
+        };
+        for (var step = 1; step <= 3; step++)
+        {
+            using var batch = torch.NewDisposeScope();
+            optimizer.zero_grad();
+            var loss = Loss(model, step);
+            loss.backward();
+            guard.Step(loss);
+        }
+
+        Assert.True(guard.Rollback());
+
+        var file = EventFile.InFolder(_folder);
+        var text = Assert.Single(file.Texts(DiagnosisTag));
+        Assert.Equal(3, text.Step);
+        Assert.StartsWith("step 3: a rollback was requested", text.Text);
+        Assert.Equal(new[] { (3L, 1f) }, file.Scalars(RollbacksTag));
+        Assert.Empty(file.Scalars(LossTag));   // interval 100: no step was due, and a request is no step
+    }
+
+    [Fact]
     public void A_watch_logs_each_loss_and_its_rollback_at_the_spike_step()
     {
         using var scope = torch.NewDisposeScope();
