@@ -6,6 +6,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using NanGuard.Runtime;
 using TorchSharp;
@@ -22,6 +23,10 @@ static class Program
             $"torch threads {torch.get_num_threads()}, {rounds} interleaved rounds; median CPU ms per step (wall ms), host synchronisations per step");
         Run(new Setup("tiny (MLP 16-32-4, 676 parameters, batch 32)", 16, 32, 4, 32, steps: 200), rounds);
         Run(new Setup("large (MLP 1024-2048-512-10, 3.2 M parameters, batch 64)", 1024, 2048, 512, 64, steps: 10, extra: true), rounds);
+        if (Directory.Exists(Logged.Folder))
+        {
+            Directory.Delete(Logged.Folder, recursive: true);
+        }
     }
 
     static void Run(Setup setup, int rounds)
@@ -71,11 +76,11 @@ static class Program
         Console.WriteLine();
         Console.WriteLine($"{setup.Name}: {parameters} parameters");
         var baseline = Median(cpu[variants[0].Name]);
-        Console.WriteLine($"  {"variant",-44} {"CPU ms/step",12} {"vs plain",9} {"wall ms",9} {"syncs/step",11}");
+        Console.WriteLine($"  {"variant",-52} {"CPU ms/step",12} {"vs plain",9} {"wall ms",9} {"syncs/step",11}");
         foreach (var variant in variants)
         {
             var median = Median(cpu[variant.Name]);
-            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0,-44} {1,12:F3} {2,8:+0.0;-0.0}% {3,9:F3} {4,11:F1}",
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0,-52} {1,12:F3} {2,8:+0.0;-0.0}% {3,9:F3} {4,11:F1}",
                 variant.Name, median, 100 * (median / baseline - 1), Median(wall[variant.Name]), syncs[variant.Name]));
         }
     }
@@ -89,6 +94,8 @@ static class Program
         new("TrainingGuard.Step(loss) + rolling-sigma spikes", 0, (m, o) => new Guard(m, o, SpikeOptions.RollingSigma(), false)),
         new("TrainingGuard.Step(loss, LossScaler)", 0, (m, o) => new Scaled(m, o)),
         new("TrainingGuard + NanDetector (forward hooks)", 0, (m, o) => new Guard(m, o, null, true)),
+        new("TrainingGuard + spikes + TensorBoardLog (every step)", 0, (m, o) => new Logged(m, o, 1)),
+        new("TrainingGuard + spikes + TensorBoardLog (every 10)", 0, (m, o) => new Logged(m, o, 10)),
         new("clipped + GradientCheck.Of", 1, (m, o) => new Checked(m, o)),
     };
 
@@ -211,6 +218,28 @@ sealed class Guard : StepForm
     protected override void Finish(Tensor loss) { loss.backward(); _guard.Step(loss); }
 
     public override void Dispose() { _detector?.Dispose(); _guard.Dispose(); }
+}
+
+/// <summary>The guard with rolling-sigma spikes (so the threshold tags are written too) logging to a SummaryWriter in a temporary folder.</summary>
+sealed class Logged : StepForm
+{
+    public static readonly string Folder = Path.Combine(Path.GetTempPath(), "nanguard-runtime-benchmark-" + Environment.ProcessId);
+    private static int _runs;
+    private readonly TrainingGuard _guard;
+
+    public Logged(nn.Module<Tensor, Tensor> m, optim.Optimizer o, int interval) : base(m, o)
+    {
+        var writer = torch.utils.tensorboard.SummaryWriter(Path.Combine(Folder, (++_runs).ToString(CultureInfo.InvariantCulture)));
+        _guard = new TrainingGuard(m, o, new GuardOptions { SpikeDetection = SpikeOptions.RollingSigma(), MaxConsecutiveBadSteps = 1000 })
+        {
+            Log = new TensorBoardLog(writer, interval),
+        };
+        _guard.Log.Failed += (_, _) => throw new InvalidOperationException("the benchmark's log failed", _guard.Log.Error);
+    }
+
+    protected override void Finish(Tensor loss) { loss.backward(); _guard.Step(loss); }
+
+    public override void Dispose() => _guard.Dispose();
 }
 
 sealed class Scaled : StepForm

@@ -1,6 +1,8 @@
+using System;
 using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
+using NanGuard.Testing.TensorBoard;
 using Xunit;
 using static NanGuard.Samples.Tests.SampleLog;
 
@@ -71,6 +73,55 @@ public sealed class MnistSoftmaxLossTests
         Assert.True(Number(rows[^1][TestAccuracy]) >= 99.0, $"test accuracy {rows[^1][TestAccuracy]}");
         var summary = log.Line("Finished 25 epochs:");
         Assert.Contains($", {incidents.Count} rolled back; 101770 of 101770 weights finite.", summary);
+    }
+
+    [Fact]
+    public async Task Guarded_leaves_a_TensorBoard_log_with_every_step_each_incident_at_its_step_and_the_final_counts()
+    {
+        var log = await SampleProgram.Run("MnistSoftmaxLoss.Guarded");
+        var folder = Regex.Match(log.Line("TensorBoard log: "), @"^TensorBoard log: (.+) \(open it with: tensorboard --logdir \1\)$");
+        Assert.True(folder.Success, log.Line("TensorBoard log: "));
+        var file = EventFile.InFolder(folder.Groups[1].Value);
+        var rows = log.NumberedRows();
+        var incidents = log.LinesStartingWith("step ").Select(line => Regex.Match(line, @"step (\d+):.*rolled back to the weights after step (\d+)$")).ToList();
+        var summary = Regex.Match(log.Line("Finished 25 epochs:"), @"(\d+) of (\d+) steps taken, (\d+) rolled back");
+        var (taken, observed, rolledBack) = (int.Parse(summary.Groups[1].Value), int.Parse(summary.Groups[2].Value), int.Parse(summary.Groups[3].Value));
+
+        // Every step's loss, and each epoch's mean of them is the train loss the table printed.
+        var losses = file.Scalars("nanguard/loss");
+        Assert.Equal(Enumerable.Range(1, observed).Select(s => (long)s), losses.Select(v => v.Step));
+        foreach (var row in rows)
+        {
+            var epoch = int.Parse(row[0]);
+            var sum = losses.Skip(94 * (epoch - 1)).Take(94).Sum(v => (double)v.Value);
+            Assert.True(Math.Abs(sum / 6000 - Number(row[TrainLoss])) <= 1e-3 * Number(row[TrainLoss]), $"epoch {epoch}: {sum / 6000} logged, {row[TrainLoss]} printed");
+        }
+
+        // Each incident the sample printed, at its step: the marker, and the diagnosis with its boundary and rollback.
+        var steps = incidents.Select(m => long.Parse(m.Groups[1].Value)).ToList();
+        Assert.Equal(steps, file.Scalars("nanguard/incident").Where(v => v.Value == 1).Select(v => v.Step));
+        var texts = file.Texts("nanguard/diagnosis");
+        Assert.Equal(steps, texts.Select(t => t.Step));
+        Assert.All(texts.Zip(incidents), pair =>
+        {
+            var (text, printed) = pair;
+            Assert.StartsWith($"step {text.Step}: the gradient norm is not finite (loss ", text.Text);
+            Assert.Contains($"action: Rollback to the state after step {printed.Groups[2].Value}", text.Text);
+            Assert.Contains("Backward: gradient of 'weight' in module 'hidden' is not finite", text.Text);
+            Assert.Contains("Boundary: the last module in model order, 'output', already has non-finite gradients (2 of 2 modules non-finite): the NaN began after it in the backward pass", text.Text);
+        });
+        Assert.All(new[] { "hidden", "output" }, module =>
+        {
+            var norms = file.Scalars("nanguard/module_grad_norm/" + module);
+            Assert.Equal(steps, norms.Select(v => v.Step));
+            Assert.All(norms, v => Assert.True(float.IsNaN(v.Value)));
+        });
+
+        // The counts at the end are the guard's statistics the sample printed.
+        Assert.Equal(rolledBack, file.Last("nanguard/rollbacks"));
+        Assert.Equal(observed - taken, file.Last("nanguard/steps_skipped"));
+        Assert.Equal(0, file.Last("nanguard/backoffs"));
+        Assert.Equal(incidents.Count, rolledBack);
     }
 
     private static (int Step, int Epoch) NaNStepAndEpoch(SampleLog log)

@@ -6,8 +6,12 @@
 // backward). Each time, the detector names the module and the guard restores the last known-good weights instead of
 // stepping: 18 times in 25 epochs, which end with every weight finite and 99.8% test accuracy. The incidents come
 // more often as the model grows more confident: they are the sign to fix the loss (F.log_softmax, NG1001's fix).
+// The guard also writes the run's health for TensorBoard (loss, gradient norm, counts, each incident as text, and the
+// per-module gradient norms of each incident) into artifacts/tensorboard/MnistSoftmaxLoss.Guarded: the sample prints
+// the folder; open it with `tensorboard --logdir artifacts/tensorboard`.
 // Run it: dotnet run --project samples/MnistSoftmaxLoss/Guarded
 using System;
+using System.IO;
 using System.Linq;
 using NanGuard.Runtime;
 using TorchSharp;
@@ -48,6 +52,13 @@ static class Program
             Policy = GuardPolicy.Rollback,
             MaxNorm = double.PositiveInfinity,
         });
+        // The TensorBoard log: every step (interval 1) and every incident. One event file a run: the previous run's go.
+        var logDir = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "tensorboard", "MnistSoftmaxLoss.Guarded"));
+        if (Directory.Exists(logDir))
+            foreach (var old in Directory.GetFiles(logDir, "events.out.tfevents.*"))
+                File.Delete(old);
+        guard.Log = new TensorBoardLog(torch.utils.tensorboard.SummaryWriter(logDir));
+        Console.WriteLine($"TensorBoard log: {logDir} (open it with: tensorboard --logdir {logDir})");
         using var detector = new NanDetector(model);
         NanOffender offender = null;
         guard.Incident += (_, e) => Console.WriteLine(Describe(e.Diagnosis, offender));
@@ -85,6 +96,8 @@ static class Program
         var finite = model.parameters().Sum(p => p.isfinite().sum().item<long>());
         var weights = model.parameters().Sum(p => p.numel());
         Console.WriteLine($"Finished {Epochs} epochs: {statistics.StepsTaken} of {statistics.StepsObserved} steps taken, {statistics.Rollbacks} rolled back; {finite} of {weights} weights finite.");
+        if (guard.Log.Error is { } error)
+            Console.WriteLine($"The TensorBoard log stopped at step {guard.Log.FailedAtStep}: {error.Message}");
     }
 
     static string Describe(GuardDiagnosis diagnosis, NanOffender offender)

@@ -29,6 +29,8 @@ public sealed class GuardPolicyEngine
     private SpikeDetector.State _spikeStateAtSnapshot;
     private double _lastObservedLoss = double.NaN;
     private double? _lastObservedNorm;
+    private double? _judgedThreshold;
+    private double? _judgedNormThreshold;
 
     /// <summary>Creates an engine.</summary>
     /// <param name="options">The policy and its parameters; copied, so later changes do not reach this engine.</param>
@@ -184,6 +186,8 @@ public sealed class GuardPolicyEngine
         _stats.StepsObserved++;
         _lastObservedLoss = loss;
         _lastObservedNorm = gradientNorm;
+        _judgedThreshold = _spikes?.Threshold;
+        _judgedNormThreshold = gradientNorm.HasValue ? _spikes?.NormThreshold : null;
 
         var kind = Classify(loss, gradientNorm);
         if (kind != IncidentKind.None)
@@ -193,7 +197,8 @@ public sealed class GuardPolicyEngine
 
         var takeSnapshot = _options.Policy == GuardPolicy.Rollback
             && (!HasSnapshot || _stepsSinceSnapshot + 1 >= _options.SnapshotInterval);
-        _pending = new StepDecision(_stepIndex, StepAction.Step, takeSnapshot, _backOff.Scale, _backOff.PeekCleanStep(), null);
+        _pending = new StepDecision(_stepIndex, StepAction.Step, takeSnapshot, _backOff.Scale, _backOff.PeekCleanStep(), null,
+            _judgedThreshold, _judgedNormThreshold);
         return _pending;
     }
 
@@ -257,7 +262,7 @@ public sealed class GuardPolicyEngine
         }
 
         return new StepDecision(_stepIndex, action, false, previousScale, _backOff.Scale,
-            Diagnose(kind, action, loss, gradientNorm, rollbackUnavailable, detail));
+            Diagnose(kind, action, loss, gradientNorm, rollbackUnavailable, detail), _judgedThreshold, _judgedNormThreshold);
     }
 
     private StepAction ChooseAction(bool allowBackOff, out bool rollbackUnavailable)

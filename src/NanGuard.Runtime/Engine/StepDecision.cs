@@ -9,7 +9,9 @@ public sealed class StepDecision
         bool takeSnapshot,
         double previousLearningRateScale,
         double learningRateScale,
-        GuardDiagnosis? diagnosis)
+        GuardDiagnosis? diagnosis,
+        double? spikeThreshold = null,
+        double? normSpikeThreshold = null)
     {
         StepIndex = stepIndex;
         Action = action;
@@ -17,6 +19,8 @@ public sealed class StepDecision
         PreviousLearningRateScale = previousLearningRateScale;
         LearningRateScale = learningRateScale;
         Diagnosis = diagnosis;
+        SpikeThreshold = spikeThreshold;
+        NormSpikeThreshold = normSpikeThreshold;
     }
 
     /// <summary>The 1-based index of the step among all the steps the engine judged.</summary>
@@ -39,6 +43,12 @@ public sealed class StepDecision
 
     /// <summary>The diagnosis of a bad step; <see langword="null"/> for a clean one.</summary>
     public GuardDiagnosis? Diagnosis { get; }
+
+    /// <summary>The loss above which this step was a spike, as judged (<see langword="null"/> when spike detection is off or warming up).</summary>
+    public double? SpikeThreshold { get; }
+
+    /// <summary>The gradient norm above which this step was a spike, as judged (<see cref="SpikeRule.RollingSigma"/> only; <see langword="null"/> otherwise or while warming up).</summary>
+    public double? NormSpikeThreshold { get; }
 
     /// <summary>Whether the optimizer may step: true only for <see cref="StepAction.Step"/>.</summary>
     public bool Steps => Action == StepAction.Step;

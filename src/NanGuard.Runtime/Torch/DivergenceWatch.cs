@@ -36,6 +36,13 @@ public sealed class DivergenceWatch : IDisposable
     /// <summary>Raised on every spike or non-finite loss, after the watch has acted and before it throws (if it stops).</summary>
     public event EventHandler<IncidentEventArgs>? Incident;
 
+    /// <summary>
+    /// Where the watch writes each judged loss, the learning-rate scale, the spike threshold, the counts and every
+    /// incident (see <see cref="TensorBoardLog"/>), every <see cref="TensorBoardLog.Interval"/> steps and at every
+    /// incident; <see langword="null"/> (the default) writes nothing. No host synchronisation beyond the loss it reads.
+    /// </summary>
+    public TensorBoardLog? Log { get; set; }
+
     /// <summary>What the watch has done so far.</summary>
     public GuardStatistics Statistics => _engine.Statistics;
 
@@ -67,6 +74,7 @@ public sealed class DivergenceWatch : IDisposable
                 _applier.ScaleLearningRate(decision.LearningRateScale / decision.PreviousLearningRateScale);
             }
 
+            Write(decision, loss, null);
             return true;
         }
 
@@ -82,6 +90,7 @@ public sealed class DivergenceWatch : IDisposable
         }
 
         Incident?.Invoke(this, new IncidentEventArgs(diagnosis, _engine.Statistics));
+        Write(decision, loss, diagnosis);
         if (decision.Action == StepAction.Stop)
         {
             throw new NonFiniteTrainingException(diagnosis);
@@ -92,6 +101,13 @@ public sealed class DivergenceWatch : IDisposable
 
     /// <summary>Releases the known-good state.</summary>
     public void Dispose() => _applier.Dispose();
+
+    private void Write(StepDecision decision, double loss, GuardDiagnosis? diagnosis) =>
+        Log?.WriteStep(new GuardLogEntry(decision.StepIndex, loss, _engine.Statistics)
+        {
+            SpikeThreshold = decision.SpikeThreshold,
+            Diagnosis = diagnosis,
+        });
 
     internal static GuardOptions WithSpikes(GuardOptions options)
     {

@@ -15,8 +15,9 @@ public static class GradientCheck
 {
     /// <summary>
     /// Checks every gradient of <paramref name="model"/> with one reduction each and one host synchronisation in
-    /// all; a few more describe the offender when there is one. Call it before clipping (clipping a NaN gradient
-    /// spreads the NaN to every gradient).
+    /// all; when one is not finite, one more reads every gradient's norm for <see cref="GradientCheckResult.Boundary"/>
+    /// and a few more describe the offender. Call it before clipping (clipping a NaN gradient spreads the NaN to every
+    /// gradient).
     /// </summary>
     /// <param name="model">The model whose parameters' gradients are checked, in <c>named_parameters()</c> order.</param>
     /// <returns>The first non-finite gradient, how many are non-finite, and the parameters that have no gradient.</returns>
@@ -26,16 +27,17 @@ public static class GradientCheck
         Require.NotNull(model, nameof(model));
         using var scope = torch.NewDisposeScope();
         var gradients = new GradientSet(model.named_parameters());
-        var first = gradients.FirstNonFinite(out var nonFinite);
-        return new GradientCheckResult(first, nonFinite, gradients.Count, gradients.Without);
+        var first = gradients.FirstNonFinite(2.0, knownBad: false, out var nonFinite, out var boundary);
+        return new GradientCheckResult(first, nonFinite, gradients.Count, gradients.Without, boundary);
     }
 }
 
 /// <summary>What <see cref="GradientCheck.Of"/> found.</summary>
 public sealed class GradientCheckResult
 {
-    internal GradientCheckResult(NonFiniteGradient? firstNonFinite, int nonFiniteCount, int checkedCount, IReadOnlyList<string> withoutGradient)
+    internal GradientCheckResult(NonFiniteGradient? firstNonFinite, int nonFiniteCount, int checkedCount, IReadOnlyList<string> withoutGradient, GradientBoundary? boundary)
     {
+        Boundary = boundary;
         FirstNonFinite = firstNonFinite;
         NonFiniteCount = nonFiniteCount;
         CheckedCount = checkedCount;
@@ -44,6 +46,12 @@ public sealed class GradientCheckResult
 
     /// <summary>The first parameter whose gradient holds NaN or Inf, or <see langword="null"/> when every gradient is finite.</summary>
     public NonFiniteGradient? FirstNonFinite { get; }
+
+    /// <summary>
+    /// Where the NaN began: every module in model order with its gradients' finiteness and 2-norm, and the boundary
+    /// walking back from the loss; <see langword="null"/> when every gradient is finite (its norms are then never read).
+    /// </summary>
+    public GradientBoundary? Boundary { get; }
 
     /// <summary>How many parameters' gradients hold NaN or Inf.</summary>
     public int NonFiniteCount { get; }
@@ -56,7 +64,7 @@ public sealed class GradientCheckResult
 
     /// <inheritdoc />
     public override string ToString() =>
-        (FirstNonFinite is null ? $"all {CheckedCount} gradients finite" : $"{NonFiniteCount} of {CheckedCount} gradients not finite, first: {FirstNonFinite}") +
+        (FirstNonFinite is null ? $"all {CheckedCount} gradients finite" : $"{NonFiniteCount} of {CheckedCount} gradients not finite, first: {FirstNonFinite}. {Boundary}") +
         Skipped(ParametersWithoutGradient);
 
     internal static string Skipped(IReadOnlyList<string> without) =>
@@ -74,8 +82,8 @@ public sealed class NonFiniteGradient
     {
         ParameterName = Require.NotNull(parameterName, nameof(parameterName));
         Report = Require.NotNull(report, nameof(report));
+        ModulePath = GradientBoundary.ModulePathOf(parameterName);
         var dot = parameterName.LastIndexOf('.');
-        ModulePath = dot < 0 ? NanDetector.ModelName : parameterName.Substring(0, dot);
         Name = dot < 0 ? parameterName : parameterName.Substring(dot + 1);
     }
 

@@ -84,7 +84,7 @@ internal sealed class GradientSet
         var parts = new List<Tensor>(2);
         if (_gradients.Count > 0)
         {
-            var norms = _gradients.Select(g => torch.linalg.vector_norm(g.Gradient, normType).to_type(ScalarType.Float64)).ToArray();
+            var norms = _gradients.Select(g => Norm(g.Gradient, normType)).ToArray();
             parts.Add(torch.linalg.vector_norm(torch.stack(norms), normType).reshape(1));
         }
 
@@ -104,36 +104,67 @@ internal sealed class GradientSet
     }
 
     /// <summary>Clips to <paramref name="maxNorm"/> as <c>clip_grad_norm_</c> does (coefficient max_norm / (norm + 1e-6), at most 1), from the norm already read: no synchronisation.</summary>
-    internal void Clip(double norm, double maxNorm)
+    /// <returns>The coefficient the gradients were multiplied by (1 when they were not).</returns>
+    internal double Clip(double norm, double maxNorm)
     {
         var coefficient = maxNorm / (norm + 1e-6);
         if (!(coefficient < 1))
         {
-            return;
+            return 1.0;
         }
 
         Multiply(coefficient);
+        return coefficient;
     }
 
-    /// <summary>The first parameter (in the model's order) whose gradient holds NaN or Inf, described; null when all are finite. One synchronisation for the check, a few more to describe an offender.</summary>
-    internal NonFiniteGradient? FirstNonFinite(out int nonFiniteCount)
+    /// <summary>
+    /// The first parameter (in the model's order) whose gradient holds NaN or Inf, described, and where the NaN began
+    /// by module (<see cref="GradientBoundary"/>); null when all are finite. On a step already known to be bad
+    /// (<paramref name="knownBad"/>) one synchronisation reads every gradient's finite flag and norm together;
+    /// otherwise the flags are read first and the norms only when a flag is down. A few more describe the offender.
+    /// </summary>
+    internal NonFiniteGradient? FirstNonFinite(double normType, bool knownBad, out int nonFiniteCount, out GradientBoundary? boundary)
     {
         nonFiniteCount = 0;
+        boundary = null;
         if (_gradients.Count == 0)
         {
             return null;
         }
 
         using var noGrad = torch.no_grad();
-        var flags = Host.Doubles(torch.stack(_gradients.Select(g => g.Gradient.isfinite().all()).ToArray()));
-        var first = Array.IndexOf(flags, 0.0);
+        var count = _gradients.Count;
+        var flags = _gradients.Select(g => g.Gradient.isfinite().all().to_type(ScalarType.Float64)).ToArray();
+        double[] norms;
+        bool[] finite;
+        if (knownBad)
+        {
+            var values = Host.Doubles(torch.stack(flags.Concat(_gradients.Select(g => Norm(g.Gradient, normType))).ToArray()));
+            finite = values.Take(count).Select(f => f != 0.0).ToArray();
+            norms = values.Skip(count).ToArray();
+        }
+        else
+        {
+            finite = Host.Doubles(torch.stack(flags)).Select(f => f != 0.0).ToArray();
+            if (finite.All(f => f))
+            {
+                return null;
+            }
+
+            norms = Host.Doubles(torch.stack(_gradients.Select(g => Norm(g.Gradient, normType)).ToArray()));
+        }
+
+        boundary = GradientBoundary.Of(_gradients.Select(g => g.Name).ToList(), finite, norms, normType);
+        var first = Array.IndexOf(finite, false);
         if (first < 0)
         {
             return null;
         }
 
-        nonFiniteCount = flags.Count(f => f == 0.0);
+        nonFiniteCount = finite.Count(f => !f);
         var (name, gradient) = _gradients[first];
         return new NonFiniteGradient(name, TensorReport.Of(gradient, name));
     }
+
+    private static Tensor Norm(Tensor gradient, double normType) => torch.linalg.vector_norm(gradient, normType).to_type(ScalarType.Float64);
 }

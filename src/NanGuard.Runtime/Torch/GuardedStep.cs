@@ -80,7 +80,7 @@ public static class GuardedStep
             var norm = gradients.ReadNormAndLoss(null, normType).Norm;
             scaler?.Update(Numbers.IsFinite(norm));
             var decided = Decide(norm);
-            var offender = decided.Stepped ? null : gradients.FirstNonFinite(out _);
+            var offender = decided.Stepped ? null : gradients.FirstNonFinite(normType, knownBad: true, out _, out _);
             result = new GuardedStepResult(decided.Stepped, norm, gradients.Without.Count, offender);
             if (result.Stepped)
             {

@@ -28,6 +28,7 @@ public sealed class LossScaler
 {
     private readonly LossScaleSchedule _schedule;
     private bool _unscaled;
+    private long _updates;
 
     /// <summary>Creates a scaler at <see cref="LossScalerOptions.InitialScale"/>.</summary>
     /// <param name="options">The factors and the interval (copied); <see langword="null"/> for GradScaler's defaults.</param>
@@ -51,6 +52,15 @@ public sealed class LossScaler
 
     /// <summary>Times the scale grew.</summary>
     public long Growths => _schedule.Growths;
+
+    /// <summary>
+    /// Where the scaler writes its scale (<see cref="TensorBoardLog.LossScaleTag"/>) and its back-off count
+    /// (<see cref="TensorBoardLog.LossScaleBackOffsTag"/>), every <see cref="TensorBoardLog.Interval"/> updates and at
+    /// every back-off; <see langword="null"/> (the default) writes nothing. Under
+    /// <see cref="TrainingGuard.Step(Tensor, LossScaler)"/> it writes at the guard's step; updated otherwise (by
+    /// <see cref="GuardedStep"/> or by you) it counts its own updates from 1.
+    /// </summary>
+    public TensorBoardLog? Log { get; set; }
 
     /// <summary>The loss times <see cref="Scale"/>, to back-propagate instead of the loss (same dtype as the loss: compute the loss in float32).</summary>
     /// <param name="loss">The loss.</param>
@@ -92,7 +102,16 @@ public sealed class LossScaler
     /// <returns>Whether to skip the step, and the scale before and after.</returns>
     public LossScaleUpdate Update(bool gradientsFinite)
     {
+        var update = UpdateForGuard(gradientsFinite);
+        Log?.WriteLossScale(_updates, Scale, Overflows, update.BackedOff || !gradientsFinite);
+        return update;
+    }
+
+    /// <summary>The update, counted but not logged: the guard logs it at its own step.</summary>
+    internal LossScaleUpdate UpdateForGuard(bool gradientsFinite)
+    {
         _unscaled = false;
+        _updates++;
         return _schedule.Update(gradientsFinite);
     }
 

@@ -63,6 +63,15 @@ public sealed class TrainingGuard : IDisposable
     /// </summary>
     public NanDetector? Detector { get; set; }
 
+    /// <summary>
+    /// Where the guard writes its health for TensorBoard, every step or every <see cref="TensorBoardLog.Interval"/>
+    /// steps and at every incident (see <see cref="TensorBoardLog"/> for the tags); <see langword="null"/> (the
+    /// default) writes nothing. Under <see cref="Step(Tensor, LossScaler)"/> the loss scale goes to the scaler's own
+    /// <see cref="LossScaler.Log"/> when it has one, else here, at the guard's step. No host synchronisation: only
+    /// values the guard already read are written.
+    /// </summary>
+    public TensorBoardLog? Log { get; set; }
+
     /// <summary>The parameters the last step skipped because their gradient was null (not reached by the backward pass, or cleared by <c>zero_grad()</c>).</summary>
     public IReadOnlyList<string> ParametersWithoutGradient { get; private set; } = Array.Empty<string>();
 
@@ -124,29 +133,34 @@ public sealed class TrainingGuard : IDisposable
         Detector?.Reset();
         StepDecision decision;
         NonFiniteGradient? gradient = null;
+        GradientBoundary? boundary = null;
+        double loss, norm;
+        double? clip = null;
         using (torch.NewDisposeScope())
         {
             var gradients = new GradientSet(_model.named_parameters());
             ParametersWithoutGradient = gradients.Without;
             scaler?.UnscaleOnce(gradients);
-            var (norm, read) = gradients.ReadNormAndLoss(lossTensor, _normType);
-            var loss = lossTensor is null ? lossValue : read;
+            var (measured, read) = gradients.ReadNormAndLoss(lossTensor, _normType);
+            norm = measured;
+            loss = lossTensor is null ? lossValue : read;
             decision = scaler is null
                 ? _engine.Decide(loss, norm)
-                : _engine.Decide(loss, norm, scaler.Update(Numbers.IsFinite(norm)).BackedOff);
+                : _engine.Decide(loss, norm, scaler.UpdateForGuard(Numbers.IsFinite(norm)).BackedOff);
             if (decision.Steps)
             {
-                gradients.Clip(norm, _maxNorm);
+                clip = gradients.Clip(norm, _maxNorm);
             }
             else if (!Numbers.IsFinite(norm) && decision.Diagnosis!.Kind != IncidentKind.LossScaleOverflow)
             {
-                gradient = gradients.FirstNonFinite(out _);
+                gradient = gradients.FirstNonFinite(_normType, knownBad: true, out _, out boundary);
             }
         }
 
+        var facts = new StepFacts(loss, norm, clip, scaler, boundary);
         if (!decision.Steps)
         {
-            return ApplyBad(decision, null, offender, gradient);
+            return ApplyBad(decision, null, offender, gradient, facts);
         }
 
         try
@@ -156,7 +170,7 @@ public sealed class TrainingGuard : IDisposable
         catch (Exception ex)
         {
             // Weights may be half updated: roll back when the policy can, then let the caller see the exception.
-            ApplyBad(_engine.Fail(decision, ex.GetType().Name + ": " + ex.Message), ex, offender, null);
+            ApplyBad(_engine.Fail(decision, ex.GetType().Name + ": " + ex.Message), ex, offender, null, facts);
             throw;
         }
 
@@ -167,6 +181,7 @@ public sealed class TrainingGuard : IDisposable
             _applier.ScaleLearningRate(decision.LearningRateScale / decision.PreviousLearningRateScale);
         }
 
+        Write(decision, facts, null);
         return decision;
     }
 
@@ -185,18 +200,20 @@ public sealed class TrainingGuard : IDisposable
 
         _applier.ZeroGradients();
         _applier.Restore();
+        Log?.WriteEvent(decision.Diagnosis!, _engine.Statistics);
         return true;
     }
 
     /// <summary>Releases the known-good state.</summary>
     public void Dispose() => _applier.Dispose();
 
-    private StepDecision ApplyBad(StepDecision decision, Exception? cause, NanOffender? offender, NonFiniteGradient? gradient)
+    private StepDecision ApplyBad(StepDecision decision, Exception? cause, NanOffender? offender, NonFiniteGradient? gradient, StepFacts facts)
     {
         var diagnosis = decision.Diagnosis!;
         _applier.ZeroGradients();
         if (diagnosis.Kind == IncidentKind.LossScaleOverflow)
         {
+            Write(decision, facts, diagnosis);
             return decision;
         }
 
@@ -208,6 +225,11 @@ public sealed class TrainingGuard : IDisposable
         if (gradient is not null)
         {
             diagnosis = diagnosis.WithDetail("Backward: " + gradient + ".");
+        }
+
+        if (facts.Boundary is { } boundary)
+        {
+            diagnosis = diagnosis.WithDetail(boundary.ToString());
         }
 
         if (ParametersWithoutGradient.Count > 0)
@@ -230,12 +252,62 @@ public sealed class TrainingGuard : IDisposable
                 break;
         }
 
-        Incident?.Invoke(this, new IncidentEventArgs(diagnosis, _engine.Statistics, offender, gradient));
+        Incident?.Invoke(this, new IncidentEventArgs(diagnosis, _engine.Statistics, offender, gradient, facts.Boundary));
+        Write(decision, facts, diagnosis);
         if (decision.Action == StepAction.Stop)
         {
             throw new NonFiniteTrainingException(diagnosis, cause);
         }
 
         return decision;
+    }
+
+    /// <summary>
+    /// Writes a step to the logs, after the policy acted (so the counts are current): the guard's values to
+    /// <see cref="Log"/>, the loss scale to the scaler's own log when it has one. Host values only.
+    /// </summary>
+    private void Write(StepDecision decision, StepFacts facts, GuardDiagnosis? diagnosis)
+    {
+        var scaler = facts.Scaler;
+        var scalerLog = scaler?.Log;
+        if (scaler is not null && scalerLog is not null)
+        {
+            scalerLog.WriteLossScale(decision.StepIndex, scaler.Scale, scaler.Overflows, diagnosis is not null);
+        }
+
+        Log?.WriteStep(new GuardLogEntry(decision.StepIndex, facts.Loss, _engine.Statistics)
+        {
+            GradientNorm = facts.Norm,
+            ClipCoefficient = facts.Clip,
+            SpikeThreshold = decision.SpikeThreshold,
+            NormSpikeThreshold = decision.NormSpikeThreshold,
+            LossScale = scalerLog is null ? scaler?.Scale : null,
+            LossScaleBackOffs = scalerLog is null ? scaler?.Overflows : null,
+            Boundary = facts.Boundary,
+            Diagnosis = diagnosis,
+        });
+    }
+
+    /// <summary>What one step measured, on the host.</summary>
+    private readonly struct StepFacts
+    {
+        internal StepFacts(double loss, double norm, double? clip, LossScaler? scaler, GradientBoundary? boundary)
+        {
+            Loss = loss;
+            Norm = norm;
+            Clip = clip;
+            Scaler = scaler;
+            Boundary = boundary;
+        }
+
+        internal double Loss { get; }
+
+        internal double Norm { get; }
+
+        internal double? Clip { get; }
+
+        internal LossScaler? Scaler { get; }
+
+        internal GradientBoundary? Boundary { get; }
     }
 }
