@@ -33,7 +33,7 @@ public sealed class ReportTests
         var lines = writer.ToString().Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         Assert.Equal("Loss.cs(3,20): info NG1008: log(1 + x) loses precision", lines[0]);
         Assert.Equal("src/Train.cs(12,5): warning NG2001: step() follows backward()", lines[1]);
-        Assert.Contains("0 errors, 1 warning, 1 info in 2 files (NG1008 x1, NG2001 x1)", writer.ToString());
+        Assert.Contains("0 errors, 1 warning, 1 info in 2 of 2 files (NG1008 x1, NG2001 x1)", writer.ToString());
     }
 
     [Fact]
