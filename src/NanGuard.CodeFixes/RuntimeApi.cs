@@ -17,6 +17,28 @@ internal static class RuntimeApi
         Find(compilation, "NanGuard.Runtime.GuardedStep", method);
 
     /// <summary>
+    /// The guarded step made visible: <c>if (call is { Stepped: false } name) Console.Error.WriteLine($"NanGuard:
+    /// optimizer step {name}");</c>, so that a skipped step prints what <c>GuardedStepResult</c> says of it (skipped,
+    /// the norm, the first gradient that was not finite) instead of passing unseen. Null where the compilation has no
+    /// <c>System.Console</c> to write with.
+    /// </summary>
+    /// <param name="compilation">The compilation the statement goes into.</param>
+    /// <param name="guardedCall">The <c>GuardedStep.ClipAndStep(...)</c> call.</param>
+    /// <param name="name">A name for the result, free where the statement goes (the pattern variable's scope is the enclosing block).</param>
+    public static StatementSyntax? VisibleGuardedStep(Compilation compilation, ExpressionSyntax guardedCall, string name)
+    {
+        if (compilation.GetTypeByMetadataName("System.Console") is not { } console)
+            return null;
+        var statement = (IfStatementSyntax)SyntaxFactory.ParseStatement(
+            $"if (GuardedCall is {{ Stepped: false }} {name}) Console.Error.WriteLine($\"NanGuard: optimizer step {{{name}}}\");");
+        var placeholder = statement.Condition.DescendantNodes().OfType<IdentifierNameSyntax>().First(n => n.Identifier.ValueText == "GuardedCall");
+        var consoleName = statement.Statement.DescendantNodes().OfType<IdentifierNameSyntax>().First(n => n.Identifier.ValueText == "Console");
+        statement = statement.ReplaceNodes(new SyntaxNode[] { placeholder, consoleName }, (original, _) => original == placeholder ? guardedCall : TorchSyntax.TypeName(console));
+        // The message on a line of its own, indented under the if (elastic: the formatter writes the file's newline).
+        return statement.WithStatement(statement.Statement.WithLeadingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed));
+    }
+
+    /// <summary>
     /// A code action that writes <c>StableOps.method(arguments)</c> in place of <paramref name="node"/>, or null where
     /// the project does not reference the runtime.
     /// </summary>
