@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace NanGuard.CodeFixes;
@@ -25,12 +26,17 @@ internal static class RuntimeApi
     /// <param name="compilation">The compilation the statement goes into.</param>
     /// <param name="guardedCall">The <c>GuardedStep.ClipAndStep(...)</c> call.</param>
     /// <param name="name">A name for the result, free where the statement goes (the pattern variable's scope is the enclosing block).</param>
-    public static StatementSyntax? VisibleGuardedStep(Compilation compilation, ExpressionSyntax guardedCall, string name)
+    /// <param name="tree">The tree the statement goes into: its language version picks the pattern.</param>
+    public static StatementSyntax? VisibleGuardedStep(Compilation compilation, ExpressionSyntax guardedCall, string name, SyntaxTree tree)
     {
         if (compilation.GetTypeByMetadataName("System.Console") is not { } console)
             return null;
+        // A property pattern needs C# 8; before it, a var pattern says the same.
+        var condition = tree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp8 }
+            ? $"GuardedCall is var {name} && !{name}.Stepped"
+            : $"GuardedCall is {{ Stepped: false }} {name}";
         var statement = (IfStatementSyntax)SyntaxFactory.ParseStatement(
-            $"if (GuardedCall is {{ Stepped: false }} {name}) Console.Error.WriteLine($\"NanGuard: optimizer step {{{name}}}\");");
+            $"if ({condition}) Console.Error.WriteLine($\"NanGuard: optimizer step {{{name}}}\");");
         var placeholder = statement.Condition.DescendantNodes().OfType<IdentifierNameSyntax>().First(n => n.Identifier.ValueText == "GuardedCall");
         var consoleName = statement.Statement.DescendantNodes().OfType<IdentifierNameSyntax>().First(n => n.Identifier.ValueText == "Console");
         statement = statement.ReplaceNodes(new SyntaxNode[] { placeholder, consoleName }, (original, _) => original == placeholder ? guardedCall : TorchSyntax.TypeName(console));

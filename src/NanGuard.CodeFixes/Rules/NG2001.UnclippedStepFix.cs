@@ -47,7 +47,7 @@ public sealed class UnclippedStepCodeFix : RuleFix<UnclippedStepAnalyzer, Unclip
                 TorchSyntax.Argument(TorchSyntax.Expression(ValueFlow.SkipConversions(stepOptimizer))),
                 TorchSyntax.Argument(parameters),
                 TorchSyntax.Argument(TorchSyntax.DoubleLiteral(maxNorm)));
-            if (RuntimeApi.VisibleGuardedStep(context.Model.Compilation, guarded, FreshName(context.Model, statement, "skipped")) is { } visible)
+            if (RuntimeApi.VisibleGuardedStep(context.Model.Compilation, guarded, FreshName(context.Model, statement, "skipped"), statement.SyntaxTree) is { } visible)
             {
                 // An embedded step (if (ready) optimizer.step(); else ...) becomes a block: the new if must not take the else.
                 var replacement = statement.Parent is BlockSyntax or SwitchSectionSyntax or GlobalStatementSyntax

@@ -213,4 +213,40 @@ public sealed class UnclippedStepGuardedFixTests
             """;
         await test.RunAsync();
     }
+
+    [Fact]
+    public async Task Before_CSharp_8_the_skipped_step_is_caught_with_a_var_pattern()
+    {
+        var test = Verify.Test();
+        test.References = TestReferences.WithNanGuardRuntime;
+        test.CodeActionEquivalenceKey = UnclippedStepCodeFix.GuardedStepEquivalenceKey;
+        test.SolutionTransforms.Add((solution, projectId) =>
+            solution.WithProjectParseOptions(projectId, ((Microsoft.CodeAnalysis.CSharp.CSharpParseOptions)solution.GetProject(projectId)!.ParseOptions!)
+                .WithLanguageVersion(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp7_3)));
+        test.TestCode = Loop;
+        test.FixedCode = """
+            using System;
+            using NanGuard.Runtime;
+            using TorchSharp;
+            using TorchSharp.Modules;
+            using static TorchSharp.torch;
+
+            class Trainer
+            {
+                void Train(Linear model, Tensor x, Tensor y)
+                {
+                    var optimizer = torch.optim.Adam(model.parameters(), lr: 0.01);
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        var loss = nn.functional.mse_loss(model.call(x), y);
+                        loss.backward();
+                        if (GuardedStep.ClipAndStep(optimizer, model.parameters(), 1.0) is var skipped && !skipped.Stepped)
+                            Console.Error.WriteLine($"NanGuard: optimizer step {skipped}");
+                    }
+                }
+            }
+            """;
+        await test.RunAsync();
+    }
 }
