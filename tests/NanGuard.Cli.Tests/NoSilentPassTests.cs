@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
+using static NanGuard.Cli.Tests.Tool;
 
 namespace NanGuard.Cli.Tests;
 
@@ -14,17 +15,6 @@ namespace NanGuard.Cli.Tests;
 /// </summary>
 public sealed class NoSilentPassTests
 {
-    private const string Buggy = """
-        using TorchSharp;
-        using static TorchSharp.torch;
-        using F = TorchSharp.torch.nn.functional;
-
-        static class Loss
-        {
-            static Tensor Compute(Tensor logits) => torch.log(F.softmax(logits, 1));
-        }
-        """;
-
     // Code written against a package a folder check does not have (no finding in what does bind).
     private const string MissingPackage = """
         using Newtonsoft.Json;
@@ -54,14 +44,6 @@ public sealed class NoSilentPassTests
             static Tensor Compute(Tensor logits) => torch.log(nn.functional.softmax(logits, 1));
         }
         """;
-
-    private static async Task<(int Code, string Output, string Errors)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        var code = await new CheckCommand(output, errors).RunAsync(args, CancellationToken.None);
-        return (code, output.ToString(), errors.ToString());
-    }
 
     [Fact]
     public async Task Files_that_do_not_compile_are_named_on_standard_error_with_their_causes_and_exit_4()
@@ -365,15 +347,5 @@ public sealed class NoSilentPassTests
         Assert.Equal(ExitCodes.Success, code);
         Assert.Equal(Buggy, File.ReadAllText(folder.File("Loss.cs")));
         Assert.Contains("no findings in 1 file", output);
-    }
-
-    private static string RepositoryFile(params string[] parts)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NanGuard.Analyzers.sln")))
-                return Path.Combine(dir.FullName, Path.Combine(parts));
-        }
-        throw new InvalidOperationException("repository root not found");
     }
 }
