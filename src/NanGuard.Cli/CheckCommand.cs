@@ -11,6 +11,7 @@ using Microsoft.CodeAnalysis;
 using NanGuard.Cli.Fixing;
 using NanGuard.Cli.Loading;
 using NanGuard.Cli.Reporting;
+using CompileErrors = NanGuard.Cli.Reporting.CompileErrors;
 
 namespace NanGuard.Cli;
 
@@ -87,14 +88,23 @@ public sealed class CheckCommand
         }
 
         Progress($"analyzing {Describe(projects.Count, "project")}...");
-        var diagnostics = await engine.AnalyzeAsync(solution, options.IncludesRule, cancellationToken).ConfigureAwait(false);
+        var (diagnostics, compilerErrors) = await engine.AnalyzeWithCompilerErrorsAsync(solution, options.IncludesRule, cancellationToken).ConfigureAwait(false);
         var findings = diagnostics.Select(NanGuardEngine.ToFinding).ToList();
-        var files = projects.SelectMany(p => p.Documents).Select(d => d.FilePath).Where(p => p is not null).Distinct().Count();
-        var report = new CheckReport(target.BaseDirectory, findings, files, loaded.TorchSharpSource, engine.Rules, fixedFiles, Environment.CurrentDirectory);
+        var files = projects.SelectMany(p => p.Documents).Select(d => d.FilePath).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var compilation = CompileErrors.Summarize(compilerErrors, files);
+        var exitCode = Threshold.ExitCode(findings, options.FailOn, compilation, options.AllowCompileErrors);
+        var excluded = options.ExcludedRules.Order(StringComparer.Ordinal).ToList();
+        var report = new CheckReport(target.BaseDirectory, findings, files.Count, loaded.TorchSharpSource, engine.Rules, fixedFiles,
+            Environment.CurrentDirectory, compilation, excluded, exitCode);
         Progress($"done in {clock.Elapsed.TotalSeconds:0.0}s");
 
+        // Never a silent pass: what did not compile is said on standard error, whatever the format and even with -q.
+        foreach (var line in TextReport.CompileErrorLines(report))
+            errors.WriteLine("nanguard: " + line);
+        if (excluded.Count > 0)
+            Progress($"rules left out (--exclude): {string.Join(", ", excluded)}");
         WriteReport(report, options);
-        return Threshold.ExitCode(findings, options.FailOn);
+        return exitCode;
     }
 
     private async Task<LoadedSolution> LoadAsync(Target target, CancellationToken cancellationToken)
@@ -113,7 +123,7 @@ public sealed class CheckCommand
         var adhoc = new AdhocWorkspace();
         try
         {
-            return new LoadedSolution(adhoc, LooseFolderLoader.Load(adhoc, target.BaseDirectory, files, torchSharp.Reference), torchSharp.Description);
+            return new LoadedSolution(adhoc, LooseFolderLoader.Load(adhoc, target.BaseDirectory, files, torchSharp.Reference, Progress), torchSharp.Description);
         }
         catch (InvalidDataException error)
         {

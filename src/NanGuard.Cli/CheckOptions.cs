@@ -35,8 +35,13 @@ public sealed record CheckOptions(
     bool Fix,
     ImmutableHashSet<string> Rules,
     bool Quiet,
-    bool FixReadOnly = false)
+    bool FixReadOnly = false,
+    ImmutableHashSet<string>? Excluded = null,
+    bool AllowCompileErrors = false)
 {
-    /// <summary>True when <paramref name="id"/> passes the <c>--rule</c> filter (no filter: every rule).</summary>
-    public bool IncludesRule(string id) => Rules.IsEmpty || Rules.Contains(id);
+    /// <summary>The rules <c>--exclude</c> leaves out.</summary>
+    public ImmutableHashSet<string> ExcludedRules => Excluded ?? ImmutableHashSet<string>.Empty;
+
+    /// <summary>True when <paramref name="id"/> passes the <c>--rule</c> filter (no filter: every rule) and <c>--exclude</c> does not leave it out.</summary>
+    public bool IncludesRule(string id) => (Rules.IsEmpty || Rules.Contains(id)) && !ExcludedRules.Contains(id);
 }

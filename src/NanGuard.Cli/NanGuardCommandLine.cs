@@ -61,7 +61,19 @@ public sealed class NanGuardCommandLine
         HelpName = "id[,id...]",
         Arity = ArgumentArity.OneOrMore,
         AllowMultipleArgumentsPerToken = false,
-        CustomParser = ParseRules,
+    };
+
+    private readonly Option<ImmutableHashSet<string>> exclude = new("--exclude")
+    {
+        Description = "Leave out these rules, for the report and for --fix; repeatable (the report lists them).",
+        HelpName = "id[,id...]",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    private readonly Option<bool> allowCompileErrors = new("--allow-compile-errors")
+    {
+        Description = "Exit with 0 rather than 4 when files do not compile and no finding fails the run (they are still reported).",
     };
 
     private readonly Option<bool> quiet = new("--quiet", "-q")
@@ -70,8 +82,15 @@ public sealed class NanGuardCommandLine
     };
 
     /// <summary>The command line; <paramref name="check"/> runs <c>nanguard check</c> with the options it was given.</summary>
-    public NanGuardCommandLine(string version, Func<CheckOptions, CancellationToken, Task<int>> check)
+    /// <remarks><paramref name="knownRules"/> are the ids <c>--rule</c> and <c>--exclude</c> accept; by default NanGuard's catalog (<see cref="RuleCatalog"/>).</remarks>
+    public NanGuardCommandLine(string version, Func<CheckOptions, CancellationToken, Task<int>> check, IReadOnlyCollection<string>? knownRules = null)
     {
+        var known = (knownRules ?? RuleCatalog.Ids).ToImmutableSortedSet(StringComparer.OrdinalIgnoreCase);
+        rules.CustomParser = result => ParseRules(result, known);
+        exclude.CustomParser = result => ParseRules(result, known);
+        rules.CompletionSources.Add(known.ToArray());
+        exclude.CompletionSources.Add(known.ToArray());
+
         // The values as users type them, in place of the enums' member names.
         format.CompletionSources.Clear();
         format.CompletionSources.Add(Formats);
@@ -80,9 +99,10 @@ public sealed class NanGuardCommandLine
 
         var checkCommand = new Command("check",
             "Check a folder, .cs file, project or solution for NaN-prone TorchSharp code; with --fix, apply NanGuard's fixes.\n"
-            + "Exit codes: 0 clean, 1 findings remain, 2 bad arguments or path, 3 load or write failure (a read-only file included).")
+            + "Exit codes: 0 clean, 1 findings remain, 2 bad arguments or path, 3 load or write failure (a read-only file included), "
+            + "4 no finding but files that do not compile.")
         {
-            path, format, output, failOn, fix, fixReadOnly, rules, quiet,
+            path, format, output, failOn, fix, fixReadOnly, rules, exclude, allowCompileErrors, quiet,
         };
         checkCommand.Validators.Add(result =>
         {
@@ -136,7 +156,9 @@ public sealed class NanGuardCommandLine
         result.GetValue(fix),
         result.GetValue(rules) ?? ImmutableHashSet<string>.Empty,
         result.GetValue(quiet),
-        result.GetValue(fixReadOnly));
+        result.GetValue(fixReadOnly),
+        result.GetValue(exclude) ?? ImmutableHashSet<string>.Empty,
+        result.GetValue(allowCompileErrors));
 
     /// <summary>Parses a <c>--fail-on</c> value; <c>none</c> and <c>never</c> both mean never fail.</summary>
     public static bool TryParseThreshold(string text, out FindingSeverity severity)
@@ -176,13 +198,15 @@ public sealed class NanGuardCommandLine
         return null;
     }
 
-    private static ImmutableHashSet<string> ParseRules(ArgumentResult result)
+    private static ImmutableHashSet<string> ParseRules(ArgumentResult result, ImmutableSortedSet<string> known)
     {
         var ids = ImmutableHashSet.CreateBuilder<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var rule in result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
         {
             if (!IsRuleId(rule))
                 result.AddError($"'{rule}' is not a NanGuard rule id (NGxxxx) for {OptionName(result)}");
+            else if (!known.Contains(rule))
+                result.AddError($"'{rule}' is not a NanGuard rule for {OptionName(result)}; the rules are {RuleCatalog.Describe(known)}");
             ids.Add(rule.ToUpperInvariant());
         }
         return ids.ToImmutable();

@@ -59,19 +59,47 @@ public sealed class NanGuardEngine
     }
 
     /// <summary>The reported diagnostics of one project.</summary>
-    public async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Project project, Func<string, bool> includeRule, CancellationToken cancellationToken)
+    public async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Project project, Func<string, bool> includeRule, CancellationToken cancellationToken) =>
+        (await AnalyzeAsync(project, includeRule, compilerErrors: false, cancellationToken).ConfigureAwait(false)).Findings;
+
+    /// <summary>
+    /// The reported diagnostics of every C# project in <paramref name="solution"/>, and the compiler's errors in them
+    /// (see <see cref="CompileErrors.IsCompilerError"/>), from one run of the analyzer driver per project.
+    /// </summary>
+    public async Task<(ImmutableArray<Diagnostic> Findings, ImmutableArray<Diagnostic> CompilerErrors)> AnalyzeWithCompilerErrorsAsync(
+        Solution solution, Func<string, bool> includeRule, CancellationToken cancellationToken)
+    {
+        var findings = ImmutableArray.CreateBuilder<Diagnostic>();
+        var errors = ImmutableArray.CreateBuilder<Diagnostic>();
+        foreach (var project in solution.Projects.Where(p => p.Language == LanguageNames.CSharp))
+        {
+            var (found, failed) = await AnalyzeAsync(project, includeRule, compilerErrors: true, cancellationToken).ConfigureAwait(false);
+            findings.AddRange(found);
+            errors.AddRange(failed);
+        }
+        return (findings.ToImmutable(), errors.ToImmutable());
+    }
+
+    private async Task<(ImmutableArray<Diagnostic> Findings, ImmutableArray<Diagnostic> CompilerErrors)> AnalyzeAsync(
+        Project project, Func<string, bool> includeRule, bool compilerErrors, CancellationToken cancellationToken)
     {
         var compilation = await project.GetCompilationAsync(cancellationToken).ConfigureAwait(false);
         if (compilation is null)
-            return ImmutableArray<Diagnostic>.Empty;
+            return (ImmutableArray<Diagnostic>.Empty, ImmutableArray<Diagnostic>.Empty);
         var options = new CompilationWithAnalyzersOptions(
             project.AnalyzerOptions, onAnalyzerException: null, concurrentAnalysis: true,
             logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false);
-        var diagnostics = await compilation.WithAnalyzers(Analyzers, options).GetAnalyzerDiagnosticsAsync(cancellationToken).ConfigureAwait(false);
-        return diagnostics
-            .Where(d => d.Location.IsInSource && !d.IsSuppressed && ToSeverity(d.Severity) is not null)
+        var withAnalyzers = compilation.WithAnalyzers(Analyzers, options);
+        // GetAllDiagnosticsAsync adds the compiler's diagnostics to the analyzers' in the same pass over the compilation.
+        var diagnostics = compilerErrors
+            ? await withAnalyzers.GetAllDiagnosticsAsync(cancellationToken).ConfigureAwait(false)
+            : await withAnalyzers.GetAnalyzerDiagnosticsAsync(cancellationToken).ConfigureAwait(false);
+        var ids = Analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).Append("AD0001").ToHashSet(StringComparer.Ordinal);
+        var findings = diagnostics
+            .Where(d => ids.Contains(d.Id) && d.Location.IsInSource && !d.IsSuppressed && ToSeverity(d.Severity) is not null)
             .Where(d => d.Id == "AD0001" || includeRule(d.Id))
             .ToImmutableArray();
+        return (findings, diagnostics.Where(CompileErrors.IsCompilerError).ToImmutableArray());
     }
 
     /// <summary>True when the project's compilation sees TorchSharp; without it NanGuard has nothing to check.</summary>

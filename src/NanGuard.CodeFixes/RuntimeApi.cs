@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace NanGuard.CodeFixes;
@@ -15,6 +16,33 @@ internal static class RuntimeApi
     /// <summary><c>NanGuard.Runtime.GuardedStep</c>, where the project references the runtime and it has <paramref name="method"/>.</summary>
     public static INamedTypeSymbol? GuardedStep(Compilation compilation, string method = "ClipAndStep") =>
         Find(compilation, "NanGuard.Runtime.GuardedStep", method);
+
+    /// <summary>
+    /// The guarded step made visible: <c>if (call is { Stepped: false } name) Console.Error.WriteLine($"NanGuard:
+    /// optimizer step {name}");</c>, so that a skipped step prints what <c>GuardedStepResult</c> says of it (skipped,
+    /// the norm, the first gradient that was not finite) instead of passing unseen. Null where the compilation has no
+    /// <c>System.Console</c> to write with.
+    /// </summary>
+    /// <param name="compilation">The compilation the statement goes into.</param>
+    /// <param name="guardedCall">The <c>GuardedStep.ClipAndStep(...)</c> call.</param>
+    /// <param name="name">A name for the result, free where the statement goes (the pattern variable's scope is the enclosing block).</param>
+    /// <param name="tree">The tree the statement goes into: its language version picks the pattern.</param>
+    public static StatementSyntax? VisibleGuardedStep(Compilation compilation, ExpressionSyntax guardedCall, string name, SyntaxTree tree)
+    {
+        if (compilation.GetTypeByMetadataName("System.Console") is not { } console)
+            return null;
+        // A property pattern needs C# 8; before it, a var pattern says the same.
+        var condition = tree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp8 }
+            ? $"GuardedCall is var {name} && !{name}.Stepped"
+            : $"GuardedCall is {{ Stepped: false }} {name}";
+        var statement = (IfStatementSyntax)SyntaxFactory.ParseStatement(
+            $"if ({condition}) Console.Error.WriteLine($\"NanGuard: optimizer step {{{name}}}\");");
+        var placeholder = statement.Condition.DescendantNodes().OfType<IdentifierNameSyntax>().First(n => n.Identifier.ValueText == "GuardedCall");
+        var consoleName = statement.Statement.DescendantNodes().OfType<IdentifierNameSyntax>().First(n => n.Identifier.ValueText == "Console");
+        statement = statement.ReplaceNodes(new SyntaxNode[] { placeholder, consoleName }, (original, _) => original == placeholder ? guardedCall : TorchSyntax.TypeName(console));
+        // The message on a line of its own, indented under the if (elastic: the formatter writes the file's newline).
+        return statement.WithStatement(statement.Statement.WithLeadingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed));
+    }
 
     /// <summary>
     /// A code action that writes <c>StableOps.method(arguments)</c> in place of <paramref name="node"/>, or null where

@@ -6,31 +6,13 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
+using static NanGuard.Cli.Tests.Tool;
 
 namespace NanGuard.Cli.Tests;
 
 /// <summary>The command end to end in process, on loose folders (MSBuild paths are covered by the end-to-end tests).</summary>
 public sealed class CheckCommandTests
 {
-    private const string Buggy = """
-        using TorchSharp;
-        using static TorchSharp.torch;
-        using F = TorchSharp.torch.nn.functional;
-
-        static class Loss
-        {
-            static Tensor Compute(Tensor logits) => torch.log(F.softmax(logits, 1));
-        }
-        """;
-
-    private static async Task<(int Code, string Output, string Errors)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        var code = await new CheckCommand(output, errors).RunAsync(args, CancellationToken.None);
-        return (code, output.ToString(), errors.ToString());
-    }
-
     [Fact]
     public async Task Folder_findings_are_listed_and_fail_the_run()
     {
@@ -245,14 +227,4 @@ public sealed class CheckCommandTests
     }
 
     private static UnixFileMode? ModeOf(string path) => OperatingSystem.IsWindows() ? null : File.GetUnixFileMode(path);
-
-    private static string RepositoryFile(params string[] parts)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NanGuard.Analyzers.sln")))
-                return Path.Combine(dir.FullName, Path.Combine(parts));
-        }
-        throw new InvalidOperationException("repository root not found");
-    }
 }

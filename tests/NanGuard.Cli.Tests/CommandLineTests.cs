@@ -1,3 +1,4 @@
+using System;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
@@ -10,7 +11,7 @@ namespace NanGuard.Cli.Tests;
 /// <summary>The command line as a user types it: what it binds, what it prints, and its exit codes. Nothing is checked.</summary>
 public sealed class CommandLineTests
 {
-    private static readonly string[] Options = { "--format", "--output", "-o", "--fail-on", "--fix", "--fix-read-only", "--rule", "--quiet", "-q", "--help" };
+    private static readonly string[] Options = { "--format", "--output", "-o", "--fail-on", "--fix", "--fix-read-only", "--rule", "--exclude", "--allow-compile-errors", "--quiet", "-q", "--help" };
 
     // What the check action was handed; null while it has not run.
     private CheckOptions? bound;
@@ -79,6 +80,40 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Exclude_is_repeatable_comma_separated_and_case_insensitive()
+    {
+        var options = Bind("check", ".", "--exclude", "ng3003,NG1001", "--exclude", "NG2001");
+        Assert.Equal(new[] { "NG1001", "NG2001", "NG3003" }, options.ExcludedRules.Order());
+        Assert.False(options.IncludesRule("NG3003"));
+        Assert.False(options.IncludesRule("NG1001"));
+        Assert.True(options.IncludesRule("NG1002"));
+        Assert.False(options.AllowCompileErrors);
+        Assert.True(Bind("check", ".", "--allow-compile-errors").AllowCompileErrors);
+
+        // With --rule, an excluded rule is left out all the same.
+        options = Bind("check", ".", "--rule", "NG1001,NG1002", "--exclude", "NG1002");
+        Assert.True(options.IncludesRule("NG1001"));
+        Assert.False(options.IncludesRule("NG1002"));
+        Assert.False(options.IncludesRule("NG3003"));
+    }
+
+    [Fact]
+    public void The_rule_ids_the_command_line_accepts_are_the_analyzers_rules()
+    {
+        var analyzed = new NanGuardEngine().Rules.Select(r => r.Id).Order();
+        Assert.Equal(analyzed, RuleCatalog.Ids.Order(StringComparer.Ordinal));
+        Assert.Equal("NG1001-NG1003, NG2001, NG3004", RuleCatalog.Describe(new[] { "NG1002", "ng1001", "NG1003", "NG2001", "NG3004" }));
+    }
+
+    [Fact]
+    public void Completions_offer_the_rule_ids()
+    {
+        var offered = CommandLine().Root.Parse("check . --exclude ").GetCompletions().Select(c => c.Label).ToList();
+        Assert.Contains("NG3003", offered);
+        Assert.Equal(RuleCatalog.Ids.Count, offered.Count);
+    }
+
+    [Fact]
     public void Options_may_come_before_the_path()
     {
         var options = Bind("check", "--rule", "NG1001", "--format", "json", "src");
@@ -93,6 +128,10 @@ public sealed class CommandLineTests
     [InlineData(new[] { "check", "x", "--format", "xml" }, "unknown format 'xml' for --format; use text, json or sarif")]
     [InlineData(new[] { "check", "x", "--fail-on", "fatal" }, "unknown severity 'fatal' for --fail-on; use error, warning, info or never")]
     [InlineData(new[] { "check", "x", "--rule", "CA1000" }, "'CA1000' is not a NanGuard rule id (NGxxxx) for --rule")]
+    [InlineData(new[] { "check", "x", "--rule", "NG9999" }, "'NG9999' is not a NanGuard rule for --rule; the rules are NG1001-NG1015, NG2001-NG2006, NG3001-NG3004")]
+    [InlineData(new[] { "check", "x", "--exclude", "NG3003,NG3005" }, "'NG3005' is not a NanGuard rule for --exclude; the rules are NG1001-NG1015, NG2001-NG2006, NG3001-NG3004")]
+    [InlineData(new[] { "check", "x", "--exclude", "CS0246" }, "'CS0246' is not a NanGuard rule id (NGxxxx) for --exclude")]
+    [InlineData(new[] { "check", "x", "--exclude" }, "Required argument missing for option: '--exclude'")]
     [InlineData(new[] { "check", "x", "--bogus" }, "Unrecognized command or argument '--bogus'")]
     [InlineData(new[] { "check", "x", "y" }, "Unrecognized command or argument 'y'")]
     [InlineData(new[] { "check", "x", "--format" }, "Required argument missing for option: '--format'")]
@@ -135,7 +174,7 @@ public sealed class CommandLineTests
         Assert.All(Options, option => Assert.Matches($@"(^|\s){System.Text.RegularExpressions.Regex.Escape(option)}[\s,]", output));
         Assert.Contains("<text|json|sarif>", output);
         Assert.Contains("<error|warning|info|never>", output);
-        Assert.Contains("Exit codes: 0 clean, 1 findings remain, 2 bad arguments or path, 3 load or write failure", output);
+        Assert.Contains("Exit codes: 0 clean, 1 findings remain, 2 bad arguments or path, 3 load or write failure (a read-only file included), 4 no finding but files that do not compile.", output);
     }
 
     [Fact]

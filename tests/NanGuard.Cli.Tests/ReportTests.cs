@@ -33,7 +33,7 @@ public sealed class ReportTests
         var lines = writer.ToString().Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         Assert.Equal("Loss.cs(3,20): info NG1008: log(1 + x) loses precision", lines[0]);
         Assert.Equal("src/Train.cs(12,5): warning NG2001: step() follows backward()", lines[1]);
-        Assert.Contains("0 errors, 1 warning, 1 info in 2 files (NG1008 x1, NG2001 x1)", writer.ToString());
+        Assert.Contains("0 errors, 1 warning, 1 info in 2 of 2 files (NG1008 x1, NG2001 x1)", writer.ToString());
     }
 
     [Fact]
@@ -94,4 +94,42 @@ public sealed class ReportTests
     [InlineData(FindingSeverity.Never, ExitCodes.Success)]
     public void Exit_code_follows_the_threshold(FindingSeverity failOn, int expected) =>
         Assert.Equal(expected, Threshold.ExitCode(Sample().Findings, failOn));
+
+    [Fact]
+    public void Sarif_and_json_write_plus_signs_and_quotes_as_they_are()
+    {
+        var sarif = SarifReport.ToText(Sample(), "0.1.0");
+        var json = JsonReport.ToText(Sample(), "0.1.0");
+        Assert.Contains("log(1 + x) loses precision", sarif);
+        Assert.Contains("log(1 + x) loses precision", json);
+        Assert.DoesNotContain("\\u002B", sarif + json);
+        Assert.DoesNotContain("\\u0027", sarif + json);
+    }
+
+    [Fact]
+    public void A_compiler_message_is_split_into_its_shape_and_arguments()
+    {
+        var (shape, arguments) = CompileErrors.Parse(
+            "'{0}' does not contain a definition for '{1}' and no accessible extension method '{1}' accepting a first argument of type '{0}' could be found",
+            "'Tensor' does not contain a definition for 'Backward' and no accessible extension method 'Backward' accepting a first argument of type 'Tensor' could be found");
+        Assert.Equal("'…' does not contain a definition for '…' and no accessible extension method '…' accepting a first argument of type '…' could be found", shape);
+        Assert.Equal("Tensor", arguments[0]);
+        Assert.Equal("Backward", arguments[1]);
+
+        // A message that does not follow its format (another language, say) is its own shape, with no argument.
+        (shape, arguments) = CompileErrors.Parse("The name '{0}' does not exist in the current context", "Der Name 'x' ist nicht vorhanden");
+        Assert.Equal("Der Name 'x' ist nicht vorhanden", shape);
+        Assert.Empty(arguments);
+    }
+
+    [Fact]
+    public void Compile_errors_make_a_passing_run_exit_with_4_unless_allowed()
+    {
+        var errors = new CompileErrors(3, 1, 2, System.Array.Empty<CompileErrorCause>());
+        var none = System.Array.Empty<Finding>();
+        Assert.Equal(ExitCodes.CompileErrors, Threshold.ExitCode(none, FindingSeverity.Warning, errors, allowCompileErrors: false));
+        Assert.Equal(ExitCodes.Success, Threshold.ExitCode(none, FindingSeverity.Warning, errors, allowCompileErrors: true));
+        Assert.Equal(ExitCodes.Success, Threshold.ExitCode(none, FindingSeverity.Warning, CompileErrors.None(3), allowCompileErrors: false));
+        Assert.Equal(ExitCodes.FindingsRemain, Threshold.ExitCode(Sample().Findings, FindingSeverity.Warning, errors, allowCompileErrors: false));
+    }
 }

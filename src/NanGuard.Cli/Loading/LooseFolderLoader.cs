@@ -11,7 +11,9 @@ namespace NanGuard.Cli.Loading;
 /// <summary>
 /// Builds a solution from <c>.cs</c> files that have no project: one project per folder that holds a <c>.csproj</c>
 /// (so programs side by side do not clash), one for the rest; the .NET runtime's assemblies and TorchSharp as
-/// references; every <c>.editorconfig</c> from the files' folders up to the one marked <c>root = true</c>.
+/// references; every <c>.editorconfig</c> from the files' folders up to the one marked <c>root = true</c>; and the
+/// global usings the SDK would generate for the nearest project at or above each group (<see cref="SdkUsings"/>), in a
+/// document of their own that no report counts as a file.
 /// </summary>
 public static class LooseFolderLoader
 {
@@ -26,8 +28,14 @@ public static class LooseFolderLoader
         return files;
     }
 
-    /// <summary>A solution holding <paramref name="files"/>, grouped by the project folder each lies in.</summary>
-    public static Solution Load(AdhocWorkspace workspace, string baseFolder, IReadOnlyList<string> files, MetadataReference torchSharp)
+    /// <summary>The name of the document that holds a group's SDK usings; it has no file path.</summary>
+    public const string GlobalUsingsDocument = "NanGuard.GlobalUsings.g.cs";
+
+    /// <summary>
+    /// A solution holding <paramref name="files"/>, grouped by the project folder each lies in;
+    /// <paramref name="notes"/> hears which project's global usings each group gets.
+    /// </summary>
+    public static Solution Load(AdhocWorkspace workspace, string baseFolder, IReadOnlyList<string> files, MetadataReference torchSharp, Action<string>? notes = null)
     {
         var references = RuntimeReferences().Append(torchSharp).ToList();
         var solution = workspace.CurrentSolution;
@@ -49,6 +57,13 @@ public static class LooseFolderLoader
                 using (var stream = File.OpenRead(file))
                     text = SourceText.From(stream, throwIfBinaryDetected: true);
                 solution = solution.AddDocument(DocumentId.CreateNewId(projectId, file), Path.GetFileName(file), text, filePath: file);
+            }
+            if (SdkUsings.For(group.Key) is { Directives.Count: > 0 } usings)
+            {
+                notes?.Invoke($"{Path.GetRelativePath(baseFolder, group.Key)}: {usings.Directives.Count} global usings from {usings.ProjectFile}"
+                    + (usings.Implicit ? " (ImplicitUsings: the SDK's implicit usings)" : ""));
+                // No file path: the SDK writes it under obj/, and no report counts or fixes it.
+                solution = solution.AddDocument(DocumentId.CreateNewId(projectId, GlobalUsingsDocument), GlobalUsingsDocument, SourceText.From(usings.Source));
             }
             foreach (var config in EditorConfigs(group))
                 solution = solution.AddAnalyzerConfigDocument(DocumentId.CreateNewId(projectId, config), ".editorconfig", SourceText.From(File.ReadAllText(config)), filePath: config);

@@ -9,7 +9,9 @@ namespace NanGuard.Cli.Reporting;
 /// <summary>
 /// SARIF 2.1.0, as GitHub code scanning and other viewers read it: one run, <c>tool.driver</c> with every rule
 /// (id, shortDescription, fullDescription, helpUri, default level), results with ruleId, ruleIndex, level, message and
-/// a physical location whose uri is relative to <c>%SRCROOT%</c>, the folder that was checked.
+/// a physical location whose uri is relative to <c>%SRCROOT%</c>, the folder that was checked; one invocation that
+/// says whether the run completed (<c>executionSuccessful</c>, <c>exitCode</c>) and, as <c>toolExecutionNotifications</c>
+/// of level <c>warning</c>, which files did not compile and why, since NanGuard's findings there may be missing.
 /// </summary>
 public static class SarifReport
 {
@@ -23,7 +25,7 @@ public static class SarifReport
     public static void Write(CheckReport report, string toolVersion, Stream stream)
     {
         var rules = report.Rules.OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
-        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        using var json = new Utf8JsonWriter(stream, JsonReport.WriterOptions);
         json.WriteStartObject();
         json.WriteString("$schema", Schema);
         json.WriteString("version", "2.1.0");
@@ -54,6 +56,8 @@ public static class SarifReport
         json.WriteEndObject();
         json.WriteEndObject();
 
+        WriteInvocation(json, report);
+
         json.WriteStartObject("originalUriBaseIds");
         json.WriteStartObject(SourceRoot);
         json.WriteString("uri", DirectoryUri(report.BaseDirectory));
@@ -67,6 +71,8 @@ public static class SarifReport
 
         json.WriteStartObject("properties");
         json.WriteString("torchSharp", report.TorchSharpSource);
+        json.WriteNumber("filesAnalyzed", report.FilesChecked);
+        json.WriteNumber("filesWithFindings", report.FilesWithFindings);
         json.WriteEndObject();
 
         json.WriteEndObject();
@@ -98,6 +104,12 @@ public static class SarifReport
             json.WriteNumber("ruleIndex", ruleIndex);
         json.WriteString("level", Level(finding.Severity));
         WriteMessage(json, "message", finding.Message);
+        WriteLocations(json, report, finding);
+        json.WriteEndObject();
+    }
+
+    private static void WriteLocations(Utf8JsonWriter json, CheckReport report, Finding finding)
+    {
         json.WriteStartArray("locations");
         json.WriteStartObject();
         json.WriteStartObject("physicalLocation");
@@ -120,7 +132,63 @@ public static class SarifReport
         json.WriteEndObject();
         json.WriteEndObject();
         json.WriteEndArray();
+    }
+
+    // SARIF 2.1.0 §3.20: executionSuccessful is required. The tool ran to completion whenever it writes a report
+    // (a load failure writes none), so it is true; what limits the analysis is said in warning notifications.
+    private static void WriteInvocation(Utf8JsonWriter json, CheckReport report)
+    {
+        var compilation = report.Compilation;
+        json.WriteStartArray("invocations");
+        json.WriteStartObject();
+        json.WriteBoolean("executionSuccessful", true);
+        if (report.ExitCode is { } exitCode)
+            json.WriteNumber("exitCode", exitCode);
+        json.WriteStartArray("toolExecutionNotifications");
+        if (compilation.Any)
+        {
+            json.WriteStartObject();
+            json.WriteString("level", "warning");
+            WriteMessage(json, "message", compilation.Headline + ".");
+            json.WriteStartObject("properties");
+            json.WriteNumber("filesAnalyzed", compilation.FilesAnalyzed);
+            json.WriteNumber("filesWithCompileErrors", compilation.Files);
+            json.WriteNumber("compileErrors", compilation.Errors);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        foreach (var cause in compilation.Causes)
+        {
+            json.WriteStartObject();
+            json.WriteString("level", "warning");
+            WriteMessage(json, "message", CompileErrors.Describe(cause));
+            if (Path.IsPathRooted(cause.Example.FilePath))
+                WriteLocations(json, report, cause.Example);
+            json.WriteStartObject("properties");
+            json.WriteString("compilerDiagnosticId", cause.Id);
+            json.WriteString("shape", cause.Shape);
+            json.WriteNumber("files", cause.Files);
+            json.WriteNumber("errors", cause.Errors);
+            json.WriteStartArray("names");
+            foreach (var name in cause.Names)
+                json.WriteStringValue(name.Name);
+            json.WriteEndArray();
+            json.WriteString("firstMessage", cause.Example.Message);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteStartObject("properties");
+        json.WriteNumber("filesAnalyzed", compilation.FilesAnalyzed);
+        json.WriteNumber("filesWithCompileErrors", compilation.Files);
+        json.WriteNumber("compileErrors", compilation.Errors);
+        json.WriteStartArray("excludedRules");
+        foreach (var id in report.ExcludedRules ?? Array.Empty<string>())
+            json.WriteStringValue(id);
+        json.WriteEndArray();
         json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteEndArray();
     }
 
     private static void WriteMessage(Utf8JsonWriter json, string name, string text)

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -20,17 +21,43 @@ public static class TextReport
         writer.WriteLine(Summary(report));
     }
 
-    /// <summary>The one-line summary: counts by severity, the rules that fired, the files checked.</summary>
+    /// <summary>
+    /// The one-line summary: counts by severity, the rules that fired, how many of the files analysed have findings,
+    /// and how many do not compile.
+    /// </summary>
     public static string Summary(CheckReport report)
     {
         var files = Plural(report.FilesChecked, "file");
         var fixedText = report.FixedFiles > 0 ? $"; fixed {Plural(report.FixedFiles, "file")}" : "";
+        var compileText = report.Compilation.Any ? "; " + report.Compilation.Headline : "";
         if (report.Findings.Count == 0)
-            return $"nanguard: no findings in {files}{fixedText}.";
+            return $"nanguard: no findings in {files}{fixedText}{compileText}.";
         var byRule = string.Join(", ", report.Findings.GroupBy(f => f.Id).OrderBy(g => g.Key, System.StringComparer.Ordinal)
             .Select(g => $"{g.Key} x{g.Count()}"));
         return $"nanguard: {Plural(report.Count(FindingSeverity.Error), "error")}, {Plural(report.Count(FindingSeverity.Warning), "warning")}, "
-            + $"{report.Count(FindingSeverity.Info)} info in {files} ({byRule}){fixedText}.";
+            + $"{report.Count(FindingSeverity.Info)} info in {report.FilesWithFindings} of {files} ({byRule}){fixedText}{compileText}.";
+    }
+
+    /// <summary>
+    /// The warning standard error gets when files do not compile: the headline, then the most common causes, one a
+    /// line, each with its most common names and its first error. Empty when everything compiled.
+    /// </summary>
+    public static IReadOnlyList<string> CompileErrorLines(CheckReport report)
+    {
+        var compilation = report.Compilation;
+        if (!compilation.Any)
+            return System.Array.Empty<string>();
+        var lines = new List<string> { $"warning: {compilation.Headline}. The most common causes:" };
+        foreach (var cause in compilation.Causes.Take(CompileErrors.ShownCauses))
+        {
+            lines.Add("  " + CompileErrors.Describe(cause));
+            var example = cause.Example;
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"    first: {report.DisplayPath(example.FilePath)}({example.Line},{example.Column}): error {example.Id}: {example.Message}"));
+        }
+        var more = compilation.Causes.Count - CompileErrors.ShownCauses;
+        if (more > 0)
+            lines.Add($"  and {Plural(more, "more cause")} (--format json or sarif lists them all)");
+        return lines;
     }
 
     /// <summary>The word the compiler prints for a severity.</summary>

@@ -34,13 +34,14 @@ public sealed class UnclippedStepGuardedFixTests
         """;
 
     [Fact]
-    public async Task Guarded_step_replaces_the_step_and_adds_the_using()
+    public async Task Guarded_step_replaces_the_step_says_when_it_skips_and_adds_the_usings()
     {
         var test = Verify.Test();
         test.References = TestReferences.WithNanGuardRuntime;
         test.CodeActionEquivalenceKey = UnclippedStepCodeFix.GuardedStepEquivalenceKey;
         test.TestCode = Loop;
         test.FixedCode = """
+            using System;
             using NanGuard.Runtime;
             using TorchSharp;
             using TorchSharp.Modules;
@@ -56,7 +57,8 @@ public sealed class UnclippedStepGuardedFixTests
                         optimizer.zero_grad();
                         var loss = nn.functional.mse_loss(model.call(x), y);
                         loss.backward();
-                        GuardedStep.ClipAndStep(optimizer, model.parameters(), 1.0);
+                        if (GuardedStep.ClipAndStep(optimizer, model.parameters(), 1.0) is { Stepped: false } skipped)
+                            Console.Error.WriteLine($"NanGuard: optimizer step {skipped}");
                     }
                 }
             }
@@ -84,6 +86,167 @@ public sealed class UnclippedStepGuardedFixTests
         test.FixedCode = Loop.Replace("[|optimizer.step()|]", "{|NG2001:optimizer.step()|}");
         // The NG2001 the fix could fix with another action stays, and the fixed code's markup says so.
         test.FixedState.MarkupHandling = MarkupMode.Allow;
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task Each_guarded_step_of_a_method_gets_a_name_of_its_own()
+    {
+        // A local already named skipped, and two loops: the names move past it and differ, one fix at a time and in
+        // fix-all (the framework runs both and compiles what they write).
+        var test = Verify.Test();
+        test.References = TestReferences.WithNanGuardRuntime;
+        test.CodeActionEquivalenceKey = UnclippedStepCodeFix.GuardedStepEquivalenceKey;
+        test.TestCode = """
+            using TorchSharp;
+            using TorchSharp.Modules;
+            using static TorchSharp.torch;
+
+            class Trainer
+            {
+                void Train(Linear model, Tensor x, Tensor y)
+                {
+                    var skipped = 0;
+                    var optimizer = torch.optim.Adam(model.parameters(), lr: 0.01);
+                    for (var i = skipped; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        nn.functional.mse_loss(model.call(x), y).backward();
+                        [|optimizer.step()|];
+                    }
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        nn.functional.mse_loss(model.call(y), x).backward();
+                        [|optimizer.step()|];
+                    }
+                }
+            }
+            """;
+        test.FixedCode = """
+            using System;
+            using NanGuard.Runtime;
+            using TorchSharp;
+            using TorchSharp.Modules;
+            using static TorchSharp.torch;
+
+            class Trainer
+            {
+                void Train(Linear model, Tensor x, Tensor y)
+                {
+                    var skipped = 0;
+                    var optimizer = torch.optim.Adam(model.parameters(), lr: 0.01);
+                    for (var i = skipped; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        nn.functional.mse_loss(model.call(x), y).backward();
+                        if (GuardedStep.ClipAndStep(optimizer, model.parameters(), 1.0) is { Stepped: false } skipped1)
+                            Console.Error.WriteLine($"NanGuard: optimizer step {skipped1}");
+                    }
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        nn.functional.mse_loss(model.call(y), x).backward();
+                        if (GuardedStep.ClipAndStep(optimizer, model.parameters(), 1.0) is { Stepped: false } skipped2)
+                            Console.Error.WriteLine($"NanGuard: optimizer step {skipped2}");
+                    }
+                }
+            }
+            """;
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task An_embedded_step_with_an_else_becomes_a_block_so_the_else_stays_its_own()
+    {
+        var test = Verify.Test();
+        test.References = TestReferences.WithNanGuardRuntime;
+        test.CodeActionEquivalenceKey = UnclippedStepCodeFix.GuardedStepEquivalenceKey;
+        test.TestCode = """
+            using TorchSharp;
+            using TorchSharp.Modules;
+            using static TorchSharp.torch;
+
+            class Trainer
+            {
+                void Train(Linear model, Tensor x, Tensor y, bool ready)
+                {
+                    var optimizer = torch.optim.SGD(model.parameters(), 0.1);
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        nn.functional.mse_loss(model.call(x), y).backward();
+                        if (ready)
+                            [|optimizer.step()|];
+                        else
+                            optimizer.zero_grad();
+                    }
+                }
+            }
+            """;
+        test.FixedCode = """
+            using System;
+            using NanGuard.Runtime;
+            using TorchSharp;
+            using TorchSharp.Modules;
+            using static TorchSharp.torch;
+
+            class Trainer
+            {
+                void Train(Linear model, Tensor x, Tensor y, bool ready)
+                {
+                    var optimizer = torch.optim.SGD(model.parameters(), 0.1);
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        nn.functional.mse_loss(model.call(x), y).backward();
+                        if (ready)
+                        {
+                            if (GuardedStep.ClipAndStep(optimizer, model.parameters(), 1.0) is { Stepped: false } skipped)
+                                Console.Error.WriteLine($"NanGuard: optimizer step {skipped}");
+                        }
+                        else
+                            optimizer.zero_grad();
+                    }
+                }
+            }
+            """;
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task Before_CSharp_8_the_skipped_step_is_caught_with_a_var_pattern()
+    {
+        var test = Verify.Test();
+        test.References = TestReferences.WithNanGuardRuntime;
+        test.CodeActionEquivalenceKey = UnclippedStepCodeFix.GuardedStepEquivalenceKey;
+        test.SolutionTransforms.Add((solution, projectId) =>
+            solution.WithProjectParseOptions(projectId, ((Microsoft.CodeAnalysis.CSharp.CSharpParseOptions)solution.GetProject(projectId)!.ParseOptions!)
+                .WithLanguageVersion(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp7_3)));
+        test.TestCode = Loop;
+        test.FixedCode = """
+            using System;
+            using NanGuard.Runtime;
+            using TorchSharp;
+            using TorchSharp.Modules;
+            using static TorchSharp.torch;
+
+            class Trainer
+            {
+                void Train(Linear model, Tensor x, Tensor y)
+                {
+                    var optimizer = torch.optim.Adam(model.parameters(), lr: 0.01);
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        var loss = nn.functional.mse_loss(model.call(x), y);
+                        loss.backward();
+                        if (GuardedStep.ClipAndStep(optimizer, model.parameters(), 1.0) is var skipped && !skipped.Stepped)
+                            Console.Error.WriteLine($"NanGuard: optimizer step {skipped}");
+                    }
+                }
+            }
+            """;
         await test.RunAsync();
     }
 }
