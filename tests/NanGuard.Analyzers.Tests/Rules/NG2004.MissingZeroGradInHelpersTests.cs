@@ -246,7 +246,10 @@ public sealed class MissingZeroGradInHelpersTests
                     }
                 }
 
-                static void Apply(optim.Optimizer optimizer) => [|optimizer.step()|];
+                static void Apply(optim.Optimizer optimizer)
+                {
+                    [|optimizer.step()|];
+                }
             }
             """);
 
