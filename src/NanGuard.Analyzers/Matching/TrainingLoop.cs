@@ -450,8 +450,8 @@ internal sealed class TrainingLoop
         var called = invocation.TargetMethod;
         if (IsBackward(invocation, session))
         {
-            if (!IsNested(invocation, root))
-                facts.Backwards.Add((InvocationExpressionSyntax)invocation.Syntax);
+            if (invocation.Syntax is InvocationExpressionSyntax backward && !IsNested(invocation, root))
+                facts.Backwards.Add(backward);
         }
         else if (IsDirectClipping(called, session))
             facts.Clips = true;
