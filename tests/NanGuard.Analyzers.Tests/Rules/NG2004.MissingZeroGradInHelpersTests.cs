@@ -80,10 +80,9 @@ public sealed class MissingZeroGradInHelpersTests
     // generator's step is no longer reported (any zero_grad() the loop reaches counts, as in a loop body). Fix-all, which
     // fixes every finding it was given at once, clears both.
     [Fact]
-    public Task Fix_clears_the_gradients_at_the_top_of_the_helper() =>
-        new NanGuard.Testing.NanGuardTest<NanGuard.Analyzers.Rules.MissingZeroGradAnalyzer, NanGuard.CodeFixes.Rules.MissingZeroGradCodeFix>
-        {
-            TestCode = Usings + """
+    public Task Fix_clears_the_gradients_at_the_top_of_the_helper()
+    {
+        var source = Usings + """
             sealed class Gan
             {
                 private readonly Linear generator = nn.Linear(8, 4);
@@ -111,69 +110,20 @@ public sealed class MissingZeroGradInHelpersTests
                     [|optG.step()|];
                 }
             }
-            """,
-            FixedCode = Usings + """
-            sealed class Gan
-            {
-                private readonly Linear generator = nn.Linear(8, 4);
-                private readonly Linear discriminator = nn.Linear(4, 1);
-
-                public void Fit(optim.Optimizer optG, optim.Optimizer optD, Tensor real)
-                {
-                    for (var i = 0; i < 100; i++)
-                    {
-                        TrainDiscriminator(optD, real);
-                        TrainGenerator(optG, 16);
-                    }
-                }
-
-                private void TrainDiscriminator(optim.Optimizer optD, Tensor real)
-                {
-                    optD.zero_grad();
-                    F.binary_cross_entropy_with_logits(discriminator.call(real), torch.ones(real.shape[0], 1)).backward();
-                    optD.step();
-                }
-
-                private void TrainGenerator(optim.Optimizer optG, int batch)
-                {
-                    var fake = generator.call(torch.randn(batch, 8));
-                    F.binary_cross_entropy_with_logits(discriminator.call(fake), torch.ones(batch, 1)).backward();
-                    optG.step();
-                }
-            }
-            """,
-            BatchFixedCode = Usings + """
-            sealed class Gan
-            {
-                private readonly Linear generator = nn.Linear(8, 4);
-                private readonly Linear discriminator = nn.Linear(4, 1);
-
-                public void Fit(optim.Optimizer optG, optim.Optimizer optD, Tensor real)
-                {
-                    for (var i = 0; i < 100; i++)
-                    {
-                        TrainDiscriminator(optD, real);
-                        TrainGenerator(optG, 16);
-                    }
-                }
-
-                private void TrainDiscriminator(optim.Optimizer optD, Tensor real)
-                {
-                    optD.zero_grad();
-                    F.binary_cross_entropy_with_logits(discriminator.call(real), torch.ones(real.shape[0], 1)).backward();
-                    optD.step();
-                }
-
-                private void TrainGenerator(optim.Optimizer optG, int batch)
-                {
-                    optG.zero_grad();
-                    var fake = generator.call(torch.randn(batch, 8));
-                    F.binary_cross_entropy_with_logits(discriminator.call(fake), torch.ones(batch, 1)).backward();
-                    optG.step();
-                }
-            }
-            """,
+            """;
+        // The marked step's helper cleared at its top: optD's or optG's.
+        static string Cleared(string code, string optimizer) => code
+            .Replace($"[|{optimizer}.step()|]", $"{optimizer}.step()")
+            .Replace($"(optim.Optimizer {optimizer}, Tensor real)\n    {{\n", $"(optim.Optimizer {optimizer}, Tensor real)\n    {{\n        {optimizer}.zero_grad();\n")
+            .Replace($"(optim.Optimizer {optimizer}, int batch)\n    {{\n", $"(optim.Optimizer {optimizer}, int batch)\n    {{\n        {optimizer}.zero_grad();\n");
+        var discriminatorFixed = Cleared(source, "optD");
+        return new NanGuard.Testing.NanGuardTest<NanGuard.Analyzers.Rules.MissingZeroGradAnalyzer, NanGuard.CodeFixes.Rules.MissingZeroGradCodeFix>
+        {
+            TestCode = source,
+            FixedCode = discriminatorFixed.Replace("[|optG.step()|]", "optG.step()"),
+            BatchFixedCode = Cleared(discriminatorFixed, "optG"),
         }.RunAsync();
+    }
 
     [Theory]
     [InlineData("optD.zero_grad();\n            optG.zero_grad();\n" + GanLoop)]
