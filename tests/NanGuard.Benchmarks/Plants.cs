@@ -39,6 +39,26 @@ internal static class Plants
         // follow it to the call sites of the method that steps it.
         Entry("NG2001", "AcrossMethods", (n, r) => TrainerAcrossMethods(n, r, lr: "1e-3")),
         Entry("NG2003", "AcrossMethods", (n, r) => TrainerAcrossMethods(n, r, lr: "0.05"), also: "NG2001"),
+        // NG2004 (and NG2001) in a helper: the loop calls a method whose body back-propagates and steps, so the rules
+        // follow the loop's calls and look for the loops that call the method that steps.
+        Entry("NG2004", "InHelpers", (n, r) => $$"""
+            internal static class {{n}}
+            {
+                public static void Train(nn.Module<Tensor, Tensor> model, int epochs)
+                {
+                    var optimizer = torch.optim.Adam(model.parameters(), lr: 1e-3);
+                    for (var epoch = 0; epoch < epochs; epoch++)
+                        Step(model, optimizer, {{16 << r.Next(0, 4)}});
+                }
+
+                private static void Step(nn.Module<Tensor, Tensor> model, torch.optim.Optimizer optimizer, int batch)
+                {
+                    var loss = F.cross_entropy(model.call(torch.randn(batch, 32)), torch.randint(0, 10, new long[] { batch }));
+                    loss.backward();
+                    optimizer.step();
+                }
+            }
+            """, also: "NG2001"),
         // NG2006: float16 training with no loss scaling.
         Entry("NG2006", "Float16", (n, r) => $$"""
             internal static class {{n}}

@@ -27,6 +27,7 @@ internal sealed class Session
 
     private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new();
     private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _callsByName = new(System.StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _allCallsByName = new(System.StringComparer.Ordinal);
 
     private Session(Compilation compilation, AnalyzerOptions options, IAssemblySymbol assembly, INamedTypeSymbol torch, INamedTypeSymbol tensor, IAssemblySymbol? runtime)
     {
@@ -68,11 +69,13 @@ internal sealed class Session
     /// <summary>What each loop body does to gradients (see <c>TrainingLoop</c>), found once per loop.</summary>
     public ConcurrentDictionary<ILoopOperation, object> LoopScans { get; } = new();
 
-    /// <summary>Whether a user method's body clips gradients, asked once per method.</summary>
-    public ConcurrentDictionary<IMethodSymbol, bool> ClippingMethods { get; } = new(SymbolEqualityComparer.Default);
+    /// <summary>What a user method's own body does to gradients (see <c>TrainingLoop</c>: backward(), clipping,
+    /// zero_grad(), the methods it calls), found once per method.</summary>
+    public ConcurrentDictionary<IMethodSymbol, object> GradientFacts { get; } = new(SymbolEqualityComparer.Default);
 
-    /// <summary>Whether a user method's body zeroes gradients, asked once per method.</summary>
-    public ConcurrentDictionary<IMethodSymbol, bool> ZeroGradMethods { get; } = new(SymbolEqualityComparer.Default);
+    /// <summary>The loops that call a user method that steps an optimizer outside a loop of its own, directly or
+    /// through a few calls (see <c>TrainingLoop</c>), found once per method.</summary>
+    public ConcurrentDictionary<IMethodSymbol, object> CallingLoops { get; } = new(SymbolEqualityComparer.Default);
 
     /// <summary>The values passed for a parameter of a user method at its call sites in the compilation (see
     /// <c>OptimizerOrigin</c>), found once per parameter.</summary>
@@ -150,22 +153,26 @@ internal sealed class Session
     /// The invocations and object creations in the compilation that call a method named <paramref name="name"/>, as
     /// syntax (to bind with <see cref="ModelOf"/>), found once per name and session and only when a rule asks: a file
     /// whose text does not hold the name is not walked. Empty where the name is called more than
-    /// <see cref="MaxCallsOfName"/> times.
+    /// <see cref="MaxCallsOfName"/> times. Only calls with arguments (what the optimizer's walk reads), unless
+    /// <paramref name="withoutArguments"/>.
     /// </summary>
-    public ImmutableArray<SyntaxNode> CallsNamed(string name) => _callsByName.GetOrAdd(name, FindCallsNamed);
+    public ImmutableArray<SyntaxNode> CallsNamed(string name, bool withoutArguments = false) => withoutArguments
+        ? _allCallsByName.GetOrAdd(name, n => FindCallsNamed(n, withoutArguments: true))
+        : _callsByName.GetOrAdd(name, n => FindCallsNamed(n, withoutArguments: false));
 
     /// <summary>
     /// The invocations and object creations under <paramref name="scope"/> that call a method named
-    /// <paramref name="name"/>, as syntax; null where there are more than <see cref="MaxCallsOfName"/>.
+    /// <paramref name="name"/> with arguments (any invocation where <paramref name="withoutArguments"/>), as syntax;
+    /// null where there are more than <see cref="MaxCallsOfName"/>.
     /// </summary>
-    public static List<SyntaxNode>? CallsNamedUnder(SyntaxNode scope, string name, List<SyntaxNode>? calls = null)
+    public static List<SyntaxNode>? CallsNamedUnder(SyntaxNode scope, string name, List<SyntaxNode>? calls = null, bool withoutArguments = false)
     {
         calls ??= new List<SyntaxNode>();
         foreach (var node in scope.DescendantNodes())
         {
             var called = node switch
             {
-                InvocationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } invocation => NameOf(invocation.Expression),
+                InvocationExpressionSyntax invocation when withoutArguments || invocation.ArgumentList.Arguments.Count > 0 => NameOf(invocation.Expression),
                 ObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } creation => NameOf(creation.Type),
                 _ => null,
             };
@@ -178,13 +185,13 @@ internal sealed class Session
         return calls;
     }
 
-    private ImmutableArray<SyntaxNode> FindCallsNamed(string name)
+    private ImmutableArray<SyntaxNode> FindCallsNamed(string name, bool withoutArguments)
     {
         var calls = new List<SyntaxNode>();
         foreach (var tree in Compilation.SyntaxTrees)
         {
             if (tree.GetText().ToString().IndexOf(name, System.StringComparison.Ordinal) >= 0
-                && CallsNamedUnder(tree.GetRoot(), name, calls) is null)
+                && CallsNamedUnder(tree.GetRoot(), name, calls, withoutArguments) is null)
                 return ImmutableArray<SyntaxNode>.Empty;
         }
         return calls.ToImmutableArray();

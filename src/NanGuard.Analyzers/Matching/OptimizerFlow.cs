@@ -242,11 +242,14 @@ internal static class OptimizerFlow
             return calls.ToImmutable();
         });
 
-    // The calls named as the method is, where the method can be called: a local function in its member, a private
-    // method in its type's declarations, any other in the whole compilation. Each one found is bound to see whether it
-    // calls this method, and binding a call binds the member around it, so the scope is kept to what accessibility
-    // allows: a private Fit is not looked for in every other class that has a Fit of its own.
-    private static IEnumerable<SyntaxNode> CallsNamed(IMethodSymbol method, string name, Session session)
+    /// <summary>
+    /// The calls named as the method is, where the method can be called: a local function in its member, a private
+    /// method in its type's declarations, any other in the whole compilation. Each one found is bound to see whether it
+    /// calls this method, and binding a call binds the member around it, so the scope is kept to what accessibility
+    /// allows: a private Fit is not looked for in every other class that has a Fit of its own. Only calls with
+    /// arguments, unless <paramref name="withoutArguments"/>.
+    /// </summary>
+    internal static IEnumerable<SyntaxNode> CallsNamed(IMethodSymbol method, string name, Session session, bool withoutArguments = false)
     {
         var scopes = method.MethodKind == MethodKind.LocalFunction
             ? method.DeclaringSyntaxReferences.Select(r => LocalScope(r.GetSyntax()))
@@ -254,11 +257,11 @@ internal static class OptimizerFlow
                 ? type.DeclaringSyntaxReferences.Select(r => r.GetSyntax())
                 : null;
         if (scopes is null)
-            return session.CallsNamed(name);
+            return session.CallsNamed(name, withoutArguments);
         var calls = new List<SyntaxNode>();
         foreach (var scope in scopes)
         {
-            if (Session.CallsNamedUnder(scope, name, calls) is null)
+            if (Session.CallsNamedUnder(scope, name, calls, withoutArguments) is null)
                 return Enumerable.Empty<SyntaxNode>();
         }
         return calls;

@@ -3,7 +3,8 @@ namespace NanGuard.Analyzers.Rules;
 /// <summary>
 /// NG2004: a training loop that calls <c>backward()</c> and <c>step()</c> but never clears the gradients, so that
 /// each iteration's gradient adds to all the previous ones. A step under a condition inside the loop is gradient
-/// accumulation by design and is not reported.
+/// accumulation by design and is not reported. A step in a method of the user's own that a loop calls (a training-step
+/// helper, a local function) is reported there, once, where no loop that calls it clears the gradients.
 /// </summary>
 public sealed class MissingZeroGradAnalyzer : Rule<TrainingLoopMatch>
 {
@@ -17,8 +18,7 @@ public sealed class MissingZeroGradAnalyzer : Rule<TrainingLoopMatch>
             yield return new TrainingLoopMatch(loop, loop.Step);
     }
 
-    internal override IEnumerable<Location> AdditionalLocations(TrainingLoopMatch match) =>
-        new[] { match.Loop.Backward.Syntax.GetLocation() };
+    internal override IEnumerable<Location> AdditionalLocations(TrainingLoopMatch match) => match.Loop.Locations;
 }
 
 /// <summary>A training rule's finding: the loop, reported at its step or at a call in it.</summary>
@@ -33,4 +33,5 @@ public sealed class TrainingLoopMatch : Match
 
     internal TrainingLoop Loop { get; }
     internal override IOperation Reported { get; }
+    internal override string? NoFixReason => Loop.ZeroGradNoFixReason;
 }

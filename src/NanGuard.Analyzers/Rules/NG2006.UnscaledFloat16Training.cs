@@ -18,7 +18,9 @@ public sealed class UnscaledFloat16TrainingAnalyzer : Rule<UnscaledFloat16Traini
 
     internal override IEnumerable<UnscaledFloat16TrainingMatch> Find(IOperation anchor, Session session)
     {
-        if (!TrainingLoop.TryFind((IInvocationOperation)anchor, session, out var loop)
+        // Only a loop whose backward() and step are written in its own body: where they are in methods it calls, the
+        // loss scaling may be there too.
+        if (!TrainingLoop.TryFind((IInvocationOperation)anchor, session, out var loop) || !loop.IsWithinLoopBody
             || anchor.SemanticModel is not { } model
             || MemberBody.Around(loop.Loop.Syntax) is not { } body)
             yield break;

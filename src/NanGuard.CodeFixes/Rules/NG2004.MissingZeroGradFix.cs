@@ -2,7 +2,8 @@ namespace NanGuard.CodeFixes.Rules;
 
 /// <summary>
 /// NG2004: inserts <c>optimizer.zero_grad();</c> as the first statement of the loop body, on the optimizer the step
-/// is called on, where that optimizer can be named there (a local declared before the loop, a field, a parameter).
+/// is called on, where that optimizer can be named there (a local declared before the loop, a field, a parameter). For a
+/// step in a method the loop calls, at the top of that method's body, where its backward() is in that method.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MissingZeroGradCodeFix)), Shared]
 public sealed class MissingZeroGradCodeFix : RuleFix<MissingZeroGradAnalyzer, TrainingLoopMatch>
@@ -14,7 +15,7 @@ public sealed class MissingZeroGradCodeFix : RuleFix<MissingZeroGradAnalyzer, Tr
     {
         var step = match.Loop.Step;
         if (step.Instance is not { } optimizer
-            || match.Loop.Loop is not { Body.Syntax: StatementSyntax body }
+            || match.Loop.ZeroGradPlace is not { } body
             || !Relocation.CanEvaluateAt(ValueFlow.SkipConversions(optimizer), FirstPosition(body), context.Model, context.Session))
             yield break;
         var zeroGrad = SyntaxFactory.ExpressionStatement(
