@@ -119,7 +119,14 @@ public sealed class NanGuardEngine
             diagnostic.Id,
             diagnostic.Descriptor.Title.ToString(),
             diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture),
-            string.IsNullOrEmpty(diagnostic.Descriptor.HelpLinkUri) ? null : diagnostic.Descriptor.HelpLinkUri);
+            string.IsNullOrEmpty(diagnostic.Descriptor.HelpLinkUri) ? null : diagnostic.Descriptor.HelpLinkUri)
+        {
+            Related = diagnostic.AdditionalLocations
+                .Where(location => location.IsInSource)
+                .Select(location => location.GetLineSpan())
+                .Select(place => new FindingPlace(place.Path, place.StartLinePosition.Line + 1, place.StartLinePosition.Character + 1))
+                .ToList(),
+        };
     }
 
     /// <summary>Roslyn's severity as a finding's; null for hidden diagnostics, which no report shows.</summary>

@@ -132,6 +132,35 @@ public sealed class CheckCommandTests
         Assert.Equal("Loss.cs", result.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
     }
 
+    [Fact]
+    public async Task Sarif_carries_where_the_value_came_from_as_related_locations()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("Policy.cs"), """
+            using TorchSharp;
+            using static TorchSharp.torch;
+            using F = TorchSharp.torch.nn.functional;
+
+            class Policy
+            {
+                Tensor Probabilities(Tensor state) => F.softmax(state, 1);
+
+                Tensor Loss(Tensor state) => -torch.log(Probabilities(state)).mean();
+            }
+            """);
+        var sarifPath = folder.File("report.sarif");
+        var (code, _, _) = await RunAsync("check", folder.Path, "--format", "sarif", "-o", sarifPath, "-q");
+        Assert.Equal(ExitCodes.FindingsRemain, code);
+        using var sarif = JsonDocument.Parse(File.ReadAllText(sarifPath));
+        var result = sarif.RootElement.GetProperty("runs")[0].GetProperty("results")[0];
+        Assert.Equal("NG1001", result.GetProperty("ruleId").GetString());
+        Assert.Contains("returned by Policy.Probabilities", result.GetProperty("message").GetProperty("text").GetString());
+        var related = result.GetProperty("relatedLocations")[0].GetProperty("physicalLocation");
+        Assert.Equal("Policy.cs", related.GetProperty("artifactLocation").GetProperty("uri").GetString());
+        Assert.Equal(7, related.GetProperty("region").GetProperty("startLine").GetInt32());
+        Assert.Equal(12, related.GetProperty("region").GetProperty("startColumn").GetInt32());
+    }
+
     [Theory]
     [InlineData(true, "\r\n")]
     [InlineData(false, "\n")]

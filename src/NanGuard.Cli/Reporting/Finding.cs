@@ -5,7 +5,17 @@ using System.Linq;
 namespace NanGuard.Cli.Reporting;
 
 /// <summary>One diagnostic, as the reports show it. Line and column are 1-based, as compilers print them.</summary>
-public sealed record Finding(string FilePath, int Line, int Column, FindingSeverity Severity, string Id, string Title, string Message, string? HelpUri);
+public sealed record Finding(string FilePath, int Line, int Column, FindingSeverity Severity, string Id, string Title, string Message, string? HelpUri)
+{
+    /// <summary>
+    /// The other places the finding involves, in the analyzer's order: where the value it is about came from (the
+    /// member that returns the softmax a log reads), the step a clip belongs to. SARIF writes them as relatedLocations.
+    /// </summary>
+    public IReadOnlyList<FindingPlace> Related { get; init; } = Array.Empty<FindingPlace>();
+}
+
+/// <summary>A place in a source file, 1-based as compilers print it.</summary>
+public sealed record FindingPlace(string FilePath, int Line, int Column);
 
 /// <summary>Everything a report shows: the findings, what was checked, and which TorchSharp the analysis saw.</summary>
 public sealed record CheckReport(

@@ -112,9 +112,28 @@ public static class SarifReport
     {
         json.WriteStartArray("locations");
         json.WriteStartObject();
+        WritePhysicalLocation(json, report, new FindingPlace(finding.FilePath, finding.Line, finding.Column));
+        json.WriteEndObject();
+        json.WriteEndArray();
+        if (finding.Related.Count == 0)
+            return;
+        // SARIF 2.1.0 §3.27.22: where the value the finding is about came from, so code-scanning views show the path.
+        json.WriteStartArray("relatedLocations");
+        for (var i = 0; i < finding.Related.Count; i++)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("id", i + 1);
+            WritePhysicalLocation(json, report, finding.Related[i]);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    private static void WritePhysicalLocation(Utf8JsonWriter json, CheckReport report, FindingPlace place)
+    {
         json.WriteStartObject("physicalLocation");
         json.WriteStartObject("artifactLocation");
-        var relative = PathDisplay.Relative(report.BaseDirectory, finding.FilePath);
+        var relative = PathDisplay.Relative(report.BaseDirectory, place.FilePath);
         if (relative is not null)
         {
             json.WriteString("uri", Uri.EscapeDataString(relative).Replace("%2F", "/", StringComparison.Ordinal));
@@ -122,16 +141,14 @@ public static class SarifReport
         }
         else
         {
-            json.WriteString("uri", new Uri(finding.FilePath).AbsoluteUri);
+            json.WriteString("uri", new Uri(place.FilePath).AbsoluteUri);
         }
         json.WriteEndObject();
         json.WriteStartObject("region");
-        json.WriteNumber("startLine", finding.Line);
-        json.WriteNumber("startColumn", finding.Column);
+        json.WriteNumber("startLine", place.Line);
+        json.WriteNumber("startColumn", place.Column);
         json.WriteEndObject();
         json.WriteEndObject();
-        json.WriteEndObject();
-        json.WriteEndArray();
     }
 
     // SARIF 2.1.0 §3.20: executionSuccessful is required. The tool ran to completion whenever it writes a report
