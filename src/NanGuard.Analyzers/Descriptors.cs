@@ -171,7 +171,7 @@ public static class Descriptors
         DiagnosticIds.DirectForwardCall, Usage, DiagnosticSeverity.Info,
         "Submodule forward called directly",
         "calling forward directly skips the module's hooks; call {0}.call(...)",
-        "TorchSharp runs forward hooks only through call(): a submodule invoked through forward() is invisible to NaN detection hooks.");
+        "TorchSharp runs forward hooks only through call(): in code that registers forward hooks or builds a NanDetector, a submodule invoked through forward() is invisible to them. Where the compilation registers no hook, forward() skips nothing and the rule is silent.");
 
     /// <summary>NG2006.</summary>
     public static readonly DiagnosticDescriptor UnscaledFloat16Training = Create(
