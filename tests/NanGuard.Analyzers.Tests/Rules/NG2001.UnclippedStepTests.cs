@@ -470,6 +470,10 @@ public sealed class UnclippedStepTests
     [InlineData("torch.optim.Adam(model.parameters(), 0.05)", "Adam at learning rate 0.05")]
     [InlineData("torch.optim.AdamW(model.parameters(), lr: 1e-1)", "AdamW at learning rate 0.1")]
     [InlineData("torch.optim.SGD(model.parameters(), learningRate: 0.5)", "SGD at learning rate 0.5")]
+    // A float rate is read and printed at the value written, not as 0.019999999552965164.
+    [InlineData("torch.optim.Adam(model.parameters(), lr: 0.02f)", "Adam at learning rate 0.02")]
+    [InlineData("torch.optim.Adam(model.parameters(), lr: 0.01f)", "Adam at learning rate 0.01")]
+    [InlineData("torch.optim.RMSProp(model.parameters(), lr: 0.05)", "RMSProp at learning rate 0.05")]
     public Task Learning_rate_at_or_above_the_threshold_is_a_warning(string construction, string risk) =>
         Verify.VerifyAnalyzerAsync(HighLearningRate(construction),
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning).WithArguments($" ({risk})"));
