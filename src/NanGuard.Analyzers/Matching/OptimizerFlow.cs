@@ -339,7 +339,7 @@ internal sealed class OptimizerRate
         foreach (var argument in arguments)
         {
             if (argument.Parameter?.Name is "lr" or "learningRate" && argument.ArgumentKind != ArgumentKind.DefaultValue
-                && argument.Value.ConstantValue is { HasValue: true, Value: { } value } && TorchCall.Number(value) is { } rate)
+                && TorchCall.Number(argument.Value) is { } rate)
                 return new OptimizerRate(name, argument, rate);
         }
         return null;

@@ -48,10 +48,19 @@ internal readonly struct TorchCall
     /// would be 0.0099999998).
     /// </summary>
     public double? NumberArgument(string parameterName) =>
-        Argument(parameterName)?.Value.ConstantValue is { HasValue: true, Value: { } value } ? Number(value) : null;
+        Argument(parameterName)?.Value is { } value ? Number(value) : null;
 
-    /// <summary>A constant's value as a double, a float at its shortest round-trip decimal; null for a non-number.</summary>
-    public static double? Number(object value) => value switch
+    /// <summary>
+    /// A constant expression's value as a double, as written: through the implicit conversion to the parameter's type
+    /// (whose constant is <c>0.01f</c> widened, 0.0099999998), a float at its shortest round-trip decimal; null for a
+    /// value that is not a constant number.
+    /// </summary>
+    public static double? Number(IOperation value) =>
+        ValueFlow.SkipConversions(value).ConstantValue is { HasValue: true, Value: { } written } && Number(written) is { } number ? number
+        : value.ConstantValue is { HasValue: true, Value: { } converted } ? Number(converted)
+        : null;
+
+    private static double? Number(object value) => value switch
     {
         float single => double.Parse(single.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture),
         double or decimal => System.Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture),

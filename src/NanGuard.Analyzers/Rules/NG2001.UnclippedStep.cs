@@ -62,9 +62,9 @@ public sealed class UnclippedStepAnalyzer : Rule<UnclippedStepMatch>
         var names = origins.Select(origin => origin.Name).Distinct().ToArray();
         if (grows.Length == 1 && grows[0] == true)
             return "clipping bounds the step an exploding gradient takes, but cannot make a NaN loss or gradient finite";
-        if (grows.Length == 1 && grows[0] == false && names.Length == 1)
-            return names[0] + "'s step is about its learning rate whatever the gradient's size, so clipping does not bound it; "
-                + "what keeps its weights finite is skipping a step whose gradient is NaN or Inf";
+        if (grows.Length == 1 && grows[0] == false)
+            return string.Join(" and ", names) + ": the step is about the learning rate whatever the gradient's size, so clipping "
+                + "does not bound it; what keeps the weights finite is skipping a step whose gradient is NaN or Inf";
         return "clipping bounds an exploding gradient's step for SGD, not for Adam or RMSProp, whose step is about the learning "
             + "rate; skipping a step whose gradient is NaN or Inf keeps the weights finite for all";
     }
