@@ -35,6 +35,17 @@ public sealed class CnnAdamNoClippingSgdRatesTests
     }
 }
 
+public sealed class CnnAdamNoClippingAdagradRatesTests
+{
+    [Fact]
+    public async Task Adagrad_trains_up_to_1e_2_and_is_NaN_after_one_update_from_3e_2_its_threshold()
+    {
+        var scaled = await OptimizerSweep.Scaled("adagrad");
+        Assert.All(new[] { 3e-3, 1e-2 }, lr => Assert.True(scaled[lr].NaNAt is null && scaled[lr].TestAccuracy >= 85, scaled[lr].ToString()));
+        Assert.All(new[] { 3e-2, 1e-1, 3e-1, 1.0 }, lr => Assert.Equal(1, scaled[lr].NaNAt));
+    }
+}
+
 internal static class OptimizerSweep
 {
     /// <summary>Runs the sweep for <paramref name="optimizer"/>, asserts every rate on raw pixels is NaN at step 1, and returns the runs on scaled pixels by rate.</summary>

@@ -15,6 +15,7 @@ internal static class NanGuardOptions
     public const double DefaultLearningRateThreshold = 0.01;
     public const double DefaultSgdLearningRateThreshold = 0.5;
     public const double DefaultRmsPropLearningRateThreshold = 0.003;
+    public const double DefaultAdagradLearningRateThreshold = 0.03;
     public const double DefaultEps = 1e-8;
 
     /// <summary><c>nanguard.NG2001.max_norm</c>: the max norm NG2001's fix passes to clip_grad_norm_.</summary>
@@ -24,9 +25,10 @@ internal static class NanGuardOptions
     /// <summary>
     /// The learning rate from which an optimizer counts as risky, or null where it has none: Adam and AdamW
     /// <c>nanguard.NG2003.lr_threshold</c> (default 0.01), SGD <c>nanguard.NG2003.sgd_lr_threshold</c> (default 0.5),
-    /// RMSProp <c>nanguard.NG2003.rmsprop_lr_threshold</c> (default 0.003); every other optimizer of torch.optim
-    /// (<c>nanguard.NG2003.&lt;name in lower case&gt;_lr_threshold</c>: adagrad, adadelta, adamax, nadam, radam, asgd,
-    /// rprop, lbfgs) has none unless one is set, as no run of NanGuard's measured where it diverges (docs/rules/NG2003.md).
+    /// RMSProp <c>nanguard.NG2003.rmsprop_lr_threshold</c> (default 0.003), Adagrad
+    /// <c>nanguard.NG2003.adagrad_lr_threshold</c> (default 0.03); every other optimizer of torch.optim
+    /// (<c>nanguard.NG2003.&lt;name in lower case&gt;_lr_threshold</c>: adadelta, adamax, nadam, radam, asgd, rprop,
+    /// lbfgs) has none unless one is set, as no run of NanGuard's measured where it diverges (docs/rules/NG2003.md).
     /// </summary>
     public static double? LearningRateThreshold(AnalyzerOptions options, SyntaxTree tree, string optimizer)
     {
@@ -36,6 +38,7 @@ internal static class NanGuardOptions
             "Adam" or "AdamW" => PositiveDouble(options, tree, key + "lr_threshold", DefaultLearningRateThreshold),
             "SGD" => PositiveDouble(options, tree, key + "sgd_lr_threshold", DefaultSgdLearningRateThreshold),
             "RMSProp" => PositiveDouble(options, tree, key + "rmsprop_lr_threshold", DefaultRmsPropLearningRateThreshold),
+            "Adagrad" => PositiveDouble(options, tree, key + "adagrad_lr_threshold", DefaultAdagradLearningRateThreshold),
             _ => PositiveDouble(options, tree, key + optimizer.ToLowerInvariant() + "_lr_threshold", double.NaN) is var set && !double.IsNaN(set) ? set : null,
         };
     }

@@ -54,6 +54,7 @@ public sealed class HighLearningRateTests
     [InlineData("new SGD(model.parameters(), {|#0:1.0f|}, momentum: 0.9)", "SGD", "1.0f", "0.5")]
     [InlineData("torch.optim.RMSProp(model.parameters(), lr: {|#0:0.01f|})", "RMSProp", "0.01f", "0.003")]
     [InlineData("new RMSProp(model.parameters(), lr: {|#0:0.003|})", "RMSProp", "0.003", "0.003")]
+    [InlineData("torch.optim.Adagrad(model.parameters(), lr: {|#0:0.03|})", "Adagrad", "0.03", "0.03")]
     public Task Each_optimizer_family_at_its_own_threshold(string construction, string optimizer, string rate, string threshold) =>
         Verify.VerifyAnalyzerAsync(Train(construction), Verify.Diagnostic().WithLocation(0).WithArguments(rate, threshold, optimizer));
 
@@ -64,7 +65,7 @@ public sealed class HighLearningRateTests
     [InlineData("torch.optim.Adam(model.parameters(), lr: 0.0099f)")]
     // No run measured where these diverge: no threshold, not reported unless one is set.
     [InlineData("torch.optim.NAdam(model.parameters(), lr: 1)")]
-    [InlineData("new Adagrad(model.parameters(), lr: 1)")]
+    [InlineData("new Adagrad(model.parameters(), lr: 0.01)")]
     [InlineData("torch.optim.Adadelta(model.parameters(), lr: 10)")]
     [InlineData("new Adamax(model.parameters(), lr: 1)")]
     [InlineData("torch.optim.RAdam(model.parameters(), lr: 1)")]
@@ -78,7 +79,7 @@ public sealed class HighLearningRateTests
         Task.WhenAll(
             Verify.VerifyAnalyzerAsync(Train("torch.optim.NAdam(model.parameters(), lr: [|0.1|])"), "nanguard.NG2003.nadam_lr_threshold = 0.05"),
             Verify.VerifyAnalyzerAsync(Train("new Adadelta(model.parameters(), lr: [|1.0|])"), "nanguard.NG2003.adadelta_lr_threshold = 1"),
-            Verify.VerifyAnalyzerAsync(Train("torch.optim.Adagrad(model.parameters(), lr: [|0.1|])"), "nanguard.NG2003.adagrad_lr_threshold = 0.1"),
+            Verify.VerifyAnalyzerAsync(Train("torch.optim.Adagrad(model.parameters(), lr: 0.1)"), "nanguard.NG2003.adagrad_lr_threshold = 0.2"),
             Verify.VerifyAnalyzerAsync(Train("torch.optim.RMSProp(model.parameters(), lr: [|0.001|])"), "nanguard.NG2003.rmsprop_lr_threshold = 0.001"),
             Verify.VerifyAnalyzerAsync(Train("torch.optim.NAdam(model.parameters(), lr: 0.1)"), "nanguard.NG2003.nadam_lr_threshold = nonsense"));
 
