@@ -18,14 +18,16 @@ sealed class SequenceRegressor : nn.Module<Tensor, Tensor>
 
 /// <summary>
 /// NG2001: an optimizer step with no gradient clipping, a warning here because the model holds a recurrent layer
-/// (NG2003.HighLearningRate.cs shows it raised by a high learning rate, NG1004's loop by the loss).
+/// (NG2003.HighLearningRate.cs shows it raised by a high learning rate, NG1004's loop by the loss). Plain SGD: its step
+/// is the rate times the gradient, so a gradient exploding through time moves the weights as far, and clipping bounds
+/// it (with Adam it would not: its step is about the rate whatever the gradient; the message says so).
 /// </summary>
 static class UnclippedStep
 {
     public static void Run(Tensor x, Tensor y)
     {
         var model = new SequenceRegressor();
-        var optimizer = torch.optim.Adam(model.parameters(), lr: 1e-3);
+        var optimizer = torch.optim.SGD(model.parameters(), learningRate: 0.1);
         for (var epoch = 0; epoch < 10; epoch++)
         {
             optimizer.zero_grad();

@@ -2,7 +2,9 @@
 // change at a time; then plain SGD, where clipping is the cure. With --rates: the sweep behind NG2003's threshold, the
 // Buggy loop as written at each learning rate, on the pixels as stored (0..255) and scaled to 0..1. Step 0 is the loss
 // of the initial weights, step k the loss after k updates; "NaN at step k" is the first non-finite loss.
-// Run it: dotnet run --project samples/CnnAdamNoClipping/Cures [-- [--rates] [--seed 2]]
+// With --rates --optimizer NAME (sgd, sgd-momentum, adamw, rmsprop, adagrad): the same sweep with that optimizer in
+// place of Adam, over rates from 1e-4 to 1 (the rates behind NG2003's per-optimizer thresholds).
+// Run it: dotnet run --project samples/CnnAdamNoClipping/Cures [-- [--rates [--optimizer NAME]] [--seed 2]]
 using System;
 using System.Linq;
 using NanGuard.Runtime;
@@ -27,7 +29,7 @@ sealed class SmallCnn : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>One training run: what is changed from ../Buggy.</summary>
-sealed record Run(string Name, double LearningRate, bool ScaledPixels, bool HandWrittenLoss, Step Step, bool Sgd = false);
+sealed record Run(string Name, double LearningRate, bool ScaledPixels, bool HandWrittenLoss, Step Step, bool Sgd = false, string Optimizer = null);
 
 enum Step
 {
@@ -58,7 +60,11 @@ static class Program
         var (testImages, testLabels) = SyntheticDigits.Make(1000, seed: 2001, scale: 255);
         if (args.Contains("--rates"))
         {
-            Rates(seed, trainImages, trainLabels, testImages, testLabels);
+            var optimizerAt = Array.IndexOf(args, "--optimizer");
+            if (optimizerAt >= 0 && optimizerAt + 1 < args.Length)
+                OtherRates(args[optimizerAt + 1], seed, trainImages, trainLabels, testImages, testLabels);
+            else
+                Rates(seed, trainImages, trainLabels, testImages, testLabels);
             return;
         }
 
@@ -94,6 +100,19 @@ static class Program
                  .ToArray());
     }
 
+    /// <summary>The same sweep with another optimizer in place of Adam, over a wider range of rates.</summary>
+    static void OtherRates(string optimizer, int seed, Tensor trainImages, Tensor trainLabels, Tensor testImages, Tensor testLabels)
+    {
+        if (Array.IndexOf(new[] { "sgd", "sgd-momentum", "adamw", "rmsprop", "adagrad" }, optimizer) < 0)
+            throw new ArgumentException($"--optimizer: '{optimizer}' is not one of sgd, sgd-momentum, adamw, rmsprop, adagrad.");
+        Console.WriteLine($"Learning rates, the Buggy loop with {optimizer} (hand-written loss, no clipping, {Steps} updates), seed {seed}:");
+        var rates = new[] { 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1 };
+        Print(seed, trainImages, trainLabels, testImages, testLabels,
+            rates.Select(lr => new Run("pixels 0..255", lr, false, true, Step.Plain, Optimizer: optimizer))
+                 .Concat(rates.Select(lr => new Run("pixels 0..1", lr, true, true, Step.Plain, Optimizer: optimizer)))
+                 .ToArray());
+    }
+
     static void Print(int seed, Tensor trainImages, Tensor trainLabels, Tensor testImages, Tensor testLabels, Run[] runs)
     {
         Console.WriteLine($"  {"run",-40} {"lr",7}  {"NaN at",8}  {"loss 0",8}  {"last loss",9}  {"largest |logit|",15}  {"skipped",7}  {"weights",7}  {"test acc",8}");
@@ -109,9 +128,16 @@ static class Program
     {
         torch.manual_seed(seed);
         var model = new SmallCnn();
-        torch.optim.Optimizer optimizer = run.Sgd
-            ? torch.optim.SGD(model.parameters(), learningRate: run.LearningRate)
-            : torch.optim.Adam(model.parameters(), lr: run.LearningRate);
+        torch.optim.Optimizer optimizer = run.Optimizer switch
+        {
+            "sgd" => torch.optim.SGD(model.parameters(), learningRate: run.LearningRate),
+            "sgd-momentum" => torch.optim.SGD(model.parameters(), learningRate: run.LearningRate, momentum: 0.9),
+            "adamw" => torch.optim.AdamW(model.parameters(), lr: run.LearningRate, weight_decay: 0.01),
+            "rmsprop" => torch.optim.RMSProp(model.parameters(), lr: run.LearningRate),
+            "adagrad" => torch.optim.Adagrad(model.parameters(), lr: run.LearningRate),
+            _ when run.Sgd => torch.optim.SGD(model.parameters(), learningRate: run.LearningRate),
+            _ => torch.optim.Adam(model.parameters(), lr: run.LearningRate),
+        };
         var order = torch.randperm(trainImages.shape[0]);
         int? firstNaN = null;
         double firstLoss = 0, lastLoss = 0, largestLogit = 0;

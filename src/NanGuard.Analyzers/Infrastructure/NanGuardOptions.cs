@@ -14,6 +14,8 @@ internal static class NanGuardOptions
     public const double DefaultMaxNorm = 1.0;
     public const double DefaultLearningRateThreshold = 0.01;
     public const double DefaultSgdLearningRateThreshold = 0.5;
+    public const double DefaultRmsPropLearningRateThreshold = 0.003;
+    public const double DefaultAdagradLearningRateThreshold = 0.03;
     public const double DefaultEps = 1e-8;
 
     /// <summary><c>nanguard.NG2001.max_norm</c>: the max norm NG2001's fix passes to clip_grad_norm_.</summary>
@@ -21,14 +23,25 @@ internal static class NanGuardOptions
         PositiveDouble(options, tree, "nanguard." + DiagnosticIds.UnclippedStep + ".max_norm", DefaultMaxNorm);
 
     /// <summary>
-    /// The learning rate from which an optimizer counts as risky: <c>nanguard.NG2003.lr_threshold</c> (default 0.01)
-    /// for the adaptive optimizers (Adam, AdamW), <c>nanguard.NG2003.sgd_lr_threshold</c> (default 0.5) for SGD, whose
-    /// usual rates (0.1 is the textbook one) are an order of magnitude above an adaptive optimizer's.
+    /// The learning rate from which an optimizer counts as risky, or null where it has none: Adam and AdamW
+    /// <c>nanguard.NG2003.lr_threshold</c> (default 0.01), SGD <c>nanguard.NG2003.sgd_lr_threshold</c> (default 0.5),
+    /// RMSProp <c>nanguard.NG2003.rmsprop_lr_threshold</c> (default 0.003), Adagrad
+    /// <c>nanguard.NG2003.adagrad_lr_threshold</c> (default 0.03); every other optimizer of torch.optim
+    /// (<c>nanguard.NG2003.&lt;name in lower case&gt;_lr_threshold</c>: adadelta, adamax, nadam, radam, asgd, rprop,
+    /// lbfgs) has none unless one is set, as no run of NanGuard's measured where it diverges (docs/rules/NG2003.md).
     /// </summary>
-    public static double LearningRateThreshold(AnalyzerOptions options, SyntaxTree tree, string optimizer) =>
-        optimizer == "SGD"
-            ? PositiveDouble(options, tree, "nanguard." + DiagnosticIds.HighLearningRate + ".sgd_lr_threshold", DefaultSgdLearningRateThreshold)
-            : PositiveDouble(options, tree, "nanguard." + DiagnosticIds.HighLearningRate + ".lr_threshold", DefaultLearningRateThreshold);
+    public static double? LearningRateThreshold(AnalyzerOptions options, SyntaxTree tree, string optimizer)
+    {
+        var key = "nanguard." + DiagnosticIds.HighLearningRate + ".";
+        return optimizer switch
+        {
+            "Adam" or "AdamW" => PositiveDouble(options, tree, key + "lr_threshold", DefaultLearningRateThreshold),
+            "SGD" => PositiveDouble(options, tree, key + "sgd_lr_threshold", DefaultSgdLearningRateThreshold),
+            "RMSProp" => PositiveDouble(options, tree, key + "rmsprop_lr_threshold", DefaultRmsPropLearningRateThreshold),
+            "Adagrad" => PositiveDouble(options, tree, key + "adagrad_lr_threshold", DefaultAdagradLearningRateThreshold),
+            _ => PositiveDouble(options, tree, key + optimizer.ToLowerInvariant() + "_lr_threshold", double.NaN) is var set && !double.IsNaN(set) ? set : null,
+        };
+    }
 
     /// <summary><c>nanguard.eps</c>: the epsilon the numerics fixes write.</summary>
     public static double Eps(AnalyzerOptions options, SyntaxTree tree) =>

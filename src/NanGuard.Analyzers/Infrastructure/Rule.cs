@@ -43,19 +43,28 @@ public abstract class Match
     internal virtual string? NoFixReason => null;
 }
 
-/// <summary>The operations a rule listens to: invocations by method name, TorchSharp's binary operators by kind.</summary>
+/// <summary>The operations a rule listens to: invocations by method name, object creations by type name, TorchSharp's binary operators by kind.</summary>
 internal sealed class Listens
 {
     private readonly HashSet<string> _methods = new(System.StringComparer.Ordinal);
+    private readonly HashSet<string> _types = new(System.StringComparer.Ordinal);
     private readonly HashSet<BinaryOperatorKind> _operators = new();
 
     public IReadOnlyCollection<string> Methods => _methods;
+    public IReadOnlyCollection<string> Types => _types;
     public IReadOnlyCollection<BinaryOperatorKind> Operators => _operators;
 
     /// <summary>Listens to every invocation of a method with one of <paramref name="names"/>.</summary>
     public Listens Invocations(params string[] names)
     {
         _methods.UnionWith(names);
+        return this;
+    }
+
+    /// <summary>Listens to every construction (<c>new T(...)</c>) of a type named one of <paramref name="names"/>.</summary>
+    public Listens Creations(params string[] names)
+    {
+        _types.UnionWith(names);
         return this;
     }
 
@@ -70,6 +79,7 @@ internal sealed class Listens
     public bool Hears(IOperation operation, Session session) => operation switch
     {
         IInvocationOperation invocation => _methods.Contains(invocation.TargetMethod.Name),
+        IObjectCreationOperation { Type: { } type } => _types.Contains(type.Name),
         IBinaryOperation binary => _operators.Contains(binary.OperatorKind) && session.IsOperator(binary.OperatorMethod),
         _ => false,
     };

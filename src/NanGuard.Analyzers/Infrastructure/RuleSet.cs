@@ -18,6 +18,7 @@ internal sealed class RuleSet
     private readonly ImmutableHashSet<Rule> _reported;
     private readonly Dictionary<Rule, ImmutableHashSet<string>> _outrankers = new();
     private readonly Dictionary<string, Rule[]> _byMethod;
+    private readonly Dictionary<string, Rule[]> _byType;
     private readonly Dictionary<BinaryOperatorKind, Rule[]> _byOperator;
 
     public RuleSet(ImmutableArray<Rule> reported, ImmutableArray<Rule> catalog)
@@ -48,6 +49,9 @@ internal sealed class RuleSet
         _byMethod = ordered.SelectMany(rule => rule.Listens.Methods.Select(name => (name, rule)))
             .GroupBy(pair => pair.name, StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => group.Select(pair => pair.rule).ToArray(), StringComparer.Ordinal);
+        _byType = ordered.SelectMany(rule => rule.Listens.Types.Select(name => (name, rule)))
+            .GroupBy(pair => pair.name, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.Select(pair => pair.rule).ToArray(), StringComparer.Ordinal);
         _byOperator = ordered.SelectMany(rule => rule.Listens.Operators.Select(kind => (kind, rule)))
             .GroupBy(pair => pair.kind)
             .ToDictionary(group => group.Key, group => group.Select(pair => pair.rule).ToArray());
@@ -73,6 +77,7 @@ internal sealed class RuleSet
     {
         var byMethod = _byMethod;
         var byOperator = _byOperator;
+        var byType = _byType;
         context.RegisterOperationBlockAction(block =>
         {
             Findings? findings = null;
@@ -83,6 +88,7 @@ internal sealed class RuleSet
                     var rules = operation switch
                     {
                         IInvocationOperation invocation when byMethod.TryGetValue(invocation.TargetMethod.Name, out var named) => named,
+                        IObjectCreationOperation { Type: { } type } when byType.Count > 0 && byType.TryGetValue(type.Name, out var created) => created,
                         IBinaryOperation binary when byOperator.TryGetValue(binary.OperatorKind, out var kind) && session.IsOperator(binary.OperatorMethod) => kind,
                         _ => null,
                     };

@@ -28,6 +28,7 @@ internal sealed class Session
     private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new();
     private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _callsByName = new(System.StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _allCallsByName = new(System.StringComparer.Ordinal);
+    private System.Lazy<bool>? _registersForwardHooks;
 
     private Session(Compilation compilation, AnalyzerOptions options, IAssemblySymbol assembly, INamedTypeSymbol torch, INamedTypeSymbol tensor, IAssemblySymbol? runtime)
     {
@@ -89,6 +90,16 @@ internal sealed class Session
 
     /// <summary>The modules given forward hooks in each scope (a member body, a type), found by one walk of its syntax.</summary>
     public ConcurrentDictionary<SyntaxNode, object> ForwardHooks { get; } = new();
+
+    /// <summary>
+    /// Whether some file of the compilation gives a module forward hooks, worked out by <paramref name="find"/> once
+    /// per session, when a rule first asks (NG3003, at its first submodule forward call).
+    /// </summary>
+    public bool RegistersForwardHooks(System.Func<Session, bool> find)
+    {
+        System.Threading.LazyInitializer.EnsureInitialized(ref _registersForwardHooks, () => new System.Lazy<bool>(() => find(this)));
+        return _registersForwardHooks!.Value;
+    }
 
     /// <summary>Where each member body makes a tensor or module float16, found by one walk of its syntax.</summary>
     public ConcurrentDictionary<SyntaxNode, object> HalfPrecision { get; } = new();

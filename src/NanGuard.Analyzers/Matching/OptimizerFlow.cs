@@ -61,7 +61,7 @@ internal static class OptimizerFlow
     /// through the local, field or property it is kept in, the parameters it is passed to, and the callers of the
     /// factory that returns it, in any method of the compilation.
     /// </summary>
-    public static bool ReachesUnclippedStep(IInvocationOperation construction, Session session)
+    public static bool ReachesUnclippedStep(IOperation construction, Session session)
     {
         var pending = new Stack<IOperation>();
         var visited = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
@@ -296,4 +296,55 @@ internal static class OptimizerFlow
             }
             return values.ToImmutable();
         });
+}
+
+/// <summary>
+/// An optimizer's construction, by a <c>torch.optim</c> factory (<c>torch.optim.Adam(p, lr: 0.01)</c>) or a
+/// constructor of TorchSharp's (<c>new AdamW(p, lr: 0.01)</c>), with the learning rate written in it: the constant
+/// passed for <c>lr</c> (<c>learningRate</c> in <c>torch.optim.SGD</c>), at the value the user wrote (<c>0.01f</c> is
+/// 0.01), and its text as written.
+/// </summary>
+internal sealed class OptimizerRate
+{
+    private OptimizerRate(string optimizer, IArgumentOperation argument, double value)
+    {
+        Optimizer = optimizer;
+        Argument = argument;
+        Value = value;
+    }
+
+    /// <summary>The optimizer's name as TorchSharp spells it (Adam, SGD, RMSProp, ...).</summary>
+    public string Optimizer { get; }
+
+    /// <summary>The learning-rate argument.</summary>
+    public IArgumentOperation Argument { get; }
+
+    /// <summary>The learning rate, a float at its shortest round-trip decimal.</summary>
+    public double Value { get; }
+
+    /// <summary>The learning rate as written (<c>0.01f</c>, <c>1e-2</c>, <c>Rate</c>).</summary>
+    public string Text => Argument.Value.Syntax.ToString();
+
+    /// <summary>The construction's learning rate, or null where <paramref name="construction"/> builds no TorchSharp optimizer or its rate is not a constant.</summary>
+    public static OptimizerRate? Read(IOperation construction, Session session)
+    {
+        var (name, arguments) = construction switch
+        {
+            IInvocationOperation call when Session.Is(call.TargetMethod.ContainingType, session.Optim) && session.IsOptimizer(call.TargetMethod.ReturnType) =>
+                (call.TargetMethod.Name, call.Arguments),
+            IObjectCreationOperation { Constructor: { } constructor, Type: { } type } creation
+                when SymbolEqualityComparer.Default.Equals(constructor.ContainingAssembly, session.Assembly) && session.IsOptimizer(type) =>
+                (type.Name, creation.Arguments),
+            _ => (null, ImmutableArray<IArgumentOperation>.Empty),
+        };
+        if (name is null)
+            return null;
+        foreach (var argument in arguments)
+        {
+            if (argument.Parameter?.Name is "lr" or "learningRate" && argument.ArgumentKind != ArgumentKind.DefaultValue
+                && TorchCall.Number(argument.Value) is { } rate)
+                return new OptimizerRate(name, argument, rate);
+        }
+        return null;
+    }
 }

@@ -42,11 +42,31 @@ internal readonly struct TorchCall
             ? System.Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)
             : null;
 
-    /// <summary>The constant number passed for <paramref name="parameterName"/>, if it is one.</summary>
+    /// <summary>
+    /// The constant number passed for <paramref name="parameterName"/>, if it is one, at the value the user wrote: a
+    /// float is read through its shortest round-trip text, so <c>0.01f</c> is 0.01 (its float value widened to a double
+    /// would be 0.0099999998).
+    /// </summary>
     public double? NumberArgument(string parameterName) =>
-        Argument(parameterName)?.Value.ConstantValue is { HasValue: true, Value: { } value } && (IsInteger(value) || value is double or float or decimal)
-            ? System.Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture)
-            : null;
+        Argument(parameterName)?.Value is { } value ? Number(value) : null;
+
+    /// <summary>
+    /// A constant expression's value as a double, as written: through the implicit conversion to the parameter's type
+    /// (whose constant is <c>0.01f</c> widened, 0.0099999998), a float at its shortest round-trip decimal; null for a
+    /// value that is not a constant number.
+    /// </summary>
+    public static double? Number(IOperation value) =>
+        ValueFlow.SkipConversions(value).ConstantValue is { HasValue: true, Value: { } written } && Number(written) is { } number ? number
+        : value.ConstantValue is { HasValue: true, Value: { } converted } ? Number(converted)
+        : null;
+
+    private static double? Number(object value) => value switch
+    {
+        float single => double.Parse(single.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture),
+        double or decimal => System.Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture),
+        _ when IsInteger(value) => System.Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture),
+        _ => null,
+    };
 
     /// <summary>Number of arguments the user wrote (defaults the compiler filled in are not counted).</summary>
     public int ExplicitArgumentCount

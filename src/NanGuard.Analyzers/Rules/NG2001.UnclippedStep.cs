@@ -39,7 +39,35 @@ public sealed class UnclippedStepAnalyzer : Rule<UnclippedStepMatch>
         match.Risk is null ? DiagnosticSeverity.Info : DiagnosticSeverity.Warning;
 
     internal override object?[] MessageArguments(UnclippedStepMatch match, Session session) =>
-        new object?[] { match.Risk is null ? "" : " (" + match.Risk + ")" };
+        new object?[] { match.Risk is null ? "" : " (" + match.Risk + ")", Claim(match.Origins) };
+
+    /// <summary>
+    /// Whether an optimizer's step grows with the gradient, as measured on libtorch 2.10 (tests/NanGuard.Proofs.Tests,
+    /// OptimizerProofs): true for SGD (with or without momentum), ASGD and RAdam (in its first steps), whose step is the
+    /// rate times the gradient, so a gradient of 1e6 moves a weight a million times further and clipping bounds it;
+    /// false for Adam, AdamW, Adamax, NAdam, Adagrad, Adadelta, RMSProp and Rprop, whose step is set by the rate (Adam
+    /// 1.0 lr, RMSProp 10 lr at lr 0.01) at a gradient of 1 or 1e6, clipped or not; null where not measured (LBFGS).
+    /// </summary>
+    internal static bool? StepGrowsWithGradient(string optimizer) => optimizer switch
+    {
+        "SGD" or "ASGD" or "RAdam" => true,
+        "Adam" or "AdamW" or "Adamax" or "NAdam" or "Adagrad" or "Adadelta" or "RMSProp" or "Rprop" => false,
+        _ => null,
+    };
+
+    /// <summary>What clipping does for the optimizers the step may read, as the runs measured it.</summary>
+    private static string Claim(ImmutableArray<OptimizerOrigin> origins)
+    {
+        var grows = origins.Select(origin => StepGrowsWithGradient(origin.Name)).Distinct().ToArray();
+        var names = origins.Select(origin => origin.Name).Distinct().ToArray();
+        if (grows.Length == 1 && grows[0] == true)
+            return "clipping bounds the step an exploding gradient takes, but cannot make a NaN loss or gradient finite";
+        if (grows.Length == 1 && grows[0] == false)
+            return string.Join(" and ", names) + ": the step is about the learning rate whatever the gradient's size, so clipping "
+                + "does not bound it; what keeps the weights finite is skipping a step whose gradient is NaN or Inf";
+        return "clipping bounds an exploding gradient's step for SGD, not for Adam or RMSProp, whose step is about the learning "
+            + "rate; skipping a step whose gradient is NaN or Inf keeps the weights finite for all";
+    }
 
     internal override ImmutableDictionary<string, string?>? Properties(UnclippedStepMatch match, Session session) =>
         ImmutableDictionary<string, string?>.Empty.Add(
@@ -60,7 +88,9 @@ public sealed class UnclippedStepAnalyzer : Rule<UnclippedStepMatch>
         {
             if (origin.LearningRate is not { } lr)
                 continue;
-            var ratio = lr / NanGuardOptions.LearningRateThreshold(session.Options, loop.Step.Syntax.SyntaxTree, origin.Name);
+            if (NanGuardOptions.LearningRateThreshold(session.Options, loop.Step.Syntax.SyntaxTree, origin.Name) is not { } threshold)
+                continue;
+            var ratio = lr / threshold;
             if (ratio >= 1 && ratio > highest)
                 (fastest, highest) = (origin, ratio);
         }

@@ -2,7 +2,8 @@ namespace NanGuard.Analyzers.Rules;
 
 /// <summary>
 /// NG3003: inside a module's <c>forward</c>, a submodule (a field or property of the module) run through
-/// <c>forward(...)</c> instead of <c>call(...)</c>, which skips the submodule's forward hooks.
+/// <c>forward(...)</c> instead of <c>call(...)</c>, which skips the submodule's forward hooks, in a compilation that
+/// registers forward hooks or builds a NanDetector somewhere (where none does, forward() skips nothing).
 /// </summary>
 public sealed class DirectForwardCallAnalyzer : Rule<DirectForwardCallMatch>
 {
@@ -18,7 +19,9 @@ public sealed class DirectForwardCallAnalyzer : Rule<DirectForwardCallMatch>
             && ValueFlow.SkipConversions(instance) is IMemberReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } } member
             && member is IFieldReferenceOperation or IPropertyReferenceOperation
             && session.IsModule(member.Type)
-            && IsInModuleForward(invocation.SemanticModel?.GetEnclosingSymbol(invocation.Syntax.SpanStart), session))
+            && IsInModuleForward(invocation.SemanticModel?.GetEnclosingSymbol(invocation.Syntax.SpanStart), session)
+            // Last, and once per compilation: with no hook anywhere, forward() skips nothing.
+            && session.RegistersForwardHooks(HookedForwardCallAnalyzer.RegistersForwardHooks))
             yield return new DirectForwardCallMatch(invocation, member);
     }
 

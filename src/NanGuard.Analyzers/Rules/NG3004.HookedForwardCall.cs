@@ -67,22 +67,47 @@ public sealed class HookedForwardCallAnalyzer : Rule<HookedForwardCallMatch>
         var hooks = new Dictionary<ISymbol, IOperation>(SymbolEqualityComparer.Default);
         foreach (var node in scope.DescendantNodes())
         {
-            // The cheap test first, on the syntax: a call named as a registration, or a construction.
-            var candidate = node switch
-            {
-                InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
-                    when RegistrationNames.Contains(access.Name.Identifier.ValueText) => node,
-                ObjectCreationExpressionSyntax { Type: var type } when session.NanDetector is not null && NamesNanDetector(type) => node,
-                ImplicitObjectCreationExpressionSyntax when session.NanDetector is not null => node,
-                _ => null,
-            };
-            if (candidate is null || HookedModule(model.GetOperation(candidate), session) is not { } module)
+            if (!MayRegister(node, session) || HookedModule(model.GetOperation(node), session) is not { } module)
                 continue;
             if (ModuleHeld(ValueFlow.SkipConversions(module)) is { } held && !hooks.ContainsKey(held))
-                hooks[held] = model.GetOperation(candidate)!;
+                hooks[held] = model.GetOperation(node)!;
         }
         return hooks;
     }
+
+    /// <summary>
+    /// True where some file of the compilation gives a module forward hooks (a TorchSharp
+    /// <c>register_forward_hook</c> / <c>register_forward_pre_hook</c>, or a <c>new NanDetector(...)</c>): where none
+    /// does, running a submodule through <c>forward</c> skips nothing (NG3003). Only files whose text names a
+    /// registration or NanDetector are walked, and a walk stops at the first registration that binds.
+    /// </summary>
+    internal static bool RegistersForwardHooks(Session session)
+    {
+        foreach (var tree in session.Compilation.SyntaxTrees)
+        {
+            var text = tree.GetText().ToString();
+            if (text.IndexOf("register_forward_", System.StringComparison.Ordinal) < 0
+                && (session.NanDetector is null || text.IndexOf("NanDetector", System.StringComparison.Ordinal) < 0))
+                continue;
+            var model = session.ModelOf(tree);
+            foreach (var node in tree.GetRoot().DescendantNodes())
+            {
+                if (MayRegister(node, session) && HookedModule(model.GetOperation(node), session) is not null)
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    // The cheap test first, on the syntax: a call named as a registration, or a construction (of a NanDetector, where
+    // the compilation references the runtime).
+    private static bool MayRegister(SyntaxNode node, Session session) => node switch
+    {
+        InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } => RegistrationNames.Contains(access.Name.Identifier.ValueText),
+        ObjectCreationExpressionSyntax { Type: var type } => session.NanDetector is not null && NamesNanDetector(type),
+        ImplicitObjectCreationExpressionSyntax => session.NanDetector is not null,
+        _ => false,
+    };
 
     private static bool NamesNanDetector(TypeSyntax type) =>
         (type is QualifiedNameSyntax qualified ? qualified.Right : type) is SimpleNameSyntax { Identifier.ValueText: "NanDetector" };

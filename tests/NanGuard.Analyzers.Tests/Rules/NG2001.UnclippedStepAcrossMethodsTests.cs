@@ -37,11 +37,12 @@ public sealed class UnclippedStepAcrossMethodsTests
             }
         """;
 
-    private static DiagnosticResult Warning(string risk) =>
-        Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning).WithArguments($" ({risk})");
+    private static DiagnosticResult Warning(string risk, string? claim = null) =>
+        Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning)
+            .WithArguments($" ({risk})", claim ?? UnclippedStepClaims.For(risk));
 
-    private static DiagnosticResult Suggestion() =>
-        Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Info).WithArguments("");
+    private static DiagnosticResult Suggestion(string claim) =>
+        Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Info).WithArguments("", claim);
 
     [Fact]
     public Task Optimizer_passed_to_a_method_that_steps_it_unclipped() =>
@@ -56,7 +57,7 @@ public sealed class UnclippedStepAcrossMethodsTests
                 }
             """ + Train + "\n}",
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning)
-                .WithMessage("step() follows backward() with no gradient clipping (Adam at learning rate 0.01, built in Program.Main); clipping bounds the step an exploding gradient takes, but cannot make a NaN loss or gradient finite"));
+                .WithMessage("step() follows backward() with no gradient clipping (Adam at learning rate 0.01, built in Program.Main); Adam: the step is about the learning rate whatever the gradient's size, so clipping does not bound it; what keeps the weights finite is skipping a step whose gradient is NaN or Inf"));
 
     [Fact]
     public Task Construction_written_as_the_argument() =>
@@ -88,7 +89,7 @@ public sealed class UnclippedStepAcrossMethodsTests
                 static void Faster(Linear model, Tensor x, Tensor y) =>
                     Train(model, torch.optim.AdamW(model.parameters(), lr: 0.05), x, y);
             """ + Train + "\n}",
-            Warning("AdamW at learning rate 0.05, built in Program.Faster"));
+            Warning("AdamW at learning rate 0.05, built in Program.Faster", UnclippedStepClaims.Adaptive("Adam and AdamW")));
 
     [Fact]
     public Task Callers_all_below_the_threshold_leave_a_suggestion() =>
@@ -101,7 +102,7 @@ public sealed class UnclippedStepAcrossMethodsTests
                     Train(model, torch.optim.SGD(model.parameters(), learningRate: 0.1), x, y);
                 }
             """ + Train + "\n}",
-            Suggestion());
+            Suggestion(UnclippedStepClaims.Mixed));
 
     [Fact]
     public Task Private_methods_of_the_same_name_take_only_their_own_types_callers() =>
@@ -119,9 +120,9 @@ public sealed class UnclippedStepAcrossMethodsTests
                 static void Main(Linear model, Tensor x, Tensor y) =>
                     Train(model, torch.optim.Adam(model.parameters(), lr: 0.05), x, y);
             """ + Train.Replace("#0", "#2").Replace("#1", "#3") + "\n}",
-            Suggestion(),
+            Suggestion(UnclippedStepClaims.Adaptive("Adam")),
             Verify.Diagnostic().WithLocation(2).WithLocation(3).WithSeverity(DiagnosticSeverity.Warning)
-                .WithArguments(" (Adam at learning rate 0.05, built in Risky.Main)"));
+                .WithArguments(" (Adam at learning rate 0.05, built in Risky.Main)", UnclippedStepClaims.Adaptive("Adam")));
 
     [Fact]
     public Task Optimizer_passed_to_a_method_that_clips_is_not_reported() =>
@@ -179,7 +180,7 @@ public sealed class UnclippedStepAcrossMethodsTests
             }
             """,
             Warning("Adam at learning rate 0.02, built in Program.Make"),
-            Verify.Diagnostic().WithLocation(2).WithLocation(3).WithSeverity(DiagnosticSeverity.Info).WithArguments(""));
+            Verify.Diagnostic().WithLocation(2).WithLocation(3).WithSeverity(DiagnosticSeverity.Info).WithArguments("", UnclippedStepClaims.Adaptive("Adam")));
 
     [Fact]
     public Task Field_set_in_another_method_and_from_a_constructor_argument() =>
@@ -233,7 +234,7 @@ public sealed class UnclippedStepAcrossMethodsTests
             """,
             Warning("Adam at learning rate 0.05, built in Program.Main"),
             Verify.Diagnostic().WithLocation(2).WithLocation(3).WithSeverity(DiagnosticSeverity.Warning)
-                .WithArguments(" (Adam at learning rate 0.04, built in Setup.Build)"));
+                .WithArguments(" (Adam at learning rate 0.04, built in Setup.Build)", UnclippedStepClaims.Adaptive("Adam")));
 
     [Fact]
     public Task Recursion_and_cycles_end() =>
@@ -271,7 +272,8 @@ public sealed class UnclippedStepAcrossMethodsTests
             }
             """,
             Warning("Adam at learning rate 0.05, built in Program.Main"),
-            Verify.Diagnostic().WithLocation(2).WithLocation(3).WithSeverity(DiagnosticSeverity.Info).WithArguments(""));
+            // Ping is never called with an optimizer: what clipping does there depends on the optimizer it is given.
+            Verify.Diagnostic().WithLocation(2).WithLocation(3).WithSeverity(DiagnosticSeverity.Info).WithArguments("", UnclippedStepClaims.Mixed));
 
     [Fact]
     public async Task Optimizer_built_in_another_file()

@@ -38,6 +38,6 @@ public sealed class UnclippedStepNumericsATests
             }
             """,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning)
-                .WithArguments($" (the loss is numerically unstable, {id})"));
+                .WithArguments($" (the loss is numerically unstable, {id})", UnclippedStepClaims.Sgd));
     }
 }

@@ -119,7 +119,7 @@ public sealed class UnclippedStepPartialCodeTests
             }
             """,
             DiagnosticResult.CompilerError("CS0246").WithLocation(9).WithArguments("Net"),
-            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Info).WithArguments(""));
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Info).WithArguments("", UnclippedStepClaims.Mixed));
 
     private static DiagnosticResult[] Missing(string clip) =>
         clip.StartsWith("Helpers.", System.StringComparison.Ordinal)

@@ -445,7 +445,7 @@ public sealed class UnclippedStepTests
                     }
             """);
         test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Info)
-            .WithMessage("step() follows backward() with no gradient clipping; clipping bounds the step an exploding gradient takes, but cannot make a NaN loss or gradient finite"));
+            .WithMessage("step() follows backward() with no gradient clipping; Adam: the step is about the learning rate whatever the gradient's size, so clipping does not bound it; what keeps the weights finite is skipping a step whose gradient is NaN or Inf"));
         await test.RunAsync();
     }
 
@@ -470,22 +470,26 @@ public sealed class UnclippedStepTests
     [InlineData("torch.optim.Adam(model.parameters(), 0.05)", "Adam at learning rate 0.05")]
     [InlineData("torch.optim.AdamW(model.parameters(), lr: 1e-1)", "AdamW at learning rate 0.1")]
     [InlineData("torch.optim.SGD(model.parameters(), learningRate: 0.5)", "SGD at learning rate 0.5")]
+    // A float rate is read and printed at the value written, not as 0.019999999552965164.
+    [InlineData("torch.optim.Adam(model.parameters(), lr: 0.02f)", "Adam at learning rate 0.02")]
+    [InlineData("torch.optim.Adam(model.parameters(), lr: 0.01f)", "Adam at learning rate 0.01")]
+    [InlineData("torch.optim.RMSProp(model.parameters(), lr: 0.05)", "RMSProp at learning rate 0.05")]
     public Task Learning_rate_at_or_above_the_threshold_is_a_warning(string construction, string risk) =>
         Verify.VerifyAnalyzerAsync(HighLearningRate(construction),
-            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning).WithArguments($" ({risk})"));
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning).WithArguments($" ({risk})", UnclippedStepClaims.For(risk)));
 
     [Fact]
     public async Task SGD_at_its_textbook_rate_is_a_suggestion()
     {
         await Verify.VerifyAnalyzerAsync(HighLearningRate("torch.optim.SGD(model.parameters(), learningRate: 0.1)"),
-            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Info).WithArguments(""));
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Info).WithArguments("", UnclippedStepClaims.Sgd));
     }
 
     [Fact]
     public async Task Learning_rate_below_the_threshold_is_a_suggestion()
     {
         await Verify.VerifyAnalyzerAsync(HighLearningRate("torch.optim.Adam(model.parameters(), lr: 0.009)"),
-            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Info).WithArguments(""));
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Info).WithArguments("", UnclippedStepClaims.Adaptive("Adam")));
     }
 
     [Fact]
@@ -494,11 +498,11 @@ public sealed class UnclippedStepTests
         await Verify.VerifyAnalyzerAsync(
             HighLearningRate("torch.optim.Adam(model.parameters(), lr: 0.001)"), "nanguard.NG2003.lr_threshold = 0.001",
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning)
-                .WithArguments(" (Adam at learning rate 0.001)"));
+                .WithArguments(" (Adam at learning rate 0.001)", UnclippedStepClaims.Adaptive("Adam")));
 
         await Verify.VerifyAnalyzerAsync(
             HighLearningRate("torch.optim.Adam(model.parameters(), lr: 0.01)"), "nanguard.NG2003.lr_threshold = 0.1",
-            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Info).WithArguments(""));
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Info).WithArguments("", UnclippedStepClaims.Adaptive("Adam")));
     }
 
     [Fact]
@@ -520,7 +524,7 @@ public sealed class UnclippedStepTests
             }
             """ + RecurrentNet,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning)
-                .WithMessage("step() follows backward() with no gradient clipping (the model has a recurrent layer); clipping bounds the step an exploding gradient takes, but cannot make a NaN loss or gradient finite"));
+                .WithMessage("step() follows backward() with no gradient clipping (the model has a recurrent layer); Adam: the step is about the learning rate whatever the gradient's size, so clipping does not bound it; what keeps the weights finite is skipping a step whose gradient is NaN or Inf"));
     }
 
     [Theory]
@@ -538,7 +542,7 @@ public sealed class UnclippedStepTests
                     }
             """),
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning)
-                .WithArguments($" (the loss is numerically unstable, {id})"));
+                .WithArguments($" (the loss is numerically unstable, {id})", UnclippedStepClaims.Adaptive("Adam")));
     }
 
     [Theory]
@@ -667,4 +671,18 @@ public sealed class UnclippedStepTests
         test.FixedCode = source;
         await test.RunAsync();
     }
+}
+
+/// <summary>What NG2001's message says clipping does, per optimizer family, as OptimizerProofs measured it.</summary>
+internal static class UnclippedStepClaims
+{
+    public const string Sgd = "clipping bounds the step an exploding gradient takes, but cannot make a NaN loss or gradient finite";
+
+    public const string Mixed = "clipping bounds an exploding gradient's step for SGD, not for Adam or RMSProp, whose step is about the learning rate; skipping a step whose gradient is NaN or Inf keeps the weights finite for all";
+
+    public static string Adaptive(string optimizers) =>
+        optimizers + ": the step is about the learning rate whatever the gradient's size, so clipping does not bound it; what keeps the weights finite is skipping a step whose gradient is NaN or Inf";
+
+    /// <summary>The claim for one optimizer named first in a risk ("Adam at learning rate 0.01").</summary>
+    public static string For(string risk) => risk.Split(' ')[0] is "SGD" ? Sgd : Adaptive(risk.Split(' ')[0]);
 }
