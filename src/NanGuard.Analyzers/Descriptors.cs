@@ -187,6 +187,13 @@ public static class Descriptors
         "{0} has forward hooks ({1}) that forward() never runs; call {0}.call(...)",
         "TorchSharp runs a module's forward hooks and pre-hooks only in call(): forward() runs the computation alone, so hooks registered on the module (NaN detection among them) silently never fire.");
 
+    /// <summary>NG1016.</summary>
+    public static readonly DiagnosticDescriptor DivisionByZeroable = Create(
+        DiagnosticIds.DivisionByZeroable, Numerics, DiagnosticSeverity.Info,
+        "Division by a value that can be 0",
+        "the divisor is {0}, which can be 0, where the quotient is inf or NaN; {1}",
+        "A divisor the code shows can be exactly 0 (a relu, a max of one, a range max - min, a norm or standard deviation of another value, an exp that underflows, a count, an unbounded layer output) gives x / 0 = inf and 0 / 0 = NaN, and an infinite gradient. Clamp a divisor that cannot be negative from below; divide a signed one with StableOps.safe_div.");
+
     /// <summary>The page that documents a rule.</summary>
     public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 

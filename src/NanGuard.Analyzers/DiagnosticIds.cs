@@ -53,4 +53,6 @@ public static class DiagnosticIds
     public const string DirectForwardCall = "NG3003";
     /// <summary>forward called directly on a module that has forward hooks.</summary>
     public const string HookedForwardCall = "NG3004";
+    /// <summary>Division by a value that can be 0.</summary>
+    public const string DivisionByZeroable = "NG1016";
 }

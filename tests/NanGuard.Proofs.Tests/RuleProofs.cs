@@ -599,6 +599,30 @@ public sealed class RuleProofs
     }
 
     [Fact]
+    public async Task NG1016_division_by_a_range_that_can_be_0()
+    {
+        var proof = await Proof.CreateAsync(new DivisionByZeroableAnalyzer(), new DivisionByZeroableCodeFix(),
+            DiagnosticIds.DivisionByZeroable, DivisionByZeroableCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x) => (x - x.min()) / (x.max() - x.min());
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // A constant input: its range max - min is 0, and min-max scaling is 0 / 0 = NaN, value and gradient; the range
+        // clamped to 1e-8 gives 0 / 1e-8 = 0 with a finite gradient.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(2f, 2f, 2f) });
+        Assert.True(original.Value.All(double.IsNaN));
+        Assert.True(original.GradientHasNaN);
+        @fixed.AssertFinite("(x - min) / (max - min).clamp_min(1e-8) at a constant x");
+        Assert.Equal(new[] { 0.0, 0, 0 }, @fixed.Value);
+
+        // A range far above eps: the clamp changes nothing at all.
+        proof.AssertAgree(new[] { Inputs.Randn(27, 1, 16) }, relative: 0, absolute: 0);
+    }
+
+    [Fact]
     public void Every_rule_that_yields_NaN_or_Inf_has_a_proof()
     {
         var rules = new[]
@@ -609,6 +633,7 @@ public sealed class RuleProofs
             DiagnosticIds.DivisionByNorm, DiagnosticIds.StandardizationWithoutEps, DiagnosticIds.DivisionByZeroableSum,
             DiagnosticIds.LogOfZeroable, DiagnosticIds.UnsafeWhere, DiagnosticIds.StaticClampNotInPlace, DiagnosticIds.CompareWithNaN,
             DiagnosticIds.UnscaledFloat16Training, DiagnosticIds.HookedForwardCall,
+            DiagnosticIds.DivisionByZeroable,
         };
         var proofs = typeof(RuleProofs).GetMethods().Select(m => m.Name.Split('_')[0]).ToHashSet();
         Assert.All(rules, id => Assert.Contains(id, proofs));

@@ -57,6 +57,8 @@ internal static class Arithmetic
         var dtype = left.Dtype ?? right.Dtype;
         if (left.Constant is { } a && right.Constant is { } b)
             return Facts.OfConstant(Rounding.To(dtype, Fold(kind, a, b)));
+        if (kind == BinaryOperatorKind.Subtract && IsRange(leftOperand, rightOperand, session))
+            return Facts.Of(ValueKind.NonNegative, 0, Inf, "a range max - min (0 for constant values)", operation, "range").WithDtype(dtype);
         return kind switch
         {
             BinaryOperatorKind.Add => Add(left, right, dtype),
@@ -65,6 +67,21 @@ internal static class Arithmetic
             BinaryOperatorKind.Divide => Divide(left, right, leftOperand, rightOperand, operation, session),
             _ => Facts.Unknown,
         };
+    }
+
+    // x.max() - x.min() (amax/amin, over the same dims or none): never negative, 0 where every value is the same.
+    private static bool IsRange(IOperation leftOperand, IOperation rightOperand, Session session) =>
+        (TorchPatterns.IsOp(leftOperand, session, "max", out var max) || TorchPatterns.IsOp(leftOperand, session, "amax", out max))
+        && (TorchPatterns.IsOp(rightOperand, session, "min", out var min) || TorchPatterns.IsOp(rightOperand, session, "amin", out min))
+        && max.Invocation.Type is { Name: "Tensor" } && min.Invocation.Type is { Name: "Tensor" }
+        && max.Input is { } maxInput && min.Input is { } minInput && ValueFlow.SameValue(maxInput, minInput, session)
+        && SameArguments(max, min);
+
+    private static bool SameArguments(TorchCall a, TorchCall b)
+    {
+        var left = a.Invocation.Arguments.Where(x => x.ArgumentKind != ArgumentKind.DefaultValue && ValueFlow.SkipConversions(x.Value) != a.Input).Select(x => x.Syntax.ToString());
+        var right = b.Invocation.Arguments.Where(x => x.ArgumentKind != ArgumentKind.DefaultValue && ValueFlow.SkipConversions(x.Value) != b.Input).Select(x => x.Syntax.ToString());
+        return left.SequenceEqual(right);
     }
 
     // The producer name of a sum of probabilities, on its way to their average.

@@ -91,8 +91,11 @@ public static class Ops
                 _ => "a norm (0 for a zero vector)",
             }, op.Call.Invocation, op.Call.Method.Name == "vector_norm" ? "norm" : op.Call.Method.Name)),
         new("sum", "a sum of a mask or comparison is a count, 0 when nothing is counted; a sum of non-negative terms is non-negative and 0 where every term is",
-            new[] { "sum", "nansum", "count_nonzero" },
+            new[] { "sum", "nansum" },
             op => Sum(op)),
+        new("count_nonzero", "a count, 0 where every element is 0, whatever the input",
+            new[] { "count_nonzero" },
+            op => Facts.Of(ValueKind.Count, 0, Inf, "a count of nonzero elements (0 where every element is 0)", op.Call.Invocation, "count_nonzero")),
         new("mean", "a mean of non-negative terms is non-negative and 0 where every term is; of a mask, a fraction in [0, 1]",
             new[] { "mean", "nanmean" },
             op => op.Input is { IsKnown: true, Lo: >= 0 } input && input.Kind != ValueKind.Probability

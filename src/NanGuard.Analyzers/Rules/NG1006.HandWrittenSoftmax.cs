@@ -5,6 +5,9 @@ public sealed class HandWrittenSoftmaxAnalyzer : Rule<HandWrittenSoftmaxMatch>
 {
     internal override DiagnosticDescriptor Descriptor => Descriptors.HandWrittenSoftmax;
 
+    // A division this rule reports is its own: NG1016 says nothing of it.
+    internal override ImmutableArray<string> Outranks { get; } = ImmutableArray.Create(DiagnosticIds.DivisionByZeroable);
+
     internal override bool IsHazard => true;
 
     private protected override Listens Listen(Listens listens) => listens.TensorOperators(BinaryOperatorKind.Divide);
