@@ -194,6 +194,13 @@ public static class Descriptors
         "the divisor is {0}, which can be 0, where the quotient is inf or NaN; {1}",
         "A divisor the code shows can be exactly 0 (a relu, a max of one, a range max - min, a norm or standard deviation of another value, an exp that underflows, a count, an unbounded layer output) gives x / 0 = inf and 0 / 0 = NaN, and an infinite gradient. Clamp a divisor that cannot be negative from below; divide a signed one with StableOps.safe_div.");
 
+    /// <summary>NG1017.</summary>
+    public static readonly DiagnosticDescriptor ExpOfUnboundedOutput = Create(
+        DiagnosticIds.ExpOfUnboundedOutput, Numerics, DiagnosticSeverity.Warning,
+        "Exp of an unbounded layer output overflows",
+        "exp of {0} overflows to inf above {1}; clamp the exponent with clamp_max({2})",
+        "A Linear or Conv output, or a learned parameter, has no upper bound: exp of it is inf in float32 once it exceeds about 88.7 (11.1 in float16), and inf then gives NaN in the loss and the gradient. Clamp the exponent from above (a log-variance, a log-scale, a log-rate) before exp.");
+
     /// <summary>The page that documents a rule.</summary>
     public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 

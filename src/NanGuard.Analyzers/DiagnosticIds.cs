@@ -55,4 +55,6 @@ public static class DiagnosticIds
     public const string HookedForwardCall = "NG3004";
     /// <summary>Division by a value that can be 0.</summary>
     public const string DivisionByZeroable = "NG1016";
+    /// <summary>exp of an unbounded layer output or parameter.</summary>
+    public const string ExpOfUnboundedOutput = "NG1017";
 }

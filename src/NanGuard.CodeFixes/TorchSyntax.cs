@@ -130,6 +130,15 @@ internal static class TorchSyntax
         return (written, replacement);
     }
 
+    /// <summary>
+    /// The tensor operand of a call as written, parentheses included (<c>(1 - p)</c> of <c>(1 - p).log()</c>, <c>x</c> of
+    /// <c>torch.log(x)</c>), or null where the call is not written as one.
+    /// </summary>
+    public static ExpressionSyntax? WrittenInput(IInvocationOperation invocation) =>
+        invocation.Syntax is not InvocationExpressionSyntax syntax ? null
+        : invocation.Instance is not null ? (syntax.Expression as MemberAccessExpressionSyntax)?.Expression
+        : syntax.ArgumentList.Arguments.FirstOrDefault()?.Expression;
+
     /// <summary>A double literal as C# writes it (always with a decimal point or exponent).</summary>
     public static LiteralExpressionSyntax DoubleLiteral(string text) =>
         SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.ParseToken(text));

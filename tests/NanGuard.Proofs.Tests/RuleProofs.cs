@@ -623,6 +623,32 @@ public sealed class RuleProofs
     }
 
     [Fact]
+    public async Task NG1017_exp_of_a_layer_output()
+    {
+        var proof = await Proof.CreateAsync(new ExpOfUnboundedOutputAnalyzer(), new ExpOfUnboundedOutputCodeFix(),
+            DiagnosticIds.ExpOfUnboundedOutput, ExpOfUnboundedOutputCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x, Tensor w) => torch.exp(F.linear(x, w));
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // Layer outputs of 88 and 89: exp(88) = 1.65e38 is still finite in float32, exp(89) is inf, and so is the
+        // gradient of the weight; clamped at 20, exp(20) = 4.85e8 with a gradient of 0 where the clamp holds.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(new[,] { { 1f }, { 1f } }), Inputs.Of(new[,] { { 88f }, { 89f } }) });
+        // The outputs are [[88, 89], [88, 89]].
+        Values.AssertNear(Math.Exp(88), original.Value[0], "exp(88)");
+        Assert.Equal(double.PositiveInfinity, original.Value[1]);
+        Assert.True(double.IsPositiveInfinity(original.Gradients[1][1]));
+        @fixed.AssertFinite("exp of the layer output clamped at 20");
+        Assert.All(@fixed.Value, v => Values.AssertNear(Math.Exp(20), v, "exp(20)"));
+
+        // Layer outputs far below 20: the clamp changes nothing at all.
+        proof.AssertAgree(new[] { Inputs.Randn(28, 1, 4, 8), Inputs.Randn(29, 0.5, 3, 8) }, relative: 0, absolute: 0);
+    }
+
+    [Fact]
     public void Every_rule_that_yields_NaN_or_Inf_has_a_proof()
     {
         var rules = new[]
@@ -633,7 +659,7 @@ public sealed class RuleProofs
             DiagnosticIds.DivisionByNorm, DiagnosticIds.StandardizationWithoutEps, DiagnosticIds.DivisionByZeroableSum,
             DiagnosticIds.LogOfZeroable, DiagnosticIds.UnsafeWhere, DiagnosticIds.StaticClampNotInPlace, DiagnosticIds.CompareWithNaN,
             DiagnosticIds.UnscaledFloat16Training, DiagnosticIds.HookedForwardCall,
-            DiagnosticIds.DivisionByZeroable,
+            DiagnosticIds.DivisionByZeroable, DiagnosticIds.ExpOfUnboundedOutput,
         };
         var proofs = typeof(RuleProofs).GetMethods().Select(m => m.Name.Split('_')[0]).ToHashSet();
         Assert.All(rules, id => Assert.Contains(id, proofs));

@@ -46,7 +46,8 @@ internal static class Arithmetic
 
     public static Facts Negate(Facts value) =>
         value.Constant is { } c ? Facts.OfConstant(-c)
-        : value.IsKnown ? value.Derived().WithKind(ValueKind.Bounded).WithRange(-value.Hi, -value.Lo, value.ZeroCause)
+        : value.IsKnown ? value.Derived().WithKind(value.Kind == ValueKind.ModelOutput ? ValueKind.ModelOutput : ValueKind.Bounded)
+            .WithRange(-value.Hi, -value.Lo, value.ZeroCause)
         : Facts.Unknown;
 
     private static Facts Combine(BinaryOperatorKind kind, IOperation leftOperand, IOperation rightOperand, IOperation operation,
@@ -173,7 +174,8 @@ internal static class Arithmetic
             if (!value.IsKnown || c == 0)
                 return Facts.Unknown;
             var (lo, hi) = c > 0 ? (value.Lo * c, value.Hi * c) : (value.Hi * c, value.Lo * c);
-            var kind = c > 0 && value.Kind is ValueKind.NonNegative or ValueKind.Count ? value.Kind : ValueKind.Bounded;
+            // A layer output scaled by a constant is one still, unbounded either way (0.5 * logvar).
+            var kind = c > 0 && value.Kind is ValueKind.NonNegative or ValueKind.Count || value.Kind == ValueKind.ModelOutput ? value.Kind : ValueKind.Bounded;
             return value.Derived().WithKind(kind).WithRange(lo, hi, value.ZeroCause);
         }
         if (left.IsKnown && right.IsKnown && left.Lo >= 0 && right.Lo >= 0)
@@ -194,6 +196,7 @@ internal static class Arithmetic
             var (lo, hi) = c > 0 ? (left.Lo / c, left.Hi / c) : (left.Hi / c, left.Lo / c);
             var kind = IsProbabilities(left) && lo == 0 && hi == 1 ? ValueKind.Probability
                 : lo >= 0 && left.Kind is ValueKind.NonNegative or ValueKind.Count or ValueKind.Probability ? ValueKind.NonNegative
+                : left.Kind == ValueKind.ModelOutput ? ValueKind.ModelOutput
                 : ValueKind.Bounded;
             return left.Derived().WithKind(kind).WithRange(lo, hi, left.ZeroCause);
         }

@@ -5,8 +5,9 @@ public sealed class HandWrittenSoftmaxAnalyzer : Rule<HandWrittenSoftmaxMatch>
 {
     internal override DiagnosticDescriptor Descriptor => Descriptors.HandWrittenSoftmax;
 
-    // A division this rule reports is its own: NG1016 says nothing of it.
-    internal override ImmutableArray<string> Outranks { get; } = ImmutableArray.Create(DiagnosticIds.DivisionByZeroable);
+    // A division this rule reports, and its exps, are its own: NG1016 and NG1017 say nothing of them.
+    internal override ImmutableArray<string> Outranks { get; } =
+        ImmutableArray.Create(DiagnosticIds.DivisionByZeroable, DiagnosticIds.ExpOfUnboundedOutput);
 
     internal override bool IsHazard => true;
 
@@ -32,4 +33,8 @@ public sealed class HandWrittenSoftmaxMatch : Match
 
     internal TorchCall Exp { get; }
     internal TorchCall Sum { get; }
+
+    /// <summary>The division and both exps: NG1017 reports none of them.</summary>
+    internal override IEnumerable<IOperation> Covers =>
+        Sum.Input is { } summed ? AnchorAnd(Exp.Invocation, ValueFlow.Peek(summed)) : AnchorAnd(Exp.Invocation);
 }
