@@ -201,6 +201,13 @@ public static class Descriptors
         "exp of {0} overflows to inf above {1}; clamp the exponent with clamp_max({2})",
         "A Linear or Conv output, or a learned parameter, has no upper bound: exp of it is inf in float32 once it exceeds about 88.7 (11.1 in float16), and inf then gives NaN in the loss and the gradient. Clamp the exponent from above (a log-variance, a log-scale, a log-rate) before exp.");
 
+    /// <summary>NG1018.</summary>
+    public static readonly DiagnosticDescriptor RootAtBoundary = Create(
+        DiagnosticIds.RootAtBoundary, Numerics, DiagnosticSeverity.Info,
+        "Root or fractional power at its boundary",
+        "{0} of {1}, which can be {2}, {3}; {4}",
+        "sqrt and pow(x, p) with 0 < p < 1 have an infinite gradient at 0, and rsqrt is inf there; a fractional power of a negative value is NaN. Clamp the base from below inside the root where it cannot be negative; make it non-negative by construction where it can.");
+
     /// <summary>The page that documents a rule.</summary>
     public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 

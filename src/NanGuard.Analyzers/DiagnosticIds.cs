@@ -57,4 +57,6 @@ public static class DiagnosticIds
     public const string DivisionByZeroable = "NG1016";
     /// <summary>exp of an unbounded layer output or parameter.</summary>
     public const string ExpOfUnboundedOutput = "NG1017";
+    /// <summary>A root or fractional power at 0 or of a negative value.</summary>
+    public const string RootAtBoundary = "NG1018";
 }

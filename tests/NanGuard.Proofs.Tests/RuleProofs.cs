@@ -649,6 +649,31 @@ public sealed class RuleProofs
     }
 
     [Fact]
+    public async Task NG1018_sqrt_of_a_variance()
+    {
+        var proof = await Proof.CreateAsync(new RootAtBoundaryAnalyzer(), new RootAtBoundaryCodeFix(),
+            DiagnosticIds.RootAtBoundary, RootAtBoundaryCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x) => x.var(1).sqrt();
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // A constant row: its variance is 0, sqrt's backward 1 / (2 * 0) = inf, and the variance's backward multiplies
+        // it by x - mean = 0: NaN. Clamped to 1e-8, the root is 1e-4 there and the clamp passes no gradient.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(new[,] { { 2f, 2f, 2f }, { 1f, 2f, 3f } }) });
+        Assert.Equal(new[] { 0.0, 1 }, original.Value);
+        Assert.True(original.Gradient.Take(3).All(double.IsNaN));
+        @fixed.AssertFinite("x.var(1).clamp_min(1e-8).sqrt() at a constant row");
+        Values.AssertNear(1e-4, @fixed.Value[0], "sqrt(1e-8)");
+        Assert.Equal(new[] { 0.0, 0, 0 }, @fixed.Gradient.Take(3));
+
+        // Rows of variance far above eps: the clamp changes nothing at all.
+        proof.AssertAgree(new[] { Inputs.Randn(30, 1, 4, 8) }, relative: 0, absolute: 0);
+    }
+
+    [Fact]
     public void Every_rule_that_yields_NaN_or_Inf_has_a_proof()
     {
         var rules = new[]
@@ -659,7 +684,7 @@ public sealed class RuleProofs
             DiagnosticIds.DivisionByNorm, DiagnosticIds.StandardizationWithoutEps, DiagnosticIds.DivisionByZeroableSum,
             DiagnosticIds.LogOfZeroable, DiagnosticIds.UnsafeWhere, DiagnosticIds.StaticClampNotInPlace, DiagnosticIds.CompareWithNaN,
             DiagnosticIds.UnscaledFloat16Training, DiagnosticIds.HookedForwardCall,
-            DiagnosticIds.DivisionByZeroable, DiagnosticIds.ExpOfUnboundedOutput,
+            DiagnosticIds.DivisionByZeroable, DiagnosticIds.ExpOfUnboundedOutput, DiagnosticIds.RootAtBoundary,
         };
         var proofs = typeof(RuleProofs).GetMethods().Select(m => m.Name.Split('_')[0]).ToHashSet();
         Assert.All(rules, id => Assert.Contains(id, proofs));

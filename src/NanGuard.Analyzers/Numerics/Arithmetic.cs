@@ -44,6 +44,10 @@ internal static class Arithmetic
         return right is null ? Facts.Unknown : Combine(kind.Value, left, right, call.Invocation, engine, walk, session);
     }
 
+    /// <summary>The largest square of a value: 1 for a cosine in [-1, 1], so that 1 - cos^2 is known to reach 0.</summary>
+    public static double SquareBound(Facts value) =>
+        value.IsKnown ? System.Math.Max(value.Lo * value.Lo, value.Hi * value.Hi) : Inf;
+
     public static Facts Negate(Facts value) =>
         value.Constant is { } c ? Facts.OfConstant(-c)
         : value.IsKnown ? value.Derived().WithKind(value.Kind == ValueKind.ModelOutput ? ValueKind.ModelOutput : ValueKind.Bounded)
@@ -167,7 +171,7 @@ internal static class Arithmetic
     private static Facts Multiply(Facts left, Facts right, IOperation leftOperand, IOperation rightOperand, IOperation operation, Session session)
     {
         if (ValueFlow.SameValue(leftOperand, rightOperand, session))
-            return Facts.Of(ValueKind.NonNegative, 0, Inf, "a square", operation, "square");
+            return Facts.Of(ValueKind.NonNegative, 0, SquareBound(left), "a square", operation, "square");
         var (value, constant) = ConstantOperand(left, right);
         if (value is not null && constant is { } c)
         {

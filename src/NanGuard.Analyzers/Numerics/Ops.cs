@@ -147,18 +147,18 @@ public static class Ops
             new[] { "linear", "bilinear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d" },
             op => Facts.Of(ValueKind.ModelOutput, double.NegativeInfinity, Inf, "an unbounded layer output", op.Call.Invocation, "linear")),
         new("bounded activations", "[-1, 1]",
-            new[] { "tanh", "cosine_similarity" },
+            new[] { "tanh", "cosine_similarity", "cos", "sin" },
             op => Facts.Of(ValueKind.Bounded, -1, 1, null, op.Call.Invocation, op.Call.Method.Name)),
         new("log", "the log of a probability is a log-probability",
             new[] { "log" },
             op => op.Input.Kind == ValueKind.Probability
                 ? Facts.Of(ValueKind.LogProbability, double.NegativeInfinity, 0, null, op.Call.Invocation, "log")
                 : Facts.Unknown),
-        new("pow", "pow(x, 2) is a square; pow(x, 0.5) a square root",
+        new("pow", "pow(x, 2) is a square (of [-1, 1], in [0, 1]); pow(x, 0.5) a square root",
             new[] { "pow" },
             op => op.Number("exponent") switch
             {
-                2 => Facts.Of(ValueKind.NonNegative, 0, Inf, "a square", op.Call.Invocation, "square"),
+                2 => Facts.Of(ValueKind.NonNegative, 0, Arithmetic.SquareBound(op.Input), "a square", op.Call.Invocation, "square"),
                 0.5 when op.Input is { IsKnown: true, Lo: >= 0 } input => Facts.Of(ValueKind.NonNegative, 0, Inf, input.ZeroCause, op.Call.Invocation, "sqrt"),
                 _ => Facts.Unknown,
             }),
