@@ -107,8 +107,8 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor LogOfZeroable = Create(
         DiagnosticIds.LogOfZeroable, Numerics, DiagnosticSeverity.Info,
         "Log or inverse cosine at a boundary",
-        "{0} can be {1}, where {2} is not finite; clamp the input",
-        "log of a relu, abs, mask or 1 - p can be log(0) = -inf; acos and asin of a cosine similarity have an infinite gradient at +-1. Clamp the input away from the boundary.");
+        "{0} can be {1}, where {2} is not finite; {3}",
+        "log of a relu, abs, mask, count, 1 - p or uniform sample can be log(0) = -inf, and log of an unbounded layer output or a difference can also be NaN; acos and asin of a cosine similarity have an infinite gradient at +-1. Clamp the input away from the boundary where it cannot be negative.");
 
     /// <summary>NG1015.</summary>
     public static readonly DiagnosticDescriptor UnsafeWhere = Create(

@@ -12,7 +12,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace NanGuard.Proofs.Tests;
 
 /// <summary>
-/// The executable proof of every rule whose page says the code yields NaN or Inf (NG1001-NG1015, NG3001, NG3002). Each
+/// The executable proof of every rule whose page says the code yields NaN or Inf (NG1001-NG1018, NG3001, NG3002). Each
 /// proof compiles the rule's flagged snippet and the output of the rule's own fix, runs both on libtorch (float32) and
 /// checks (a) at the hazard input the page names, that the original's value or gradient is not finite (or, for NG1008,
 /// NG3002 and binary_cross_entropy's clamped form of NG1004, wrong as the page says) and the fixed code's are finite;
@@ -431,6 +431,35 @@ public sealed class RuleProofs
 
         // Inputs of magnitude above eps: the clamp changes nothing at all.
         proof.AssertAgree(new[] { Inputs.Uniform(22, 0.01, 3, 32) * Inputs.Randn(23, 1, 32).sign() }, relative: 0, absolute: 0);
+    }
+
+    [Fact]
+    public async Task NG1014_log_of_a_difference()
+    {
+        var proof = await Proof.CreateAsync(new LogOfZeroableAnalyzer(), new LogOfZeroableCodeFix(),
+            DiagnosticIds.LogOfZeroable, LogOfZeroableCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x)
+                {
+                    var c = torch.cos(x);
+                    return torch.log(1 - c * c);
+                }
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // x = 0: cos is exactly 1, 1 - c * c = 0 and log gives -inf; its backward 1 / 0 = inf meets sin(0) = 0: NaN.
+        // Clamped to 1e-8, the log is ln(1e-8) = -18.42 with a gradient of 0 there.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(0f, 1f) });
+        Assert.Equal(double.NegativeInfinity, original.Value[0]);
+        Assert.True(double.IsNaN(original.Gradient[0]));
+        @fixed.AssertFinite("log((1 - c * c).clamp_min(1e-8)) at [0, 1]");
+        Values.AssertNear(Math.Log(1e-8f), @fixed.Value[0], "log of the clamp");
+        Assert.Equal(0.0, @fixed.Gradient[0]);
+
+        // Angles away from multiples of pi: 1 - cos^2 is above eps and the clamp changes nothing at all.
+        proof.AssertAgree(new[] { Inputs.Uniform(31, 0.1, 3, 32) }, relative: 0, absolute: 0);
     }
 
     [Fact]

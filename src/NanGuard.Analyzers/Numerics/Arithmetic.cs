@@ -156,7 +156,9 @@ internal static class Arithmetic
         {
             var lo = left.Lo - d;
             var hi = left.Hi - d;
-            return left.Derived().WithKind(ValueKind.Bounded).WithRange(lo, hi, lo <= 0 && hi >= 0 ? left.ZeroCause ?? "a difference" : null);
+            // x - d is 0 where x is d: a difference, unless d is 0 and x keeps its own cause.
+            var cause = d == 0 ? left.ZeroCause ?? "a difference" : "a difference";
+            return left.Derived().WithKind(ValueKind.Bounded).WithRange(lo, hi, lo <= 0 && hi >= 0 ? cause : null);
         }
         return Facts.Unknown;
     }

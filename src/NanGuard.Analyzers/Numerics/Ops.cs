@@ -140,6 +140,9 @@ public static class Ops
         new("uniform samples", "[0, 1): torch.rand can return exactly 0",
             new[] { "rand", "rand_like" },
             op => Facts.Of(ValueKind.Uniform, 0, 1, "a uniform sample (torch.rand can return 0)", op.Call.Invocation, "rand")),
+        new("uniform fill", "[from, to): uniform_ can return from, 0 where from is 0 (its default)",
+            new[] { "uniform_" },
+            op => UniformFill(op)),
         new("constants", "the constant",
             new[] { "ones", "ones_like", "zeros", "zeros_like" },
             op => Facts.OfConstant(op.Call.Method.Name.StartsWith("ones", System.StringComparison.Ordinal) ? 1 : 0)),
@@ -190,6 +193,16 @@ public static class Ops
         var input = op.Input;
         var hi = input.IsKnown && !double.IsInfinity(input.Hi) ? System.Math.Exp(input.Hi) : Inf;
         return Facts.Of(ValueKind.NonNegative, 0, hi, "an exp that underflows", op.Call.Invocation, "exp").WithDtype(input.Dtype);
+    }
+
+    private static Facts UniformFill(OpInput op)
+    {
+        var from = op.Number("from") ?? 0;
+        var to = op.Number("to") ?? 1;
+        return from <= to
+            ? Facts.Of(ValueKind.Uniform, from, to, from <= 0 && to >= 0 ? "a uniform sample (uniform_ can return its lower bound)" : null,
+                op.Call.Invocation, "rand")
+            : Facts.Unknown;
     }
 
     private static Facts Sum(OpInput op)
