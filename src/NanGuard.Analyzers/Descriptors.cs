@@ -107,8 +107,8 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor LogOfZeroable = Create(
         DiagnosticIds.LogOfZeroable, Numerics, DiagnosticSeverity.Info,
         "Log or inverse cosine at a boundary",
-        "{0} can be {1}, where {2} is not finite; clamp the input",
-        "log of a relu, abs, mask or 1 - p can be log(0) = -inf; acos and asin of a cosine similarity have an infinite gradient at +-1. Clamp the input away from the boundary.");
+        "{0} can be {1}, where {2} is not finite; {3}",
+        "log of a relu, abs, mask, count, 1 - p or uniform sample can be log(0) = -inf, and log of an unbounded layer output or a difference can also be NaN; acos and asin of a cosine similarity have an infinite gradient at +-1. Clamp the input away from the boundary where it cannot be negative.");
 
     /// <summary>NG1015.</summary>
     public static readonly DiagnosticDescriptor UnsafeWhere = Create(
@@ -186,6 +186,27 @@ public static class Descriptors
         "Forward hooks skipped by forward()",
         "{0} has forward hooks ({1}) that forward() never runs; call {0}.call(...)",
         "TorchSharp runs a module's forward hooks and pre-hooks only in call(): forward() runs the computation alone, so hooks registered on the module (NaN detection among them) silently never fire.");
+
+    /// <summary>NG1016.</summary>
+    public static readonly DiagnosticDescriptor DivisionByZeroable = Create(
+        DiagnosticIds.DivisionByZeroable, Numerics, DiagnosticSeverity.Info,
+        "Division by a value that can be 0",
+        "the divisor is {0}, which can be 0, where the quotient is inf or NaN; {1}",
+        "A divisor the code shows can be exactly 0 (a relu, a max of one, a range max - min, a norm or standard deviation of another value, an exp that underflows, a count, an unbounded layer output) gives x / 0 = inf and 0 / 0 = NaN, and an infinite gradient. Clamp a divisor that cannot be negative from below; divide a signed one with StableOps.safe_div.");
+
+    /// <summary>NG1017.</summary>
+    public static readonly DiagnosticDescriptor ExpOfUnboundedOutput = Create(
+        DiagnosticIds.ExpOfUnboundedOutput, Numerics, DiagnosticSeverity.Warning,
+        "Exp of an unbounded layer output overflows",
+        "exp of {0} overflows to inf above {1}; clamp the exponent with clamp_max({2})",
+        "A Linear or Conv output, or a learned parameter, has no upper bound: exp of it is inf in float32 once it exceeds about 88.7 (11.1 in float16), and inf then gives NaN in the loss and the gradient. Clamp the exponent from above (a log-variance, a log-scale, a log-rate) before exp.");
+
+    /// <summary>NG1018.</summary>
+    public static readonly DiagnosticDescriptor RootAtBoundary = Create(
+        DiagnosticIds.RootAtBoundary, Numerics, DiagnosticSeverity.Info,
+        "Root or fractional power at its boundary",
+        "{0} of {1}, which can be {2}, {3}; {4}",
+        "sqrt and pow(x, p) with 0 < p < 1 have an infinite gradient at 0, and rsqrt is inf there; a fractional power of a negative value is NaN. Clamp the base from below inside the root where it cannot be negative; make it non-negative by construction where it can.");
 
     /// <summary>The page that documents a rule.</summary>
     public static string HelpLink(string id) => HelpLinkBase + id + ".md";

@@ -53,4 +53,10 @@ public static class DiagnosticIds
     public const string DirectForwardCall = "NG3003";
     /// <summary>forward called directly on a module that has forward hooks.</summary>
     public const string HookedForwardCall = "NG3004";
+    /// <summary>Division by a value that can be 0.</summary>
+    public const string DivisionByZeroable = "NG1016";
+    /// <summary>exp of an unbounded layer output or parameter.</summary>
+    public const string ExpOfUnboundedOutput = "NG1017";
+    /// <summary>A root or fractional power at 0 or of a negative value.</summary>
+    public const string RootAtBoundary = "NG1018";
 }

@@ -110,6 +110,35 @@ internal static class TorchSyntax
     public static ExpressionSyntax Expression(IOperation operation) =>
         ((ExpressionSyntax)operation.Syntax).WithoutTrivia();
 
+    /// <summary>
+    /// <paramref name="value"/> clamped from below by the literal <paramref name="bound"/>, in the form the user wrote it:
+    /// <c>torch.clamp_min(torch.sum(m), b)</c> where the value is a static call, <c>v.clamp_min(b)</c> otherwise, with
+    /// the node it replaces (the value with the parentheses written around it, so that none is doubled).
+    /// </summary>
+    public static (SyntaxNode Node, ExpressionSyntax Replacement) ClampMin(IOperation value, INamedTypeSymbol torch, string bound)
+    {
+        var operand = Analyzers.Matching.ValueFlow.SkipConversions(value);
+        var written = (ExpressionSyntax)operand.Syntax;
+        while (written.Parent is ParenthesizedExpressionSyntax parenthesized)
+            written = parenthesized;
+        var literal = Argument(DoubleLiteral(bound));
+        ExpressionSyntax replacement = operand is IInvocationOperation { Instance: null } staticCall
+            ? SyntaxFactory.InvocationExpression(
+                TorchFunctionLike(new Analyzers.Matching.TorchCall(staticCall), torch, "clamp_min"),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[] { Argument(Expression(operand)), literal })))
+            : InstanceCall(written.WithoutTrivia(), "clamp_min", literal);
+        return (written, replacement);
+    }
+
+    /// <summary>
+    /// The tensor operand of a call as written, parentheses included (<c>(1 - p)</c> of <c>(1 - p).log()</c>, <c>x</c> of
+    /// <c>torch.log(x)</c>), or null where the call is not written as one.
+    /// </summary>
+    public static ExpressionSyntax? WrittenInput(IInvocationOperation invocation) =>
+        invocation.Syntax is not InvocationExpressionSyntax syntax ? null
+        : invocation.Instance is not null ? (syntax.Expression as MemberAccessExpressionSyntax)?.Expression
+        : syntax.ArgumentList.Arguments.FirstOrDefault()?.Expression;
+
     /// <summary>A double literal as C# writes it (always with a decimal point or exponent).</summary>
     public static LiteralExpressionSyntax DoubleLiteral(string text) =>
         SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.ParseToken(text));

@@ -12,7 +12,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace NanGuard.Proofs.Tests;
 
 /// <summary>
-/// The executable proof of every rule whose page says the code yields NaN or Inf (NG1001-NG1015, NG3001, NG3002). Each
+/// The executable proof of every rule whose page says the code yields NaN or Inf (NG1001-NG1018, NG3001, NG3002). Each
 /// proof compiles the rule's flagged snippet and the output of the rule's own fix, runs both on libtorch (float32) and
 /// checks (a) at the hazard input the page names, that the original's value or gradient is not finite (or, for NG1008,
 /// NG3002 and binary_cross_entropy's clamped form of NG1004, wrong as the page says) and the fixed code's are finite;
@@ -434,6 +434,35 @@ public sealed class RuleProofs
     }
 
     [Fact]
+    public async Task NG1014_log_of_a_difference()
+    {
+        var proof = await Proof.CreateAsync(new LogOfZeroableAnalyzer(), new LogOfZeroableCodeFix(),
+            DiagnosticIds.LogOfZeroable, LogOfZeroableCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x)
+                {
+                    var c = torch.cos(x);
+                    return torch.log(1 - c * c);
+                }
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // x = 0: cos is exactly 1, 1 - c * c = 0 and log gives -inf; its backward 1 / 0 = inf meets sin(0) = 0: NaN.
+        // Clamped to 1e-8, the log is ln(1e-8) = -18.42 with a gradient of 0 there.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(0f, 1f) });
+        Assert.Equal(double.NegativeInfinity, original.Value[0]);
+        Assert.True(double.IsNaN(original.Gradient[0]));
+        @fixed.AssertFinite("log((1 - c * c).clamp_min(1e-8)) at [0, 1]");
+        Values.AssertNear(Math.Log(1e-8f), @fixed.Value[0], "log of the clamp");
+        Assert.Equal(0.0, @fixed.Gradient[0]);
+
+        // Angles away from multiples of pi: 1 - cos^2 is above eps and the clamp changes nothing at all.
+        proof.AssertAgree(new[] { Inputs.Uniform(31, 0.1, 3, 32) }, relative: 0, absolute: 0);
+    }
+
+    [Fact]
     public async Task NG1014_acos_of_cosine_similarity()
     {
         var proof = await Proof.CreateAsync(new LogOfZeroableAnalyzer(), new LogOfZeroableCodeFix(),
@@ -599,6 +628,81 @@ public sealed class RuleProofs
     }
 
     [Fact]
+    public async Task NG1016_division_by_a_range_that_can_be_0()
+    {
+        var proof = await Proof.CreateAsync(new DivisionByZeroableAnalyzer(), new DivisionByZeroableCodeFix(),
+            DiagnosticIds.DivisionByZeroable, DivisionByZeroableCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x) => (x - x.min()) / (x.max() - x.min());
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // A constant input: its range max - min is 0, and min-max scaling is 0 / 0 = NaN, value and gradient; the range
+        // clamped to 1e-8 gives 0 / 1e-8 = 0 with a finite gradient.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(2f, 2f, 2f) });
+        Assert.True(original.Value.All(double.IsNaN));
+        Assert.True(original.GradientHasNaN);
+        @fixed.AssertFinite("(x - min) / (max - min).clamp_min(1e-8) at a constant x");
+        Assert.Equal(new[] { 0.0, 0, 0 }, @fixed.Value);
+
+        // A range far above eps: the clamp changes nothing at all.
+        proof.AssertAgree(new[] { Inputs.Randn(27, 1, 16) }, relative: 0, absolute: 0);
+    }
+
+    [Fact]
+    public async Task NG1017_exp_of_a_layer_output()
+    {
+        var proof = await Proof.CreateAsync(new ExpOfUnboundedOutputAnalyzer(), new ExpOfUnboundedOutputCodeFix(),
+            DiagnosticIds.ExpOfUnboundedOutput, ExpOfUnboundedOutputCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x, Tensor w) => torch.exp(F.linear(x, w));
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // Layer outputs of 88 and 89: exp(88) = 1.65e38 is still finite in float32, exp(89) is inf, and so is the
+        // gradient of the weight; clamped at 20, exp(20) = 4.85e8 with a gradient of 0 where the clamp holds.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(new[,] { { 1f }, { 1f } }), Inputs.Of(new[,] { { 88f }, { 89f } }) });
+        // The outputs are [[88, 89], [88, 89]].
+        Values.AssertNear(Math.Exp(88), original.Value[0], "exp(88)");
+        Assert.Equal(double.PositiveInfinity, original.Value[1]);
+        Assert.True(double.IsPositiveInfinity(original.Gradients[1][1]));
+        @fixed.AssertFinite("exp of the layer output clamped at 20");
+        Assert.All(@fixed.Value, v => Values.AssertNear(Math.Exp(20), v, "exp(20)"));
+
+        // Layer outputs far below 20: the clamp changes nothing at all.
+        proof.AssertAgree(new[] { Inputs.Randn(28, 1, 4, 8), Inputs.Randn(29, 0.5, 3, 8) }, relative: 0, absolute: 0);
+    }
+
+    [Fact]
+    public async Task NG1018_sqrt_of_a_variance()
+    {
+        var proof = await Proof.CreateAsync(new RootAtBoundaryAnalyzer(), new RootAtBoundaryCodeFix(),
+            DiagnosticIds.RootAtBoundary, RootAtBoundaryCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x) => x.var(1).sqrt();
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // A constant row: its variance is 0, sqrt's backward 1 / (2 * 0) = inf, and the variance's backward multiplies
+        // it by x - mean = 0: NaN. Clamped to 1e-8, the root is 1e-4 there and the clamp passes no gradient.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(new[,] { { 2f, 2f, 2f }, { 1f, 2f, 3f } }) });
+        Assert.Equal(new[] { 0.0, 1 }, original.Value);
+        Assert.True(original.Gradient.Take(3).All(double.IsNaN));
+        @fixed.AssertFinite("x.var(1).clamp_min(1e-8).sqrt() at a constant row");
+        Values.AssertNear(1e-4, @fixed.Value[0], "sqrt(1e-8)");
+        Assert.Equal(new[] { 0.0, 0, 0 }, @fixed.Gradient.Take(3));
+
+        // Rows of variance far above eps: the clamp changes nothing at all.
+        proof.AssertAgree(new[] { Inputs.Randn(30, 1, 4, 8) }, relative: 0, absolute: 0);
+    }
+
+    [Fact]
     public void Every_rule_that_yields_NaN_or_Inf_has_a_proof()
     {
         var rules = new[]
@@ -609,6 +713,7 @@ public sealed class RuleProofs
             DiagnosticIds.DivisionByNorm, DiagnosticIds.StandardizationWithoutEps, DiagnosticIds.DivisionByZeroableSum,
             DiagnosticIds.LogOfZeroable, DiagnosticIds.UnsafeWhere, DiagnosticIds.StaticClampNotInPlace, DiagnosticIds.CompareWithNaN,
             DiagnosticIds.UnscaledFloat16Training, DiagnosticIds.HookedForwardCall,
+            DiagnosticIds.DivisionByZeroable, DiagnosticIds.ExpOfUnboundedOutput, DiagnosticIds.RootAtBoundary,
         };
         var proofs = typeof(RuleProofs).GetMethods().Select(m => m.Name.Split('_')[0]).ToHashSet();
         Assert.All(rules, id => Assert.Contains(id, proofs));

@@ -1,4 +1,4 @@
-// The numerics catalog: one file per rule, named by its id (NG1001.LogOfSoftmax.cs to NG1015.UnsafeWhere.cs), each
+// The numerics catalog: one file per rule, named by its id (NG1001.LogOfSoftmax.cs onwards), each
 // tripping that rule at least once. Built, never run.
 static class Program
 {

@@ -17,6 +17,7 @@ internal static class NanGuardOptions
     public const double DefaultRmsPropLearningRateThreshold = 0.003;
     public const double DefaultAdagradLearningRateThreshold = 0.03;
     public const double DefaultEps = 1e-8;
+    public const double DefaultMaxExponent = 20;
 
     /// <summary><c>nanguard.NG2001.max_norm</c>: the max norm NG2001's fix passes to clip_grad_norm_.</summary>
     public static double MaxNorm(AnalyzerOptions options, SyntaxTree tree) =>
@@ -46,6 +47,10 @@ internal static class NanGuardOptions
     /// <summary><c>nanguard.eps</c>: the epsilon the numerics fixes write.</summary>
     public static double Eps(AnalyzerOptions options, SyntaxTree tree) =>
         PositiveDouble(options, tree, "nanguard.eps", DefaultEps);
+
+    /// <summary><c>nanguard.NG1017.max_exponent</c>: the upper bound NG1017's fix clamps an exponent to.</summary>
+    public static double MaxExponent(AnalyzerOptions options, SyntaxTree tree) =>
+        PositiveDouble(options, tree, "nanguard." + DiagnosticIds.ExpOfUnboundedOutput + ".max_exponent", DefaultMaxExponent);
 
     /// <summary>Reads a raw option value; editorconfig keys are case-insensitive, and Roslyn stores them lower-cased.</summary>
     public static string? Raw(AnalyzerOptions options, SyntaxTree tree, string key) =>

@@ -33,6 +33,9 @@ public abstract class Match
         }
     }
 
+    /// <summary>The anchor and the operations inside it a match owns (the exp of a log-sum-exp).</summary>
+    private protected IEnumerable<IOperation> AnchorAnd(params IOperation[] parts) => new[] { Anchor }.Concat(parts);
+
     /// <summary>
     /// The ids of rules this finding gives way to even where its rule outranks theirs: a finding with no fix at the
     /// reported place (a softmax computed in another member) yields to one that can be fixed there (NG1009's xlogy).

@@ -52,6 +52,7 @@ internal sealed class Session
         ScalarType = assembly.GetTypeByMetadataName("TorchSharp.torch+ScalarType");
         NanDetector = runtime?.GetTypeByMetadataName("NanGuard.Runtime.NanDetector");
         LossScaler = runtime?.GetTypeByMetadataName("NanGuard.Runtime.LossScaler");
+        StableOps = runtime?.GetTypeByMetadataName("NanGuard.Runtime.StableOps");
         Facts = new Numerics.FactsEngine(this);
     }
 
@@ -135,6 +136,9 @@ internal sealed class Session
 
     /// <summary>NanGuard.Runtime's <c>LossScaler</c>, where the compilation references the runtime.</summary>
     public INamedTypeSymbol? LossScaler { get; }
+
+    /// <summary>NanGuard.Runtime's <c>StableOps</c>, where the compilation references the runtime (a fix may call it).</summary>
+    public INamedTypeSymbol? StableOps { get; }
 
     /// <summary>The session of an analysis of <paramref name="compilation"/>, or null when it does not reference TorchSharp.</summary>
     public static Session? TryCreate(Compilation compilation, AnalyzerOptions options)

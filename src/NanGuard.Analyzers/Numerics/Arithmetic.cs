@@ -44,9 +44,14 @@ internal static class Arithmetic
         return right is null ? Facts.Unknown : Combine(kind.Value, left, right, call.Invocation, engine, walk, session);
     }
 
+    /// <summary>The largest square of a value: 1 for a cosine in [-1, 1], so that 1 - cos^2 is known to reach 0.</summary>
+    public static double SquareBound(Facts value) =>
+        value.IsKnown ? System.Math.Max(value.Lo * value.Lo, value.Hi * value.Hi) : Inf;
+
     public static Facts Negate(Facts value) =>
         value.Constant is { } c ? Facts.OfConstant(-c)
-        : value.IsKnown ? value.Derived().WithKind(ValueKind.Bounded).WithRange(-value.Hi, -value.Lo, value.ZeroCause)
+        : value.IsKnown ? value.Derived().WithKind(value.Kind == ValueKind.ModelOutput ? ValueKind.ModelOutput : ValueKind.Bounded)
+            .WithRange(-value.Hi, -value.Lo, value.ZeroCause)
         : Facts.Unknown;
 
     private static Facts Combine(BinaryOperatorKind kind, IOperation leftOperand, IOperation rightOperand, IOperation operation,
@@ -57,6 +62,8 @@ internal static class Arithmetic
         var dtype = left.Dtype ?? right.Dtype;
         if (left.Constant is { } a && right.Constant is { } b)
             return Facts.OfConstant(Rounding.To(dtype, Fold(kind, a, b)));
+        if (kind == BinaryOperatorKind.Subtract && IsRange(leftOperand, rightOperand, session))
+            return Facts.Of(ValueKind.NonNegative, 0, Inf, "a range max - min (0 for constant values)", operation, "range").WithDtype(dtype);
         return kind switch
         {
             BinaryOperatorKind.Add => Add(left, right, dtype),
@@ -72,6 +79,21 @@ internal static class Arithmetic
 
     // The producer name of a product of norms: a dot product divided by it is a cosine.
     private const string Norms = "norms";
+
+    // x.max() - x.min() (amax/amin, over the same dims or none): never negative, 0 where every value is the same.
+    private static bool IsRange(IOperation leftOperand, IOperation rightOperand, Session session) =>
+        (TorchPatterns.IsOp(leftOperand, session, "max", out var max) || TorchPatterns.IsOp(leftOperand, session, "amax", out max))
+        && (TorchPatterns.IsOp(rightOperand, session, "min", out var min) || TorchPatterns.IsOp(rightOperand, session, "amin", out min))
+        && max.Invocation.Type is { Name: "Tensor" } && min.Invocation.Type is { Name: "Tensor" }
+        && max.Input is { } maxInput && min.Input is { } minInput && ValueFlow.SameValue(maxInput, minInput, session)
+        && SameArguments(max, min);
+
+    private static bool SameArguments(TorchCall a, TorchCall b)
+    {
+        var left = a.Invocation.Arguments.Where(x => x.ArgumentKind != ArgumentKind.DefaultValue && ValueFlow.SkipConversions(x.Value) != a.Input).Select(x => x.Syntax.ToString());
+        var right = b.Invocation.Arguments.Where(x => x.ArgumentKind != ArgumentKind.DefaultValue && ValueFlow.SkipConversions(x.Value) != b.Input).Select(x => x.Syntax.ToString());
+        return left.SequenceEqual(right);
+    }
 
     // The producer name of a sum of probabilities, on its way to their average.
     private const string Probabilities = "probabilities";
@@ -147,7 +169,9 @@ internal static class Arithmetic
         {
             var lo = left.Lo - d;
             var hi = left.Hi - d;
-            return left.Derived().WithKind(ValueKind.Bounded).WithRange(lo, hi, lo <= 0 && hi >= 0 ? left.ZeroCause ?? "a difference" : null);
+            // x - d is 0 where x is d: a difference, unless d is 0 and x keeps its own cause.
+            var cause = d == 0 ? left.ZeroCause ?? "a difference" : "a difference";
+            return left.Derived().WithKind(ValueKind.Bounded).WithRange(lo, hi, lo <= 0 && hi >= 0 ? cause : null);
         }
         return Facts.Unknown;
     }
@@ -162,14 +186,15 @@ internal static class Arithmetic
     private static Facts Multiply(Facts left, Facts right, IOperation leftOperand, IOperation rightOperand, IOperation operation, Session session)
     {
         if (ValueFlow.SameValue(leftOperand, rightOperand, session))
-            return Facts.Of(ValueKind.NonNegative, 0, Inf, "a square", operation, "square");
+            return Facts.Of(ValueKind.NonNegative, 0, SquareBound(left), "a square", operation, "square");
         var (value, constant) = ConstantOperand(left, right);
         if (value is not null && constant is { } c)
         {
             if (!value.IsKnown || c == 0)
                 return Facts.Unknown;
             var (lo, hi) = c > 0 ? (value.Lo * c, value.Hi * c) : (value.Hi * c, value.Lo * c);
-            var kind = c > 0 && value.Kind is ValueKind.NonNegative or ValueKind.Count ? value.Kind : ValueKind.Bounded;
+            // A layer output scaled by a constant is one still, unbounded either way (0.5 * logvar).
+            var kind = c > 0 && value.Kind is ValueKind.NonNegative or ValueKind.Count || value.Kind == ValueKind.ModelOutput ? value.Kind : ValueKind.Bounded;
             return value.Derived().WithKind(kind).WithRange(lo, hi, value.ZeroCause);
         }
         if (left.ProducerName == "normalize" && right.ProducerName == "normalize")
@@ -194,6 +219,7 @@ internal static class Arithmetic
             var (lo, hi) = c > 0 ? (left.Lo / c, left.Hi / c) : (left.Hi / c, left.Lo / c);
             var kind = IsProbabilities(left) && lo == 0 && hi == 1 ? ValueKind.Probability
                 : lo >= 0 && left.Kind is ValueKind.NonNegative or ValueKind.Count or ValueKind.Probability ? ValueKind.NonNegative
+                : left.Kind == ValueKind.ModelOutput ? ValueKind.ModelOutput
                 : ValueKind.Bounded;
             return left.Derived().WithKind(kind).WithRange(lo, hi, left.ZeroCause);
         }

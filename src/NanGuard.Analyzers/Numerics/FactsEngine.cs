@@ -53,6 +53,8 @@ internal sealed class FactsEngine
     {
         if (operation.ConstantValue is { HasValue: true, Value: { } constant } && IsNumber(constant))
             return Facts.OfConstant(System.Convert.ToDouble(constant, System.Globalization.CultureInfo.InvariantCulture));
+        if (IsParameter(operation.Type))
+            return Facts.Of(ValueKind.ModelOutput, double.NegativeInfinity, double.PositiveInfinity, "a learned parameter", operation, "parameter");
         return operation switch
         {
             IArgumentOperation argument => Of(argument.Value, walk),
@@ -70,6 +72,10 @@ internal sealed class FactsEngine
             _ => Facts.Unknown,
         };
     }
+
+    // TorchSharp's Parameter (a field, a property, nn.Parameter(...), a layer's weight): learned, unbounded either way.
+    private bool IsParameter(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { Name: "Parameter" } named && SymbolEqualityComparer.Default.Equals(named.ContainingAssembly, _session.Assembly);
 
     private static bool IsNumber(object value) => value is int or long or double or float or short or byte or decimal;
 

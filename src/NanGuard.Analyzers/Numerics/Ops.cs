@@ -91,8 +91,11 @@ public static class Ops
                 _ => "a norm (0 for a zero vector)",
             }, op.Call.Invocation, op.Call.Method.Name == "vector_norm" ? "norm" : op.Call.Method.Name)),
         new("sum", "a sum of a mask or comparison is a count, 0 when nothing is counted; a sum of non-negative terms is non-negative and 0 where every term is",
-            new[] { "sum", "nansum", "count_nonzero" },
+            new[] { "sum", "nansum" },
             op => Sum(op)),
+        new("count_nonzero", "a count, 0 where every element is 0, whatever the input",
+            new[] { "count_nonzero" },
+            op => Facts.Of(ValueKind.Count, 0, Inf, "a count of nonzero elements (0 where every element is 0)", op.Call.Invocation, "count_nonzero")),
         new("mean", "a mean of non-negative terms is non-negative and 0 where every term is; of a mask, a fraction in [0, 1]",
             new[] { "mean", "nanmean" },
             op => op.Input is { IsKnown: true, Lo: >= 0 } input && input.Kind != ValueKind.Probability
@@ -137,6 +140,9 @@ public static class Ops
         new("uniform samples", "[0, 1): torch.rand can return exactly 0",
             new[] { "rand", "rand_like" },
             op => Facts.Of(ValueKind.Uniform, 0, 1, "a uniform sample (torch.rand can return 0)", op.Call.Invocation, "rand")),
+        new("uniform fill", "[from, to): uniform_ can return from, 0 where from is 0 (its default)",
+            new[] { "uniform_" },
+            op => UniformFill(op)),
         new("constants", "the constant",
             new[] { "ones", "ones_like", "zeros", "zeros_like" },
             op => Facts.OfConstant(op.Call.Method.Name.StartsWith("ones", System.StringComparison.Ordinal) ? 1 : 0)),
@@ -147,18 +153,18 @@ public static class Ops
             new[] { "normalize" },
             op => Facts.Of(ValueKind.Bounded, -1, 1, null, op.Call.Invocation, "normalize")),
         new("bounded activations", "[-1, 1]",
-            new[] { "tanh", "cosine_similarity" },
+            new[] { "tanh", "cosine_similarity", "cos", "sin" },
             op => Facts.Of(ValueKind.Bounded, -1, 1, null, op.Call.Invocation, op.Call.Method.Name)),
         new("log", "the log of a probability is a log-probability",
             new[] { "log" },
             op => op.Input.Kind == ValueKind.Probability
                 ? Facts.Of(ValueKind.LogProbability, double.NegativeInfinity, 0, null, op.Call.Invocation, "log")
                 : Facts.Unknown),
-        new("pow", "pow(x, 2) is a square; pow(x, 0.5) a square root",
+        new("pow", "pow(x, 2) is a square (of [-1, 1], in [0, 1]); pow(x, 0.5) a square root",
             new[] { "pow" },
             op => op.Number("exponent") switch
             {
-                2 => Facts.Of(ValueKind.NonNegative, 0, Inf, "a square", op.Call.Invocation, "square"),
+                2 => Facts.Of(ValueKind.NonNegative, 0, Arithmetic.SquareBound(op.Input), "a square", op.Call.Invocation, "square"),
                 0.5 when op.Input is { IsKnown: true, Lo: >= 0 } input => Facts.Of(ValueKind.NonNegative, 0, Inf, input.ZeroCause, op.Call.Invocation, "sqrt"),
                 _ => Facts.Unknown,
             }),
@@ -212,6 +218,16 @@ public static class Ops
         return input.IsKnown
             ? Facts.Of(input.Kind, input.Lo, input.Hi, input.ZeroCause, op.Call.Invocation, name).WithDtype(input.Dtype)
             : Facts.MadeBy(op.Call.Invocation, name);
+    }
+
+    private static Facts UniformFill(OpInput op)
+    {
+        var from = op.Number("from") ?? 0;
+        var to = op.Number("to") ?? 1;
+        return from <= to
+            ? Facts.Of(ValueKind.Uniform, from, to, from <= 0 && to >= 0 ? "a uniform sample (uniform_ can return its lower bound)" : null,
+                op.Call.Invocation, "rand")
+            : Facts.Unknown;
     }
 
     private static Facts Sum(OpInput op)

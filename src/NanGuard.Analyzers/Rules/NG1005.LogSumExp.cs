@@ -5,6 +5,9 @@ public sealed class LogSumExpAnalyzer : Rule<LogSumExpMatch>
 {
     internal override DiagnosticDescriptor Descriptor => Descriptors.LogSumExp;
 
+    // The exp inside a log-sum-exp is this rule's: NG1017 says nothing of it.
+    internal override ImmutableArray<string> Outranks { get; } = ImmutableArray.Create(DiagnosticIds.ExpOfUnboundedOutput);
+
     internal override bool IsHazard => true;
 
     private protected override Listens Listen(Listens listens) => listens.Invocations("log");
@@ -35,4 +38,7 @@ public sealed class LogSumExpMatch : Match
     internal TorchCall Log { get; }
     internal TorchCall Sum { get; }
     internal TorchCall Exp { get; }
+
+    /// <summary>The log and its exp.</summary>
+    internal override IEnumerable<IOperation> Covers => AnchorAnd(Exp.Invocation);
 }

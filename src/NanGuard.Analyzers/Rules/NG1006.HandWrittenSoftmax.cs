@@ -5,6 +5,10 @@ public sealed class HandWrittenSoftmaxAnalyzer : Rule<HandWrittenSoftmaxMatch>
 {
     internal override DiagnosticDescriptor Descriptor => Descriptors.HandWrittenSoftmax;
 
+    // A division this rule reports, and its exps, are its own: NG1016 and NG1017 say nothing of them.
+    internal override ImmutableArray<string> Outranks { get; } =
+        ImmutableArray.Create(DiagnosticIds.DivisionByZeroable, DiagnosticIds.ExpOfUnboundedOutput);
+
     internal override bool IsHazard => true;
 
     private protected override Listens Listen(Listens listens) => listens.TensorOperators(BinaryOperatorKind.Divide);
@@ -42,4 +46,8 @@ public sealed class HandWrittenSoftmaxMatch : Match
     internal TorchCall Exp { get; }
     internal TorchCall Sum { get; }
     internal override string? NoFixReason { get; }
+
+    /// <summary>The division and both exps: NG1017 reports none of them.</summary>
+    internal override IEnumerable<IOperation> Covers =>
+        Sum.Input is { } summed ? AnchorAnd(Exp.Invocation, ValueFlow.Peek(summed)) : AnchorAnd(Exp.Invocation);
 }

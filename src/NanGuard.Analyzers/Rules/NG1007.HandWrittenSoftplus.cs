@@ -6,7 +6,9 @@ public sealed class HandWrittenSoftplusAnalyzer : Rule<HandWrittenSoftplusMatch>
     internal override DiagnosticDescriptor Descriptor => Descriptors.HandWrittenSoftplus;
 
     // log(1 + exp(x)) is NG1007's alone: softplus fixes the overflow, which NG1008's log1p would not.
-    internal override ImmutableArray<string> Outranks { get; } = ImmutableArray.Create(DiagnosticIds.Log1pExpm1);
+    // Its exp is its own too: NG1017 says nothing of it.
+    internal override ImmutableArray<string> Outranks { get; } =
+        ImmutableArray.Create(DiagnosticIds.Log1pExpm1, DiagnosticIds.ExpOfUnboundedOutput);
 
     internal override bool IsHazard => true;
 
@@ -36,4 +38,7 @@ public sealed class HandWrittenSoftplusMatch : Match
 
     internal TorchCall Log { get; }
     internal TorchCall Exp { get; }
+
+    /// <summary>The log and its exp.</summary>
+    internal override IEnumerable<IOperation> Covers => AnchorAnd(Exp.Invocation);
 }

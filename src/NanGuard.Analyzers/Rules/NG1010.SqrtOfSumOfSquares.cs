@@ -8,6 +8,9 @@ public sealed class SqrtOfSumOfSquaresAnalyzer : Rule<SqrtOfSumOfSquaresMatch>
 {
     internal override DiagnosticDescriptor Descriptor => Descriptors.SqrtOfSumOfSquares;
 
+    // The root of a sum of squares is this rule's, with its norm fix: NG1018 says nothing of it.
+    internal override ImmutableArray<string> Outranks { get; } = ImmutableArray.Create(DiagnosticIds.RootAtBoundary);
+
     internal override bool IsHazard => true;
 
     private protected override Listens Listen(Listens listens) => listens.Invocations("sqrt", "pow");

@@ -8,6 +8,9 @@ public sealed class DivisionByNormAnalyzer : Rule<DivisionByNormMatch>
 {
     internal override DiagnosticDescriptor Descriptor => Descriptors.DivisionByNorm;
 
+    // A division this rule reports is its own: NG1016 says nothing of it.
+    internal override ImmutableArray<string> Outranks { get; } = ImmutableArray.Create(DiagnosticIds.DivisionByZeroable);
+
     internal override bool IsHazard => true;
 
     private protected override Listens Listen(Listens listens) => listens.TensorOperators(BinaryOperatorKind.Divide);

@@ -13,6 +13,9 @@ public sealed class StandardizationWithoutEpsAnalyzer : Rule<StandardizationMatc
 
     internal override DiagnosticDescriptor Descriptor => Descriptors.StandardizationWithoutEps;
 
+    // A division this rule reports is its own: NG1016 says nothing of it.
+    internal override ImmutableArray<string> Outranks { get; } = ImmutableArray.Create(DiagnosticIds.DivisionByZeroable);
+
     private protected override Listens Listen(Listens listens) => listens.TensorOperators(BinaryOperatorKind.Divide);
 
     internal override IEnumerable<StandardizationMatch> Find(IOperation anchor, Session session)

@@ -13,6 +13,9 @@ public sealed class DivisionByZeroableSumAnalyzer : Rule<DivisionByZeroableSumMa
 
     internal override DiagnosticDescriptor Descriptor => Descriptors.DivisionByZeroableSum;
 
+    // A division this rule reports is its own: NG1016 says nothing of it.
+    internal override ImmutableArray<string> Outranks { get; } = ImmutableArray.Create(DiagnosticIds.DivisionByZeroable);
+
     private protected override Listens Listen(Listens listens) => listens.TensorOperators(BinaryOperatorKind.Divide);
 
     internal override IEnumerable<DivisionByZeroableSumMatch> Find(IOperation anchor, Session session)

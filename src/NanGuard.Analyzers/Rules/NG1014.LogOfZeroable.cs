@@ -3,7 +3,8 @@ using NanGuard.Analyzers.Numerics;
 namespace NanGuard.Analyzers.Rules;
 
 /// <summary>
-/// NG1014: <c>torch.log(v)</c> where v is a relu, an abs, a mask or <c>1 - p</c> (log(0) = -inf), and <c>torch.acos</c> /
+/// NG1014: <c>torch.log(v)</c> where v is a relu, an abs, a mask, a count, <c>1 - p</c>, a uniform sample (log(0) = -inf),
+/// an unbounded layer output or parameter, or a difference that can reach 0 (-inf at 0, NaN below), and <c>torch.acos</c> /
 /// <c>asin</c> of a cosine similarity (an infinite gradient at +-1). NG1001, NG1003 and NG1009 outrank it: a log they
 /// report is theirs. The bound the fix clamps with travels in the "bound" property.
 /// </summary>
@@ -38,22 +39,30 @@ public sealed class LogOfZeroableAnalyzer : Rule<LogOfZeroableMatch>
         {
             var facts = session.Facts.Of(input);
             if (IsZeroable(facts) && !Guards.KeepsFromZero(input, anchor, session))
-                yield return new LogOfZeroableMatch(call, input, facts.ZeroCause!, facts, isInverseCosine: false, facts.ZeroCause == "a comparison");
+                yield return new LogOfZeroableMatch(call, input, facts.ZeroCause!, facts, isInverseCosine: false, facts.ZeroCause == "a comparison",
+                    IsSigned(facts));
         }
     }
 
     // Values the code shows can be 0: a relu, an abs, a mask, a count, 1 - p, a uniform sample, a probability the rules
-    // that own softmax and sigmoid do not report. An exp's underflow is NG1005's and NG1007's.
+    // that own softmax and sigmoid do not report; and values that can be 0 or negative: an unbounded layer output or
+    // parameter (the sigmoid or softmax is missing), a difference whose range holds 0. An exp's underflow is NG1005's
+    // and NG1007's.
     private static bool IsZeroable(Facts facts) =>
         facts.CanBeZero
-        && facts.Kind is ValueKind.NonNegative or ValueKind.Mask or ValueKind.Count or ValueKind.Complement or ValueKind.Uniform or ValueKind.Probability
+        && facts.Kind is ValueKind.NonNegative or ValueKind.Mask or ValueKind.Count or ValueKind.Complement or ValueKind.Uniform
+            or ValueKind.Probability or ValueKind.ModelOutput or ValueKind.Bounded
         && facts.ZeroCause is not ("an exp that underflows" or "a softplus that underflows");
+
+    // A value known to go below 0 (not the heuristic 1 - p of a tensor nothing is known of, which the clamp has always fixed).
+    private static bool IsSigned(Facts facts) => facts.CanBeNegative && facts.Kind != ValueKind.Complement;
 
     internal override IEnumerable<Location> AdditionalLocations(LogOfZeroableMatch match) => Explain.Locations(match.Facts);
 
     internal override object?[] MessageArguments(LogOfZeroableMatch match, Session session) => match.IsInverseCosine
-        ? new object?[] { match.Terms + Explain.Via(match.Facts), "+-1", "the gradient of " + match.Call.Method.Name }
-        : new object?[] { match.Terms + Explain.Via(match.Facts), "0", match.Call.Method.Name };
+        ? new object?[] { match.Terms + Explain.Via(match.Facts), "+-1", "the gradient of " + match.Call.Method.Name, "clamp the input" }
+        : new object?[] { match.Terms + Explain.Via(match.Facts), match.IsSigned ? "0 or negative" : "0", match.Call.Method.Name,
+            match.NoFixReason is { } why ? "no automatic fix: " + why : "clamp the input" };
 
     internal override ImmutableDictionary<string, string?>? Properties(LogOfZeroableMatch match, Session session)
     {
@@ -67,7 +76,8 @@ public sealed class LogOfZeroableAnalyzer : Rule<LogOfZeroableMatch>
 /// <summary>NG1014's finding: the log (or acos/asin), its input, and what can make it reach the boundary.</summary>
 public sealed class LogOfZeroableMatch : Match
 {
-    internal LogOfZeroableMatch(TorchCall call, IOperation input, string terms, Facts facts, bool isInverseCosine, bool isComparison)
+    internal LogOfZeroableMatch(TorchCall call, IOperation input, string terms, Facts facts, bool isInverseCosine, bool isComparison,
+        bool isSigned = false)
         : base(call.Invocation)
     {
         Facts = facts;
@@ -75,14 +85,23 @@ public sealed class LogOfZeroableMatch : Match
         Input = input;
         Terms = terms;
         IsInverseCosine = isInverseCosine;
-        // Clamping a comparison (a bool tensor) from below does not type-check: that log gets no fix.
-        NoFixReason = isComparison ? "the input is a comparison, which has no clamp" : null;
+        IsSigned = isSigned;
+        // Clamping a comparison (a boolean tensor) from below does not type-check: that log gets no fix. Nor does a
+        // value that can be negative: the clamp would change it, and for a layer output hide the missing normalisation.
+        NoFixReason = isComparison ? "the input is a comparison, which has no clamp"
+            : isSigned && facts.Kind == ValueKind.ModelOutput
+                ? "the input is " + terms + ", negative for about half its inputs: a clamp would hide the missing sigmoid or softmax; take logsigmoid or log_softmax of it instead"
+            : isSigned ? "the input can be negative, where a clamp from below would change its value"
+            : null;
     }
 
     internal TorchCall Call { get; }
     internal IOperation Input { get; }
     internal string Terms { get; }
     internal bool IsInverseCosine { get; }
+
+    /// <summary>True where the input can be negative (NaN), not only 0.</summary>
+    internal bool IsSigned { get; }
 
     /// <summary>What the engine knows of the input, with the members it came through.</summary>
     internal Facts Facts { get; }

@@ -21,13 +21,8 @@ public sealed class DivisionByZeroableSumCodeFix : RuleFix<DivisionByZeroableSum
             yield break;
 
         var divisor = ValueFlow.SkipConversions(quotient.RightOperand);
-        var literal = TorchSyntax.Argument(TorchSyntax.DoubleLiteral(bound));
-        ExpressionSyntax clamped = divisor is IInvocationOperation { Instance: null } staticSum
-            ? SyntaxFactory.InvocationExpression(
-                TorchSyntax.TorchFunctionLike(new TorchCall(staticSum), context.Session.Torch, "clamp_min"),
-                SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[] { TorchSyntax.Argument(TorchSyntax.Expression(divisor)), literal })))
-            : TorchSyntax.InstanceCall(TorchSyntax.Expression(divisor), "clamp_min", literal);
-        yield return context.Replace("Clamp the divisor from below", EquivalenceKey, divisor.Syntax, clamped);
+        var (written, clamped) = TorchSyntax.ClampMin(divisor, context.Session.Torch, bound);
+        yield return context.Replace("Clamp the divisor from below", EquivalenceKey, written, clamped);
 
         var safeDivision = RuntimeApi.StableOp(context, DiagnosticIds.DivisionByZeroableSum, "Use NanGuard's StableOps.safe_div",
             quotient.Syntax, "safe_div",

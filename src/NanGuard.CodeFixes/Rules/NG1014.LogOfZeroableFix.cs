@@ -18,7 +18,7 @@ public sealed class LogOfZeroableCodeFix : RuleFix<LogOfZeroableAnalyzer, LogOfZ
     {
         var invocation = match.Call.Invocation;
         if (!diagnostic.Properties.TryGetValue(LogOfZeroableAnalyzer.BoundProperty, out var bound) || bound is null
-            || Written(invocation) is not { } written)
+            || TorchSyntax.WrittenInput(invocation) is not { } written)
             yield break;
 
         // The operand as written, parentheses included, so that `(1 - p).log()` keeps one pair.
@@ -42,11 +42,6 @@ public sealed class LogOfZeroableCodeFix : RuleFix<LogOfZeroableAnalyzer, LogOfZ
                 yield return safeLog;
         }
     }
-
-    private static ExpressionSyntax? Written(IInvocationOperation invocation) =>
-        invocation.Syntax is not InvocationExpressionSyntax syntax ? null
-        : invocation.Instance is not null ? (syntax.Expression as MemberAccessExpressionSyntax)?.Expression
-        : syntax.ArgumentList.Arguments.FirstOrDefault()?.Expression;
 
     private static ExpressionSyntax Number(string text) => SyntaxFactory.ParseExpression(text);
 }

@@ -233,4 +233,98 @@ public sealed class LogOfZeroableTests
             """;
         await test.RunAsync();
     }
+
+    [Fact]
+    public Task Uniform_samples_and_differences_that_cannot_be_negative_are_clamped() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor Gumbel(Tensor logits) => -torch.log(-[|torch.log(torch.rand_like(logits))|]);
+                Tensor Filled(Tensor logits)
+                {
+                    var u = torch.empty_like(logits).uniform_(0, 1);
+                    return -torch.log(-[|torch.log(u)|]);
+                }
+                Tensor Sine(Tensor x)
+                {
+                    var c = torch.cos(x);
+                    return [|torch.log(1 - c * c)|];
+                }
+                Tensor Spread(Tensor x) => [|(x.max() - x.min()).log()|];
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor Gumbel(Tensor logits) => -torch.log(-torch.log(torch.rand_like(logits).clamp_min(1e-8)));
+                Tensor Filled(Tensor logits)
+                {
+                    var u = torch.empty_like(logits).uniform_(0, 1);
+                    return -torch.log(-torch.log(u.clamp_min(1e-8)));
+                }
+                Tensor Sine(Tensor x)
+                {
+                    var c = torch.cos(x);
+                    return torch.log((1 - c * c).clamp_min(1e-8));
+                }
+                Tensor Spread(Tensor x) => (x.max() - x.min()).clamp_min(1e-8).log();
+            }
+            """);
+
+    [Fact]
+    public async Task Layer_outputs_and_signed_differences_get_no_fix_and_say_why()
+    {
+        var source = Usings + """
+            using TorchSharp.Modules;
+
+            sealed class Net : nn.Module<Tensor, Tensor>
+            {
+                private readonly Linear head = nn.Linear(4, 2);
+                private readonly Parameter scale = nn.Parameter(torch.ones(2));
+                public Net() : base(nameof(Net)) => RegisterComponents();
+                public override Tensor forward(Tensor x) => {|#0:torch.log(head.call(x))|} + {|#1:scale.log()|};
+            }
+
+            class C
+            {
+                Tensor A(Tensor x) => {|#2:torch.log(F.relu(x) - 1)|};
+            }
+            """;
+        var expected = new[]
+        {
+            Verify.Diagnostic().WithLocation(0).WithSeverity(DiagnosticSeverity.Info)
+                .WithMessage("an unbounded layer output can be 0 or negative, where log is not finite; no automatic fix: the input is an unbounded layer output, negative for about half its inputs: a clamp would hide the missing sigmoid or softmax; take logsigmoid or log_softmax of it instead"),
+            Verify.Diagnostic().WithLocation(1).WithSeverity(DiagnosticSeverity.Info)
+                .WithMessage("a learned parameter can be 0 or negative, where log is not finite; no automatic fix: the input is a learned parameter, negative for about half its inputs: a clamp would hide the missing sigmoid or softmax; take logsigmoid or log_softmax of it instead"),
+            Verify.Diagnostic().WithLocation(2).WithSeverity(DiagnosticSeverity.Info)
+                .WithMessage("a difference can be 0 or negative, where log is not finite; no automatic fix: the input can be negative, where a clamp from below would change its value"),
+        };
+        await Verify.VerifyAnalyzerAsync(source, expected);
+    }
+
+    [Fact]
+    public Task Inputs_that_can_be_negative_get_no_fix() =>
+        Verify.VerifyNoFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x, Tensor w) => [|torch.log(F.linear(x, w))|];
+                Tensor B(Tensor x) => [|(F.relu(x) - 1).log()|];
+            }
+            """);
+
+    [Fact]
+    public Task Normalised_or_bounded_layer_outputs_are_not_flagged() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x, Tensor w) => torch.log(F.linear(x, w).clamp_min(1e-6));
+                Tensor B(Tensor x, Tensor w) => torch.log(F.softplus(F.linear(x, w)) + 1e-6);
+                Tensor D(Tensor x)
+                {
+                    var c = torch.cos(x);
+                    return torch.log(2 - c * c);
+                }
+                Tensor E(Tensor logits) => torch.log(torch.empty_like(logits).uniform_(0.5, 1));
+                Tensor G(Tensor x, Tensor w) => F.log_softmax(F.linear(x, w), 1);
+            }
+            """);
 }

@@ -1,0 +1,198 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
+using NanGuard.Testing;
+using Xunit;
+using Verify = NanGuard.Testing.CodeFixVerifier<
+    NanGuard.Analyzers.Rules.ExpOfUnboundedOutputAnalyzer,
+    NanGuard.CodeFixes.Rules.ExpOfUnboundedOutputCodeFix>;
+
+namespace NanGuard.Analyzers.Tests.Rules;
+
+public sealed class ExpOfUnboundedOutputTests
+{
+    private const string Usings = """
+        using TorchSharp;
+        using static TorchSharp.torch;
+        using F = TorchSharp.torch.nn.functional;
+
+        """;
+
+    [Fact]
+    public Task Layer_outputs_and_parameters_are_clamped_from_above() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            using TorchSharp.Modules;
+
+            sealed class Encoder : nn.Module<Tensor, Tensor>
+            {
+                private readonly Linear mean = nn.Linear(8, 2);
+                private readonly Linear logVariance = nn.Linear(8, 2);
+                private readonly Parameter logScale = nn.Parameter(torch.zeros(2));
+
+                public Encoder() : base(nameof(Encoder)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var logvar = logVariance.call(x);
+                    var std = [|torch.exp(0.5 * logvar)|];
+                    var scale = [|logScale.exp()|];
+                    return mean.call(x) + std * scale * torch.randn_like(std);
+                }
+            }
+
+            class C
+            {
+                Tensor A(Tensor x, Tensor w) => [|torch.exp(F.linear(x, w))|];
+                Tensor B(Tensor x, Tensor w) => [|(-F.linear(x, w)).exp()|];
+                Tensor D(Tensor x, Tensor w) => [|torch.exp(F.linear(x, w).clamp_max(100))|];
+            }
+            """, Usings + """
+            using TorchSharp.Modules;
+
+            sealed class Encoder : nn.Module<Tensor, Tensor>
+            {
+                private readonly Linear mean = nn.Linear(8, 2);
+                private readonly Linear logVariance = nn.Linear(8, 2);
+                private readonly Parameter logScale = nn.Parameter(torch.zeros(2));
+
+                public Encoder() : base(nameof(Encoder)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var logvar = logVariance.call(x);
+                    var std = torch.exp((0.5 * logvar).clamp_max(20.0));
+                    var scale = logScale.clamp_max(20.0).exp();
+                    return mean.call(x) + std * scale * torch.randn_like(std);
+                }
+            }
+
+            class C
+            {
+                Tensor A(Tensor x, Tensor w) => torch.exp(F.linear(x, w).clamp_max(20.0));
+                Tensor B(Tensor x, Tensor w) => (-F.linear(x, w)).clamp_max(20.0).exp();
+                Tensor D(Tensor x, Tensor w) => torch.exp(F.linear(x, w).clamp_max(100).clamp_max(20.0));
+            }
+            """);
+
+    [Fact]
+    public async Task The_message_names_the_dtype_and_the_member_the_output_came_from()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                private static Tensor {|#1:Logits|}(Tensor x, Tensor w) => F.linear(x, w);
+                Tensor A(Tensor x, Tensor w) => {|#0:Logits(x, w).exp()|};
+                Tensor B(Tensor x, Tensor w) => {|#2:F.linear(x, w).half().exp()|};
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning)
+                .WithMessage("exp of an unbounded layer output (returned by C.Logits) overflows to inf above about 88.7 in float32; clamp the exponent with clamp_max(20.0)"),
+            Verify.Diagnostic().WithLocation(2).WithSeverity(DiagnosticSeverity.Warning)
+                .WithMessage("exp of an unbounded layer output overflows to inf above about 11.1 in float16; clamp the exponent with clamp_max(10.0)"));
+    }
+
+    [Fact]
+    public Task The_max_exponent_option_changes_the_bound() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x, Tensor w) => [|torch.exp(F.linear(x, w))|];
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor A(Tensor x, Tensor w) => torch.exp(F.linear(x, w).clamp_max(5.0));
+            }
+            """, editorConfig: "nanguard.NG1017.max_exponent = 5");
+
+    [Fact]
+    public Task A_bound_that_would_guard_nothing_falls_back_to_the_default() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x, Tensor w) => [|torch.exp(F.linear(x, w))|];
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor A(Tensor x, Tensor w) => torch.exp(F.linear(x, w).clamp_max(20.0));
+            }
+            """, editorConfig: "nanguard.NG1017.max_exponent = 100");
+
+    [Fact]
+    public Task Using_static_lambdas_and_local_functions() =>
+        Verify.VerifyCodeFixAsync("""
+            using System;
+            using static TorchSharp.torch;
+
+            class C
+            {
+                Func<Tensor, Tensor, Tensor> f = (x, w) => [|exp(nn.functional.linear(x, w))|];
+                Tensor D(Tensor x, Tensor w)
+                {
+                    Tensor Inner(Tensor y) => [|nn.functional.conv1d(y, w).exp()|];
+                    return Inner(x);
+                }
+            }
+            """, """
+            using System;
+            using static TorchSharp.torch;
+
+            class C
+            {
+                Func<Tensor, Tensor, Tensor> f = (x, w) => exp(nn.functional.linear(x, w).clamp_max(20.0));
+                Tensor D(Tensor x, Tensor w)
+                {
+                    Tensor Inner(Tensor y) => nn.functional.conv1d(y, w).clamp_max(20.0).exp();
+                    return Inner(x);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Exps_older_rules_own_and_bounded_exponents_are_not_flagged() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                // NG1005, NG1006 and NG1007 own these exps.
+                Tensor A(Tensor x, Tensor w) => torch.log(torch.exp(F.linear(x, w)).sum(1));
+                Tensor B(Tensor x, Tensor w)
+                {
+                    var h = F.linear(x, w);
+                    return torch.exp(h) / torch.exp(h).sum(1, keepdim: true);
+                }
+                Tensor D(Tensor x, Tensor w) => torch.log(1 + torch.exp(F.linear(x, w)));
+                // Bounded from above, or nothing known.
+                Tensor E(Tensor x, Tensor w) => torch.exp(F.linear(x, w).clamp_max(20));
+                Tensor G(Tensor x, Tensor w) => torch.exp(torch.tanh(F.linear(x, w)));
+                Tensor H(Tensor x) => torch.exp(x);
+                Tensor I(Tensor x, Tensor w) => torch.exp(-F.relu(x));
+                Tensor J(Tensor x, Tensor w) => F.linear(x, w).half().clamp_max(10).exp();
+                Tensor K(Tensor x, Tensor w) => torch.exp(F.log_softmax(F.linear(x, w), 1));
+            }
+            """);
+
+    [Fact]
+    public async Task Nothing_is_registered_without_TorchSharp()
+    {
+        var test = Verify.Test();
+        test.References = TestReferences.WithoutTorchSharp;
+        var source = """
+            namespace TorchSharp
+            {
+                public static class torch
+                {
+                    public sealed class Tensor { public Tensor exp() => this; }
+                    public static Tensor linear(Tensor x, Tensor w) => x;
+                }
+            }
+            class C
+            {
+                TorchSharp.torch.Tensor M(TorchSharp.torch.Tensor x) => TorchSharp.torch.linear(x, x).exp();
+            }
+            """;
+        test.TestCode = source;
+        test.FixedCode = source;
+        await test.RunAsync();
+    }
+}
