@@ -187,6 +187,13 @@ public static class Descriptors
         "{0} has forward hooks ({1}) that forward() never runs; call {0}.call(...)",
         "TorchSharp runs a module's forward hooks and pre-hooks only in call(): forward() runs the computation alone, so hooks registered on the module (NaN detection among them) silently never fire.");
 
+    /// <summary>NG1019.</summary>
+    public static readonly DiagnosticDescriptor FullyMaskedSoftmax = Create(
+        DiagnosticIds.FullyMaskedSoftmax, Numerics, DiagnosticSeverity.Info,
+        "Softmax over a row that can be entirely -inf",
+        "{0} of a tensor filled with -inf by masked_fill{1}: a row the mask covers entirely gives NaN; fill with {2}",
+        "softmax (and log_softmax) of a row that is -inf throughout is NaN: its largest value is -inf and x - max is -inf - (-inf). A padding mask that covers a whole row (a padding-only sequence) does that. Fill with the dtype's lowest finite value instead: a fully masked row becomes uniform and any other row is unchanged.");
+
     /// <summary>The page that documents a rule.</summary>
     public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 

@@ -53,4 +53,6 @@ public static class DiagnosticIds
     public const string DirectForwardCall = "NG3003";
     /// <summary>forward called directly on a module that has forward hooks.</summary>
     public const string HookedForwardCall = "NG3004";
+    /// <summary>A softmax over a row masked_fill can fill with -inf entirely.</summary>
+    public const string FullyMaskedSoftmax = "NG1019";
 }

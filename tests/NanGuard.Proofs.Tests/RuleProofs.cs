@@ -599,6 +599,44 @@ public sealed class RuleProofs
     }
 
     [Fact]
+    public async Task NG1019_fully_masked_softmax()
+    {
+        var proof = await Proof.CreateAsync(new FullyMaskedSoftmaxAnalyzer(), new FullyMaskedSoftmaxCodeFix(),
+            DiagnosticIds.FullyMaskedSoftmax, FullyMaskedSoftmaxCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor scores, Tensor pad, Tensor values)
+                {
+                    var masked = scores.masked_fill(pad, float.NegativeInfinity);
+                    return F.softmax(masked, 1).matmul(values);
+                }
+            }
+            """);
+        Assert.Contains("torch.finfo(scores.dtype).min", proof.FixedSource);
+        using var scope = torch.NewDisposeScope();
+
+        // Row 0 is masked entirely: softmax of [-inf, -inf, -inf] is NaN, and so is that row of the attention output
+        // and the gradient of the values it weighs (masked_fill's own backward zeroes the scores' gradient in the
+        // masked places, 0 rather than NaN). Filled with float32's lowest finite value (-3.4028235e38) the row's weights
+        // are uniform, 1/3 each: its output is the mean of the values; row 1, masked in part, is the same bit for bit.
+        var pad = torch.tensor(new[,] { { true, true, true }, { false, true, false } });
+        var values = Inputs.Of(new[,] { { 1f, -1f }, { 2f, 0f }, { 3f, 4f } });
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(new[,] { { 1f, 2f, 3f }, { 4f, 5f, 6f } }), pad, values });
+        Assert.All(original.Value.Take(2), v => Assert.True(double.IsNaN(v)));
+        Assert.Contains(original.Gradients[2], double.IsNaN);
+        Assert.Equal(new[] { 0.0, 0, 0 }, original.Gradient.Take(3));
+        @fixed.AssertFinite("attention over a fully masked row filled with finfo.min");
+        Values.AssertNear(2, @fixed.Value[0], "the mean of the values, 1, 2, 3");
+        Values.AssertNear(1, @fixed.Value[1], "the mean of the values, -1, 0, 4");
+        Assert.Equal(original.Value.Skip(2), @fixed.Value.Skip(2));
+        Assert.Equal(original.Gradient.Skip(3), @fixed.Gradient.Skip(3));
+
+        // Rows masked in part: exp(finfo.min - max) is 0 exactly as exp(-inf) is: bit for bit the same.
+        var partial = torch.tensor(new[,] { { true, false, false, true }, { false, false, false, false }, { true, true, true, false } });
+        proof.AssertAgree(new[] { Inputs.Randn(19, 3, 3, 4), partial, Inputs.Randn(20, 1, 4, 2) }, relative: 0, absolute: 0);
+    }
+
+    [Fact]
     public void Every_rule_that_yields_NaN_or_Inf_has_a_proof()
     {
         var rules = new[]
@@ -609,6 +647,7 @@ public sealed class RuleProofs
             DiagnosticIds.DivisionByNorm, DiagnosticIds.StandardizationWithoutEps, DiagnosticIds.DivisionByZeroableSum,
             DiagnosticIds.LogOfZeroable, DiagnosticIds.UnsafeWhere, DiagnosticIds.StaticClampNotInPlace, DiagnosticIds.CompareWithNaN,
             DiagnosticIds.UnscaledFloat16Training, DiagnosticIds.HookedForwardCall,
+            DiagnosticIds.FullyMaskedSoftmax,
         };
         var proofs = typeof(RuleProofs).GetMethods().Select(m => m.Name.Split('_')[0]).ToHashSet();
         Assert.All(rules, id => Assert.Contains(id, proofs));

@@ -113,9 +113,11 @@ public static class Ops
         new("nan_to_num", "facts kept; non-finite values replaced",
             new[] { "nan_to_num", "nan_to_num_" },
             op => op.Input.WithGuard("nan_to_num", op.Input.Lo, op.Input.Hi)),
-        new("masked_fill", "the join of the input and the fill value",
+        new("masked_fill", "the join of the input and the fill value; a fill of -inf can cover a whole row (the producer is the masked_fill, the range reaches -inf even where the input is unknown)",
             new[] { "masked_fill", "masked_fill_" },
-            op => op.Number("value") is { } value ? Facts.Join(op.Input.Derived(), Facts.OfConstant(value)) : Facts.Unknown),
+            op => op.Number("value") is { } value
+                ? double.IsNegativeInfinity(value) ? NegativeInfinityFill(op) : Facts.Join(op.Input.Derived(), Facts.OfConstant(value))
+                : Facts.Unknown),
         new("concatenation", "the join of the inputs",
             new[] { "cat", "stack", "concat", "concatenate", "hstack", "vstack", "dstack" },
             op => Concatenation(op)),
@@ -187,6 +189,14 @@ public static class Ops
         var input = op.Input;
         var hi = input.IsKnown && !double.IsInfinity(input.Hi) ? System.Math.Exp(input.Hi) : Inf;
         return Facts.Of(ValueKind.NonNegative, 0, hi, "an exp that underflows", op.Call.Invocation, "exp").WithDtype(input.Dtype);
+    }
+
+    // masked_fill(mask, -inf): where the mask covers a whole row, the row is -inf throughout (a softmax of it is NaN).
+    private static Facts NegativeInfinityFill(OpInput op)
+    {
+        var input = op.Input;
+        return Facts.Of(ValueKind.Bounded, double.NegativeInfinity, input.IsKnown ? input.Hi : Inf, null, op.Call.Invocation, "masked_fill")
+            .WithDtype(input.Dtype);
     }
 
     private static Facts Sum(OpInput op)
