@@ -194,6 +194,13 @@ public static class Descriptors
         "{0} of a tensor filled with -inf by masked_fill{1}: a row the mask covers entirely gives NaN; fill with {2}",
         "softmax (and log_softmax) of a row that is -inf throughout is NaN: its largest value is -inf and x - max is -inf - (-inf). A padding mask that covers a whole row (a padding-only sequence) does that. Fill with the dtype's lowest finite value instead: a fully masked row becomes uniform and any other row is unchanged.");
 
+    /// <summary>NG1020.</summary>
+    public static readonly DiagnosticDescriptor VanishingEpsilon = Create(
+        DiagnosticIds.VanishingEpsilon, Numerics, DiagnosticSeverity.Warning,
+        "An epsilon that rounding erases",
+        "{0} is {1} in {2}: the epsilon {3} vanishes next to {4}; use {5}",
+        "A guard constant such as 1 - 1e-8 or 1e-8 is rounded to the tensor's dtype before it is used: 1 - 1e-8 is exactly 1 in float32 and 1e-8 is 0 in float16, so the clamp or the + eps guards nothing and log(1 - p) or 1 / x still reach -inf or inf. Use an epsilon the dtype can hold next to that value.");
+
     /// <summary>The page that documents a rule.</summary>
     public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 

@@ -55,4 +55,6 @@ public static class DiagnosticIds
     public const string HookedForwardCall = "NG3004";
     /// <summary>A softmax over a row masked_fill can fill with -inf entirely.</summary>
     public const string FullyMaskedSoftmax = "NG1019";
+    /// <summary>An epsilon that rounding erases in the tensor's dtype.</summary>
+    public const string VanishingEpsilon = "NG1020";
 }

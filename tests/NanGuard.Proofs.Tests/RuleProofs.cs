@@ -637,6 +637,50 @@ public sealed class RuleProofs
     }
 
     [Fact]
+    public async Task NG1020_vanishing_epsilon()
+    {
+        var proof = await Proof.CreateAsync(new VanishingEpsilonAnalyzer(), new VanishingEpsilonCodeFix(),
+            DiagnosticIds.VanishingEpsilon, VanishingEpsilonCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor p) => torch.log(1 - p.clamp(1e-8, 1 - 1e-8));
+            }
+            """);
+        Assert.Contains("1 - 1e-7", proof.FixedSource);
+        using var scope = torch.NewDisposeScope();
+
+        // float32: 1 - 1e-8 rounds to 1, so p = 1 passes the clamp and log(1 - 1) = -inf, with an infinite gradient;
+        // 1 - 1e-7 rounds to 0.99999988, and log(1 - 0.99999988) = log(1.1920929e-7) = -15.942385 with gradient 0
+        // (clamped).
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(1f, 0.5f) });
+        Assert.Equal(double.NegativeInfinity, original.Value[0]);
+        Assert.True(double.IsNegativeInfinity(original.Gradient[0]));
+        @fixed.AssertFinite("log(1 - p.clamp(1e-8, 1 - 1e-7)) at p = 1");
+        Values.AssertNear(Math.Log(1.1920928955078125e-7), @fixed.Value[0], "log(1 - 0.99999988)");
+        Assert.Equal(0.0, @fixed.Gradient[0]);
+        proof.AssertAgree(new[] { Inputs.Uniform(21, 0.01, 0.99, 64) }, relative: 0, absolute: 0);
+
+        var half = await Proof.CreateAsync(new VanishingEpsilonAnalyzer(), new VanishingEpsilonCodeFix(),
+            DiagnosticIds.VanishingEpsilon, VanishingEpsilonCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor p) => torch.log(p.half() + 1e-8);
+            }
+            """);
+        Assert.Contains("p.half() + 1e-4", half.FixedSource);
+
+        // float16: 1e-8 is below float16's smallest subnormal (6e-8) and rounds to 0: log(0 + 0) = -inf, gradient inf.
+        // 1e-4 is held (as 1.0001e-4): log gives -9.2094, gradient 9999 (below float16's largest value, 65504).
+        var (halfOriginal, halfFixed) = half.Run(new[] { Inputs.Of(0f, 0.5f) });
+        Assert.Equal(double.NegativeInfinity, halfOriginal.Value[0]);
+        Assert.True(halfOriginal.GradientHasNonFinite);
+        halfFixed.AssertFinite("log(p.half() + 1e-4) at p = 0");
+        Values.AssertNear(Math.Log(1.0001659393310547e-4), halfFixed.Value[0], "log(1e-4 in float16)", relative: 1e-3);
+        // On p in [0.1, 1] the two differ by log(1 + 1e-4 / p) <= 1e-3, within float16's rounding of the log.
+        half.AssertAgree(new[] { Inputs.Uniform(22, 0.1, 1, 64) }, relative: 2e-3, absolute: 2e-3);
+    }
+
+    [Fact]
     public void Every_rule_that_yields_NaN_or_Inf_has_a_proof()
     {
         var rules = new[]
@@ -647,7 +691,7 @@ public sealed class RuleProofs
             DiagnosticIds.DivisionByNorm, DiagnosticIds.StandardizationWithoutEps, DiagnosticIds.DivisionByZeroableSum,
             DiagnosticIds.LogOfZeroable, DiagnosticIds.UnsafeWhere, DiagnosticIds.StaticClampNotInPlace, DiagnosticIds.CompareWithNaN,
             DiagnosticIds.UnscaledFloat16Training, DiagnosticIds.HookedForwardCall,
-            DiagnosticIds.FullyMaskedSoftmax,
+            DiagnosticIds.FullyMaskedSoftmax, DiagnosticIds.VanishingEpsilon,
         };
         var proofs = typeof(RuleProofs).GetMethods().Select(m => m.Name.Split('_')[0]).ToHashSet();
         Assert.All(rules, id => Assert.Contains(id, proofs));
