@@ -201,6 +201,13 @@ public static class Descriptors
         "{0} is {1} in {2}: the epsilon {3} vanishes next to {4}; use {5}",
         "A guard constant such as 1 - 1e-8 or 1e-8 is rounded to the tensor's dtype before it is used: 1 - 1e-8 is exactly 1 in float32 and 1e-8 is 0 in float16, so the clamp or the + eps guards nothing and log(1 - p) or 1 / x still reach -inf or inf. Use an epsilon the dtype can hold next to that value.");
 
+    /// <summary>NG1021.</summary>
+    public static readonly DiagnosticDescriptor HandWrittenSegmentSoftmax = Create(
+        DiagnosticIds.HandWrittenSegmentSoftmax, Numerics, DiagnosticSeverity.Warning,
+        "Hand-written softmax per segment",
+        "exp of unshifted logits divided by their {0} per segment: a logit above about {1} makes exp inf in {2} and the quotient inf / inf = NaN; subtract each segment's maximum before the exp",
+        "A softmax per segment (a graph's edges per node, a set's elements per set) written as exp(x) / sums[index], with sums the scatter_add or index_add of exp(x), overflows where a logit exceeds about 88.7 in float32 (11.1 in float16): exp gives inf and the quotient inf / inf is NaN. Subtract each segment's maximum from the logits first.");
+
     /// <summary>The page that documents a rule.</summary>
     public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 

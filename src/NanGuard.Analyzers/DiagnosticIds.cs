@@ -57,4 +57,6 @@ public static class DiagnosticIds
     public const string FullyMaskedSoftmax = "NG1019";
     /// <summary>An epsilon that rounding erases in the tensor's dtype.</summary>
     public const string VanishingEpsilon = "NG1020";
+    /// <summary>A softmax per segment written by hand with scatter_add or index_add.</summary>
+    public const string HandWrittenSegmentSoftmax = "NG1021";
 }

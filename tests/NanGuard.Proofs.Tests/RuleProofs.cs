@@ -681,6 +681,54 @@ public sealed class RuleProofs
     }
 
     [Fact]
+    public void NG1021_hand_written_segment_softmax()
+    {
+        // NG1021 has no fix: the proof runs the flagged form (tests/NanGuard.Analyzers.Tests checks NG1021 reports it)
+        // and the page's fixed form, with each segment's maximum subtracted (the amax of the logits masked to each
+        // segment: TorchSharp 0.107.0's torch.index_reduce is marked obsolete, "not implemented").
+        static Tensor Flagged(Tensor x, Tensor index)
+        {
+            var ex = torch.exp(x);
+            var sums = torch.zeros(2).index_add(0, index, ex, 1);
+            return ex / sums[index];
+        }
+        static Tensor Fixed(Tensor x, Tensor index)
+        {
+            var member = index.unsqueeze(1).eq(torch.arange(2).unsqueeze(0));
+            var max = x.detach().unsqueeze(1).masked_fill(member.logical_not(), float.NegativeInfinity).amax(new long[] { 0 });
+            var ex = torch.exp(x - max[index]);
+            var sums = torch.zeros(2).index_add(0, index, ex, 1);
+            return ex / sums[index];
+        }
+        using var scope = torch.NewDisposeScope();
+        var index = torch.tensor(new long[] { 0, 0, 1, 1 });
+
+        // exp(100) is inf in float32: inf / inf = NaN in segment 0, 1 / inf = 0 beside it; segment 1 is untouched.
+        var logits = Inputs.Of(100f, 0f, 1f, 2f);
+        var original = Outcome(Flagged, logits, index);
+        var @fixed = Outcome(Fixed, logits, index);
+        Assert.True(double.IsNaN(original.Value[0]));
+        Assert.Equal(0.0, original.Value[1]);
+        Assert.True(original.GradientHasNaN);
+        @fixed.AssertFinite("the segment softmax shifted by each segment's maximum");
+        Values.AssertNear(1, @fixed.Value[0], "exp(0) / (1 + exp(-100))");
+        Values.AssertNear(Math.Exp(-100), @fixed.Value[1], "exp(-100)", absolute: 1e-45);
+        Values.AssertNear(1 / (1 + Math.E), @fixed.Value[2], "segment 1");
+
+        var ordinary = Inputs.Randn(23, 3, 8);
+        var ordinaryIndex = torch.tensor(new long[] { 0, 1, 0, 1, 1, 0, 1, 0 });
+        var a = Outcome(Flagged, ordinary, ordinaryIndex);
+        var b = Outcome(Fixed, ordinary, ordinaryIndex);
+        a.AssertFinite("the flagged form at ordinary inputs");
+        b.AssertFinite("the fixed form at ordinary inputs");
+        Values.AssertClose(a.Value, b.Value, Values.Relative, Values.Absolute, "value");
+        Values.AssertClose(a.Gradient, b.Gradient, Values.Relative, Values.Absolute, "gradient");
+
+        static Outcome Outcome(Func<Tensor, Tensor, Tensor> compute, Tensor x, Tensor index) =>
+            NanGuard.Proofs.Tests.Outcome.Of(compute.Method, new[] { x, index }, null);
+    }
+
+    [Fact]
     public void Every_rule_that_yields_NaN_or_Inf_has_a_proof()
     {
         var rules = new[]
@@ -691,7 +739,7 @@ public sealed class RuleProofs
             DiagnosticIds.DivisionByNorm, DiagnosticIds.StandardizationWithoutEps, DiagnosticIds.DivisionByZeroableSum,
             DiagnosticIds.LogOfZeroable, DiagnosticIds.UnsafeWhere, DiagnosticIds.StaticClampNotInPlace, DiagnosticIds.CompareWithNaN,
             DiagnosticIds.UnscaledFloat16Training, DiagnosticIds.HookedForwardCall,
-            DiagnosticIds.FullyMaskedSoftmax, DiagnosticIds.VanishingEpsilon,
+            DiagnosticIds.FullyMaskedSoftmax, DiagnosticIds.VanishingEpsilon, DiagnosticIds.HandWrittenSegmentSoftmax,
         };
         var proofs = typeof(RuleProofs).GetMethods().Select(m => m.Name.Split('_')[0]).ToHashSet();
         Assert.All(rules, id => Assert.Contains(id, proofs));

@@ -161,6 +161,9 @@ public static class Ops
                 0.5 when op.Input is { IsKnown: true, Lo: >= 0 } input => Facts.Of(ValueKind.NonNegative, 0, Inf, input.ZeroCause, op.Call.Invocation, "sqrt"),
                 _ => Facts.Unknown,
             }),
+        new("segment sums", "scatter_add/index_add of non-negative terms into a non-negative tensor: non-negative, the producer is the scatter (whose source says what was summed)",
+            new[] { "index_add", "index_add_", "scatter_add", "scatter_add_" },
+            op => SegmentSum(op)),
     };
 
     private static readonly Dictionary<string, OpRow> ByName = Rows
@@ -189,6 +192,15 @@ public static class Ops
         var input = op.Input;
         var hi = input.IsKnown && !double.IsInfinity(input.Hi) ? System.Math.Exp(input.Hi) : Inf;
         return Facts.Of(ValueKind.NonNegative, 0, hi, "an exp that underflows", op.Call.Invocation, "exp").WithDtype(input.Dtype);
+    }
+
+    private static Facts SegmentSum(OpInput op)
+    {
+        var source = op.Call.Argument("source") ?? op.Call.Argument("src");
+        if (source is null || op.Input is not { IsKnown: true, Lo: >= 0 } target || op.Of(source) is not { IsKnown: true, Lo: >= 0 } terms)
+            return Facts.Unknown;
+        return Facts.Of(ValueKind.NonNegative, 0, Inf, target.ZeroCause is not null ? terms.ZeroCause : null, op.Call.Invocation, "segment_sum")
+            .WithDtype(terms.Dtype);
     }
 
     // masked_fill(mask, -inf): where the mask covers a whole row, the row is -inf throughout (a softmax of it is NaN).
