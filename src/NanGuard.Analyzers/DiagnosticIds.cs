@@ -59,4 +59,6 @@ public static class DiagnosticIds
     public const string VanishingEpsilon = "NG1020";
     /// <summary>A softmax per segment written by hand with scatter_add or index_add.</summary>
     public const string HandWrittenSegmentSoftmax = "NG1021";
+    /// <summary>An unbiased std or var over a dim the code makes size 1.</summary>
+    public const string UnbiasedSpreadOfOne = "NG1022";
 }

@@ -729,6 +729,47 @@ public sealed class RuleProofs
     }
 
     [Fact]
+    public void NG1022_unbiased_spread_of_one()
+    {
+        // NG1022 has no fix (which dim the code means is not in it). The flagged form is NaN for every input, so there is
+        // no ordinary input where it is finite: the proof measures it at seeded inputs, and measures the two ways out the
+        // page names, the reduction over the dim the values vary along and the population variance.
+        static Tensor Flagged(Tensor x) => x.unsqueeze(0).std(0);
+        static Tensor AlongTheValues(Tensor x) => x.unsqueeze(0).std(1);
+        static Tensor PopulationVar(Tensor x) => x.unsqueeze(0).var(0, unbiased: false);
+        static Tensor PopulationStd(Tensor x) => x.unsqueeze(0).std(0, unbiased: false);
+        using var scope = torch.NewDisposeScope();
+
+        foreach (var seed in new ulong[] { 24, 25, 26 })
+        {
+            var x = Inputs.Randn(seed, 1, 5);
+            var original = Run(Flagged, x);
+            Assert.All(original.Value, v => Assert.True(double.IsNaN(v)));
+            Assert.All(original.Gradient, g => Assert.True(double.IsNaN(g)));
+
+            var along = Run(AlongTheValues, x);
+            along.AssertFinite("std over the dim of the 5 values");
+            using var expected = x.std();
+            Values.AssertNear(expected.item<float>(), along.Value.Single(), "the std of the 5 values");
+
+            // The population variance of one value is 0, with gradient 0.
+            var variance = Run(PopulationVar, x);
+            variance.AssertFinite("var(0, unbiased: false) of one value");
+            Assert.All(variance.Value, v => Assert.Equal(0.0, v));
+            Assert.All(variance.Gradient, g => Assert.Equal(0.0, g));
+
+            // The population std of one value is 0 too, and libtorch's std backward gives 0 (not 0 / 0) where the std is 0.
+            var deviation = Run(PopulationStd, x);
+            deviation.AssertFinite("std(0, unbiased: false) of one value");
+            Assert.All(deviation.Value, v => Assert.Equal(0.0, v));
+            Assert.All(deviation.Gradient, g => Assert.Equal(0.0, g));
+        }
+
+        static Outcome Run(Func<Tensor, Tensor> compute, Tensor x) =>
+            NanGuard.Proofs.Tests.Outcome.Of(compute.Method, new[] { x }, null);
+    }
+
+    [Fact]
     public void Every_rule_that_yields_NaN_or_Inf_has_a_proof()
     {
         var rules = new[]
@@ -740,6 +781,7 @@ public sealed class RuleProofs
             DiagnosticIds.LogOfZeroable, DiagnosticIds.UnsafeWhere, DiagnosticIds.StaticClampNotInPlace, DiagnosticIds.CompareWithNaN,
             DiagnosticIds.UnscaledFloat16Training, DiagnosticIds.HookedForwardCall,
             DiagnosticIds.FullyMaskedSoftmax, DiagnosticIds.VanishingEpsilon, DiagnosticIds.HandWrittenSegmentSoftmax,
+            DiagnosticIds.UnbiasedSpreadOfOne,
         };
         var proofs = typeof(RuleProofs).GetMethods().Select(m => m.Name.Split('_')[0]).ToHashSet();
         Assert.All(rules, id => Assert.Contains(id, proofs));

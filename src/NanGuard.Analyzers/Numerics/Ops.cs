@@ -172,7 +172,7 @@ public static class Ops
 
     /// <summary>The op table as (family, ops, effect) rows, for docs/ops.md.</summary>
     public static IEnumerable<(string Family, IReadOnlyList<string> Ops, string Effect)> Table =>
-        Rows.Select(row => (row.Family, (IReadOnlyList<string>)row.Names, row.Effect));
+        Rows.Select(row => (row.Family, (IReadOnlyList<string>)row.Names, row.Effect)).Concat(Shapes.Table);
 
     internal static OpRow? Row(string name) => ByName.TryGetValue(name, out var row) ? row : null;
 
