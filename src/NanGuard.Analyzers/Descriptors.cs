@@ -207,6 +207,33 @@ public static class Descriptors
         "Root or fractional power at its boundary",
         "{0} of {1}, which can be {2}, {3}; {4}",
         "sqrt and pow(x, p) with 0 < p < 1 have an infinite gradient at 0, and rsqrt is inf there; a fractional power of a negative value is NaN. Clamp the base from below inside the root where it cannot be negative; make it non-negative by construction where it can.");
+    /// <summary>NG1019.</summary>
+    public static readonly DiagnosticDescriptor FullyMaskedSoftmax = Create(
+        DiagnosticIds.FullyMaskedSoftmax, Numerics, DiagnosticSeverity.Info,
+        "Softmax over a row that can be entirely -inf",
+        "{0} of a tensor filled with -inf by masked_fill{1}: a row the mask covers entirely gives NaN; fill with {2}",
+        "softmax (and log_softmax) of a row that is -inf throughout is NaN: its largest value is -inf and x - max is -inf - (-inf). A padding mask that covers a whole row (a padding-only sequence) does that. Fill with the dtype's lowest finite value instead: a fully masked row becomes uniform and any other row is unchanged.");
+
+    /// <summary>NG1020.</summary>
+    public static readonly DiagnosticDescriptor VanishingEpsilon = Create(
+        DiagnosticIds.VanishingEpsilon, Numerics, DiagnosticSeverity.Warning,
+        "An epsilon that rounding erases",
+        "{0} is {1} in {2}: the epsilon {3} vanishes next to {4}; use {5}",
+        "A guard constant such as 1 - 1e-8 or 1e-8 is rounded to the tensor's dtype before it is used: 1 - 1e-8 is exactly 1 in float32 and 1e-8 is 0 in float16, so the clamp or the + eps guards nothing and log(1 - p) or 1 / x still reach -inf or inf. Use an epsilon the dtype can hold next to that value.");
+
+    /// <summary>NG1021.</summary>
+    public static readonly DiagnosticDescriptor HandWrittenSegmentSoftmax = Create(
+        DiagnosticIds.HandWrittenSegmentSoftmax, Numerics, DiagnosticSeverity.Warning,
+        "Hand-written softmax per segment",
+        "exp of unshifted logits divided by their {0} per segment: a logit above about {1} makes exp inf in {2} and the quotient inf / inf = NaN; subtract each segment's maximum before the exp",
+        "A softmax per segment (a graph's edges per node, a set's elements per set) written as exp(x) / sums[index], with sums the scatter_add or index_add of exp(x), overflows where a logit exceeds about 88.7 in float32 (11.1 in float16): exp gives inf and the quotient inf / inf is NaN. Subtract each segment's maximum from the logits first.");
+
+    /// <summary>NG1022.</summary>
+    public static readonly DiagnosticDescriptor UnbiasedSpreadOfOne = Create(
+        DiagnosticIds.UnbiasedSpreadOfOne, Numerics, DiagnosticSeverity.Warning,
+        "Unbiased std or var over a dim of size 1",
+        "{0} over {1}, which the code makes size 1: the unbiased {0} of one value divides by n - 1 = 0 and is NaN for every input; reduce over the dim the values vary along",
+        "An unbiased std or var (TorchSharp's default) divides by n - 1: over a dim of size 1 that is 0 / 0 = NaN, whatever the values, and adding eps afterwards does not help. The code makes the dim size 1 (unsqueeze, a literal 1 in view or reshape), so the reduction covers one value.");
 
     /// <summary>The page that documents a rule.</summary>
     public static string HelpLink(string id) => HelpLinkBase + id + ".md";

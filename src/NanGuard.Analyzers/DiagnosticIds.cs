@@ -59,4 +59,12 @@ public static class DiagnosticIds
     public const string ExpOfUnboundedOutput = "NG1017";
     /// <summary>A root or fractional power at 0 or of a negative value.</summary>
     public const string RootAtBoundary = "NG1018";
+    /// <summary>A softmax over a row masked_fill can fill with -inf entirely.</summary>
+    public const string FullyMaskedSoftmax = "NG1019";
+    /// <summary>An epsilon that rounding erases in the tensor's dtype.</summary>
+    public const string VanishingEpsilon = "NG1020";
+    /// <summary>A softmax per segment written by hand with scatter_add or index_add.</summary>
+    public const string HandWrittenSegmentSoftmax = "NG1021";
+    /// <summary>An unbiased std or var over a dim the code makes size 1.</summary>
+    public const string UnbiasedSpreadOfOne = "NG1022";
 }

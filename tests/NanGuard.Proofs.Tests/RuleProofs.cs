@@ -700,6 +700,174 @@ public sealed class RuleProofs
 
         // Rows of variance far above eps: the clamp changes nothing at all.
         proof.AssertAgree(new[] { Inputs.Randn(30, 1, 4, 8) }, relative: 0, absolute: 0);
+    public async Task NG1019_fully_masked_softmax()
+    {
+        var proof = await Proof.CreateAsync(new FullyMaskedSoftmaxAnalyzer(), new FullyMaskedSoftmaxCodeFix(),
+            DiagnosticIds.FullyMaskedSoftmax, FullyMaskedSoftmaxCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor scores, Tensor pad, Tensor values)
+                {
+                    var masked = scores.masked_fill(pad, float.NegativeInfinity);
+                    return F.softmax(masked, 1).matmul(values);
+                }
+            }
+            """);
+        Assert.Contains("torch.finfo(scores.dtype).min", proof.FixedSource);
+        using var scope = torch.NewDisposeScope();
+
+        // Row 0 is masked entirely: softmax of [-inf, -inf, -inf] is NaN, and so is that row of the attention output
+        // and the gradient of the values it weighs (masked_fill's own backward zeroes the scores' gradient in the
+        // masked places, 0 rather than NaN). Filled with float32's lowest finite value (-3.4028235e38) the row's weights
+        // are uniform, 1/3 each: its output is the mean of the values; row 1, masked in part, is the same bit for bit.
+        var pad = torch.tensor(new[,] { { true, true, true }, { false, true, false } });
+        var values = Inputs.Of(new[,] { { 1f, -1f }, { 2f, 0f }, { 3f, 4f } });
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(new[,] { { 1f, 2f, 3f }, { 4f, 5f, 6f } }), pad, values });
+        Assert.All(original.Value.Take(2), v => Assert.True(double.IsNaN(v)));
+        Assert.Contains(original.Gradients[2], double.IsNaN);
+        Assert.Equal(new[] { 0.0, 0, 0 }, original.Gradient.Take(3));
+        @fixed.AssertFinite("attention over a fully masked row filled with finfo.min");
+        Values.AssertNear(2, @fixed.Value[0], "the mean of the values, 1, 2, 3");
+        Values.AssertNear(1, @fixed.Value[1], "the mean of the values, -1, 0, 4");
+        Assert.Equal(original.Value.Skip(2), @fixed.Value.Skip(2));
+        Assert.Equal(original.Gradient.Skip(3), @fixed.Gradient.Skip(3));
+
+        // Rows masked in part: exp(finfo.min - max) is 0 exactly as exp(-inf) is: bit for bit the same.
+        var partial = torch.tensor(new[,] { { true, false, false, true }, { false, false, false, false }, { true, true, true, false } });
+        proof.AssertAgree(new[] { Inputs.Randn(19, 3, 3, 4), partial, Inputs.Randn(20, 1, 4, 2) }, relative: 0, absolute: 0);
+    }
+
+    [Fact]
+    public async Task NG1020_vanishing_epsilon()
+    {
+        var proof = await Proof.CreateAsync(new VanishingEpsilonAnalyzer(), new VanishingEpsilonCodeFix(),
+            DiagnosticIds.VanishingEpsilon, VanishingEpsilonCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor p) => torch.log(1 - p.clamp(1e-8, 1 - 1e-8));
+            }
+            """);
+        Assert.Contains("1 - 1e-7", proof.FixedSource);
+        using var scope = torch.NewDisposeScope();
+
+        // float32: 1 - 1e-8 rounds to 1, so p = 1 passes the clamp and log(1 - 1) = -inf, with an infinite gradient;
+        // 1 - 1e-7 rounds to 0.99999988, and log(1 - 0.99999988) = log(1.1920929e-7) = -15.942385 with gradient 0
+        // (clamped).
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(1f, 0.5f) });
+        Assert.Equal(double.NegativeInfinity, original.Value[0]);
+        Assert.True(double.IsNegativeInfinity(original.Gradient[0]));
+        @fixed.AssertFinite("log(1 - p.clamp(1e-8, 1 - 1e-7)) at p = 1");
+        Values.AssertNear(Math.Log(1.1920928955078125e-7), @fixed.Value[0], "log(1 - 0.99999988)");
+        Assert.Equal(0.0, @fixed.Gradient[0]);
+        proof.AssertAgree(new[] { Inputs.Uniform(21, 0.01, 0.99, 64) }, relative: 0, absolute: 0);
+
+        var half = await Proof.CreateAsync(new VanishingEpsilonAnalyzer(), new VanishingEpsilonCodeFix(),
+            DiagnosticIds.VanishingEpsilon, VanishingEpsilonCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor p) => torch.log(p.half() + 1e-8);
+            }
+            """);
+        Assert.Contains("p.half() + 1e-4", half.FixedSource);
+
+        // float16: 1e-8 is below float16's smallest subnormal (6e-8) and rounds to 0: log(0 + 0) = -inf, gradient inf.
+        // 1e-4 is held (as 1.0001e-4): log gives -9.2094, gradient 9999 (below float16's largest value, 65504).
+        var (halfOriginal, halfFixed) = half.Run(new[] { Inputs.Of(0f, 0.5f) });
+        Assert.Equal(double.NegativeInfinity, halfOriginal.Value[0]);
+        Assert.True(halfOriginal.GradientHasNonFinite);
+        halfFixed.AssertFinite("log(p.half() + 1e-4) at p = 0");
+        Values.AssertNear(Math.Log(1.0001659393310547e-4), halfFixed.Value[0], "log(1e-4 in float16)", relative: 1e-3);
+        // On p in [0.1, 1] the two differ by log(1 + 1e-4 / p) <= 1e-3, within float16's rounding of the log.
+        half.AssertAgree(new[] { Inputs.Uniform(22, 0.1, 1, 64) }, relative: 2e-3, absolute: 2e-3);
+    }
+
+    [Fact]
+    public void NG1021_hand_written_segment_softmax()
+    {
+        // NG1021 has no fix: the proof runs the flagged form (tests/NanGuard.Analyzers.Tests checks NG1021 reports it)
+        // and the page's fixed form, with each segment's maximum subtracted (the amax of the logits masked to each
+        // segment: TorchSharp 0.107.0's torch.index_reduce is marked obsolete, "not implemented").
+        static Tensor Flagged(Tensor x, Tensor index)
+        {
+            var ex = torch.exp(x);
+            var sums = torch.zeros(2).index_add(0, index, ex, 1);
+            return ex / sums[index];
+        }
+        static Tensor Fixed(Tensor x, Tensor index)
+        {
+            var member = index.unsqueeze(1).eq(torch.arange(2).unsqueeze(0));
+            var max = x.detach().unsqueeze(1).masked_fill(member.logical_not(), float.NegativeInfinity).amax(new long[] { 0 });
+            var ex = torch.exp(x - max[index]);
+            var sums = torch.zeros(2).index_add(0, index, ex, 1);
+            return ex / sums[index];
+        }
+        using var scope = torch.NewDisposeScope();
+        var index = torch.tensor(new long[] { 0, 0, 1, 1 });
+
+        // exp(100) is inf in float32: inf / inf = NaN in segment 0, 1 / inf = 0 beside it; segment 1 is untouched.
+        var logits = Inputs.Of(100f, 0f, 1f, 2f);
+        var original = Outcome(Flagged, logits, index);
+        var @fixed = Outcome(Fixed, logits, index);
+        Assert.True(double.IsNaN(original.Value[0]));
+        Assert.Equal(0.0, original.Value[1]);
+        Assert.True(original.GradientHasNaN);
+        @fixed.AssertFinite("the segment softmax shifted by each segment's maximum");
+        Values.AssertNear(1, @fixed.Value[0], "exp(0) / (1 + exp(-100))");
+        Values.AssertNear(Math.Exp(-100), @fixed.Value[1], "exp(-100)", absolute: 1e-45);
+        Values.AssertNear(1 / (1 + Math.E), @fixed.Value[2], "segment 1");
+
+        var ordinary = Inputs.Randn(23, 3, 8);
+        var ordinaryIndex = torch.tensor(new long[] { 0, 1, 0, 1, 1, 0, 1, 0 });
+        var a = Outcome(Flagged, ordinary, ordinaryIndex);
+        var b = Outcome(Fixed, ordinary, ordinaryIndex);
+        a.AssertFinite("the flagged form at ordinary inputs");
+        b.AssertFinite("the fixed form at ordinary inputs");
+        Values.AssertClose(a.Value, b.Value, Values.Relative, Values.Absolute, "value");
+        Values.AssertClose(a.Gradient, b.Gradient, Values.Relative, Values.Absolute, "gradient");
+
+        static Outcome Outcome(Func<Tensor, Tensor, Tensor> compute, Tensor x, Tensor index) =>
+            NanGuard.Proofs.Tests.Outcome.Of(compute.Method, new[] { x, index }, null);
+    }
+
+    [Fact]
+    public void NG1022_unbiased_spread_of_one()
+    {
+        // NG1022 has no fix (which dim the code means is not in it). The flagged form is NaN for every input, so there is
+        // no ordinary input where it is finite: the proof measures it at seeded inputs, and measures the two ways out the
+        // page names, the reduction over the dim the values vary along and the population variance.
+        static Tensor Flagged(Tensor x) => x.unsqueeze(0).std(0);
+        static Tensor AlongTheValues(Tensor x) => x.unsqueeze(0).std(1);
+        static Tensor PopulationVar(Tensor x) => x.unsqueeze(0).var(0, unbiased: false);
+        static Tensor PopulationStd(Tensor x) => x.unsqueeze(0).std(0, unbiased: false);
+        using var scope = torch.NewDisposeScope();
+
+        foreach (var seed in new ulong[] { 24, 25, 26 })
+        {
+            var x = Inputs.Randn(seed, 1, 5);
+            var original = Run(Flagged, x);
+            Assert.All(original.Value, v => Assert.True(double.IsNaN(v)));
+            Assert.All(original.Gradient, g => Assert.True(double.IsNaN(g)));
+
+            var along = Run(AlongTheValues, x);
+            along.AssertFinite("std over the dim of the 5 values");
+            using var expected = x.std();
+            Values.AssertNear(expected.item<float>(), along.Value.Single(), "the std of the 5 values");
+
+            // The population variance of one value is 0, with gradient 0.
+            var variance = Run(PopulationVar, x);
+            variance.AssertFinite("var(0, unbiased: false) of one value");
+            Assert.All(variance.Value, v => Assert.Equal(0.0, v));
+            Assert.All(variance.Gradient, g => Assert.Equal(0.0, g));
+
+            // The population std of one value is 0 too, and libtorch's std backward gives 0 (not 0 / 0) where the std is 0.
+            var deviation = Run(PopulationStd, x);
+            deviation.AssertFinite("std(0, unbiased: false) of one value");
+            Assert.All(deviation.Value, v => Assert.Equal(0.0, v));
+            Assert.All(deviation.Gradient, g => Assert.Equal(0.0, g));
+        }
+
+        static Outcome Run(Func<Tensor, Tensor> compute, Tensor x) =>
+            NanGuard.Proofs.Tests.Outcome.Of(compute.Method, new[] { x }, null);
     }
 
     [Fact]
@@ -714,6 +882,8 @@ public sealed class RuleProofs
             DiagnosticIds.LogOfZeroable, DiagnosticIds.UnsafeWhere, DiagnosticIds.StaticClampNotInPlace, DiagnosticIds.CompareWithNaN,
             DiagnosticIds.UnscaledFloat16Training, DiagnosticIds.HookedForwardCall,
             DiagnosticIds.DivisionByZeroable, DiagnosticIds.ExpOfUnboundedOutput, DiagnosticIds.RootAtBoundary,
+            DiagnosticIds.FullyMaskedSoftmax, DiagnosticIds.VanishingEpsilon, DiagnosticIds.HandWrittenSegmentSoftmax,
+            DiagnosticIds.UnbiasedSpreadOfOne,
         };
         var proofs = typeof(RuleProofs).GetMethods().Select(m => m.Name.Split('_')[0]).ToHashSet();
         Assert.All(rules, id => Assert.Contains(id, proofs));

@@ -168,7 +168,7 @@ internal sealed class Facts
     public static Facts Join(Facts a, Facts b)
     {
         if (!a.IsKnown || !b.IsKnown)
-            return Unknown;
+            return a.Dtype is { } dtype && dtype == b.Dtype ? Unknown.WithDtype(dtype) : Unknown;
         if (ReferenceEquals(a, b))
             return a;
         var sameKind = a.Kind == b.Kind;
@@ -184,14 +184,15 @@ internal sealed class Facts
             kind == ValueKind.Module && a.Layers.SequenceEqual(b.Layers) ? a.Layers : ImmutableArray<Layer>.Empty);
     }
 
-    /// <summary>The join of every value in <paramref name="values"/>; unknown where there is none.</summary>
+    /// <summary>The join of every value in <paramref name="values"/>; unknown where there is none (with the dtype they share).</summary>
     public static Facts JoinAll(IEnumerable<Facts> values)
     {
         Facts? joined = null;
         foreach (var value in values)
         {
-            // Where one value is unknown so is the join: the rest are not worked out.
-            if (joined is not null && !joined.IsKnown)
+            // Where one value is unknown so is the join (keeping only a dtype every value shares): the rest are not
+            // worked out once nothing is left to keep.
+            if (joined is not null && !joined.IsKnown && joined.Dtype is null)
                 return Unknown;
             joined = joined is null ? value : Join(joined, value);
         }

@@ -116,9 +116,11 @@ public static class Ops
         new("nan_to_num", "facts kept; non-finite values replaced",
             new[] { "nan_to_num", "nan_to_num_" },
             op => op.Input.WithGuard("nan_to_num", op.Input.Lo, op.Input.Hi)),
-        new("masked_fill", "the join of the input and the fill value",
+        new("masked_fill", "the join of the input and the fill value; a fill of -inf can cover a whole row (the producer is the masked_fill, the range reaches -inf even where the input is unknown)",
             new[] { "masked_fill", "masked_fill_" },
-            op => op.Number("value") is { } value ? Facts.Join(op.Input.Derived(), Facts.OfConstant(value)) : Facts.Unknown),
+            op => op.Number("value") is { } value
+                ? double.IsNegativeInfinity(value) ? NegativeInfinityFill(op) : Facts.Join(op.Input.Derived(), Facts.OfConstant(value))
+                : Facts.Unknown),
         new("concatenation", "the join of the inputs",
             new[] { "cat", "stack", "concat", "concatenate", "hstack", "vstack", "dstack" },
             op => Concatenation(op)),
@@ -168,6 +170,9 @@ public static class Ops
                 0.5 when op.Input is { IsKnown: true, Lo: >= 0 } input => Facts.Of(ValueKind.NonNegative, 0, Inf, input.ZeroCause, op.Call.Invocation, "sqrt"),
                 _ => Facts.Unknown,
             }),
+        new("segment sums", "scatter_add/index_add of non-negative terms into a non-negative tensor: non-negative, the producer is the scatter (whose source says what was summed)",
+            new[] { "index_add", "index_add_", "scatter_add", "scatter_add_" },
+            op => SegmentSum(op)),
     };
 
     private static readonly Dictionary<string, OpRow> ByName = Rows
@@ -176,7 +181,7 @@ public static class Ops
 
     /// <summary>The op table as (family, ops, effect) rows, for docs/ops.md.</summary>
     public static IEnumerable<(string Family, IReadOnlyList<string> Ops, string Effect)> Table =>
-        Rows.Select(row => (row.Family, (IReadOnlyList<string>)row.Names, row.Effect));
+        Rows.Select(row => (row.Family, (IReadOnlyList<string>)row.Names, row.Effect)).Concat(Shapes.Table);
 
     internal static OpRow? Row(string name) => ByName.TryGetValue(name, out var row) ? row : null;
 
@@ -228,6 +233,23 @@ public static class Ops
             ? Facts.Of(ValueKind.Uniform, from, to, from <= 0 && to >= 0 ? "a uniform sample (uniform_ can return its lower bound)" : null,
                 op.Call.Invocation, "rand")
             : Facts.Unknown;
+    }
+
+    private static Facts SegmentSum(OpInput op)
+    {
+        var source = op.Call.Argument("source") ?? op.Call.Argument("src");
+        if (source is null || op.Input is not { IsKnown: true, Lo: >= 0 } target || op.Of(source) is not { IsKnown: true, Lo: >= 0 } terms)
+            return Facts.Unknown;
+        return Facts.Of(ValueKind.NonNegative, 0, Inf, target.ZeroCause is not null ? terms.ZeroCause : null, op.Call.Invocation, "segment_sum")
+            .WithDtype(terms.Dtype);
+    }
+
+    // masked_fill(mask, -inf): where the mask covers a whole row, the row is -inf throughout (a softmax of it is NaN).
+    private static Facts NegativeInfinityFill(OpInput op)
+    {
+        var input = op.Input;
+        return Facts.Of(ValueKind.Bounded, double.NegativeInfinity, input.IsKnown ? input.Hi : Inf, null, op.Call.Invocation, "masked_fill")
+            .WithDtype(input.Dtype);
     }
 
     private static Facts Sum(OpInput op)

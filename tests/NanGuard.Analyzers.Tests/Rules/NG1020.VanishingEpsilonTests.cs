@@ -1,0 +1,137 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
+using NanGuard.Testing;
+using Xunit;
+using Verify = NanGuard.Testing.CodeFixVerifier<
+    NanGuard.Analyzers.Rules.VanishingEpsilonAnalyzer,
+    NanGuard.CodeFixes.Rules.VanishingEpsilonCodeFix>;
+
+namespace NanGuard.Analyzers.Tests.Rules;
+
+public sealed class VanishingEpsilonTests
+{
+    private const string Usings = """
+        using TorchSharp;
+        using static TorchSharp.torch;
+        using F = TorchSharp.torch.nn.functional;
+
+        """;
+
+    [Fact]
+    public Task One_minus_a_tiny_epsilon_is_one_in_float32() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                const double Eps = 1e-8;
+                Tensor A(Tensor p) => torch.log(1 - p.clamp(1e-8, [|1 - 1e-8|]));
+                Tensor B(Tensor p) => torch.clamp(p, min: 1e-7f, max: [|1f - 1e-8f|]);
+                Tensor D(Tensor p) => p.clamp_max([|0.99999999|]);
+                Tensor E(Tensor p) => ([|1 + 1e-10|]) - p;
+                Tensor G(Tensor c) => torch.acos(c.clamp([|-1 + Eps|], [|1 - Eps|]));
+            }
+            """, Usings + """
+            class C
+            {
+                const double Eps = 1e-8;
+                Tensor A(Tensor p) => torch.log(1 - p.clamp(1e-8, 1 - 1e-7));
+                Tensor B(Tensor p) => torch.clamp(p, min: 1e-7f, max: 1f - 1e-7f);
+                Tensor D(Tensor p) => p.clamp_max(1.0 - 1e-7);
+                Tensor E(Tensor p) => (1 + 1e-7) - p;
+                Tensor G(Tensor c) => torch.acos(c.clamp(-1 + 1e-7, 1 - 1e-7));
+            }
+            """);
+
+    [Fact]
+    public Task A_tiny_epsilon_is_zero_in_float16() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor p) => torch.log(p.half() + [|1e-8|]);
+                Tensor B(Tensor x)
+                {
+                    var h = x.to(ScalarType.Float16);
+                    return torch.log(h.clamp_min([|1e-8|]));
+                }
+                Tensor D(Tensor p) => p.half().clamp(1e-3, [|1 - 1e-4|]);
+                Tensor E(Tensor p) => p.half().add([|1e-9|]);
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor A(Tensor p) => torch.log(p.half() + 1e-4);
+                Tensor B(Tensor x)
+                {
+                    var h = x.to(ScalarType.Float16);
+                    return torch.log(h.clamp_min(1e-4));
+                }
+                Tensor D(Tensor p) => p.half().clamp(1e-3, 1 - 1e-3);
+                Tensor E(Tensor p) => p.half().add(1e-4);
+            }
+            """);
+
+    [Fact]
+    public async Task Reported_as_a_warning_with_the_rounding_it_shows()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            sealed class Net : nn.Module<Tensor, Tensor>
+            {
+                public Net() : base(nameof(Net)) { }
+                public override Tensor forward(Tensor p) => torch.log(p.clamp(1e-8, {|#0:1 - 1e-8|}));
+            }
+            class C
+            {
+                System.Func<Tensor, Tensor> f = p => p.half() + {|#1:1e-8|};
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithSeverity(DiagnosticSeverity.Warning)
+                .WithMessage("1 - 1e-8 is 1 in float32: the epsilon 1e-8 vanishes next to 1; use 1e-7"),
+            Verify.Diagnostic().WithLocation(1).WithSeverity(DiagnosticSeverity.Warning)
+                .WithMessage("1e-8 is 0 in float16: the epsilon 1e-8 vanishes next to 0; use 1e-4"));
+    }
+
+    [Fact]
+    public Task Safe_look_alikes_are_not_flagged() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor p) => p.clamp(1e-7, 1 - 1e-7);
+                Tensor B(Tensor x) => torch.log(x + 1e-8);
+                Tensor D(Tensor p) => p.@double().clamp(1e-8, 1 - 1e-8);
+                Tensor E(Tensor x) => x.half() + 1e-3;
+                Tensor G(Tensor x) => (x + 1) - 0.5;
+                Tensor H(Tensor x) => x.clamp(0, 1);
+                Tensor I(Tensor x, Tensor y) => x.add(y, alpha: 1e-10);
+                Tensor J(Tensor x) => x.bfloat16() + 1e-8;
+                Tensor K(Tensor p) => p.half().clamp(1e-3, 1 - 1e-3);
+                double L() => 1 - 1e-8;
+            }
+            """);
+
+    [Fact]
+    public async Task Nothing_is_registered_without_TorchSharp()
+    {
+        var test = Verify.Test();
+        test.References = TestReferences.WithoutTorchSharp;
+        var source = """
+            namespace TorchSharp
+            {
+                public static class torch
+                {
+                    public sealed class Tensor
+                    {
+                        public Tensor clamp(double min, double max) => this;
+                        public static Tensor operator +(Tensor a, double b) => a;
+                    }
+                }
+            }
+            class C
+            {
+                TorchSharp.torch.Tensor M(TorchSharp.torch.Tensor p) => p.clamp(1e-8, 1 - 1e-8) + 1e-10;
+            }
+            """;
+        test.TestCode = source;
+        test.FixedCode = source;
+        await test.RunAsync();
+    }
+}
