@@ -115,6 +115,9 @@ internal static class Arithmetic
     // x + c keeps x away from 0 where c survives rounding at 0 in x's dtype; two non-negative terms stay non-negative.
     private static Facts Add(Facts left, Facts right, string? dtype)
     {
+        // x + m where m is a fill of -inf (an additive attention mask): -inf wherever the fill is, whatever x is.
+        if ((IsNegativeInfinityFill(left) ? left : IsNegativeInfinityFill(right) ? right : null) is { } fill)
+            return fill.Derived().WithRange(double.NegativeInfinity, Inf, null);
         var (value, constant) = ConstantOperand(left, right);
         if (value is not null && constant is { } c)
         {
@@ -137,6 +140,8 @@ internal static class Arithmetic
         }
         return Facts.Unknown;
     }
+
+    private static bool IsNegativeInfinityFill(Facts value) => value.ProducerName == "masked_fill" && double.IsNegativeInfinity(value.Lo);
 
     // 1 - p of a probability is 0 where p rounds to 1.
     private static Facts Subtract(Facts left, Facts right, IOperation leftOperand, Session session)

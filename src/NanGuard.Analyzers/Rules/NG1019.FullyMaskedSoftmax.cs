@@ -3,7 +3,7 @@ using NanGuard.Analyzers.Numerics;
 namespace NanGuard.Analyzers.Rules;
 
 /// <summary>
-/// NG1019: <c>softmax</c> or <c>log_softmax</c> of a tensor that <c>masked_fill(mask, -inf)</c> filled (through locals,
+/// NG1019: <c>softmax</c> or <c>log_softmax</c> of a tensor that <c>masked_fill(mask, -inf)</c> filled, or of a sum with such a fill (through locals,
 /// scaling by a constant, members: the engine's facts), where a row the mask covers entirely is -inf throughout and
 /// its softmax NaN. The fix fills with the dtype's lowest finite value.
 /// </summary>

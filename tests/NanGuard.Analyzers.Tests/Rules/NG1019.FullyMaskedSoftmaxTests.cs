@@ -75,6 +75,38 @@ public sealed class FullyMaskedSoftmaxTests
             """);
 
     [Fact]
+    public Task An_additive_mask_of_minus_inf_is_followed_through_the_sum() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor scores, Tensor pad, long n)
+                {
+                    var bias = torch.zeros(n, n).masked_fill(pad, float.NegativeInfinity);
+                    return [|F.softmax(scores + bias, -1)|];
+                }
+                Tensor B(Tensor scores, Tensor pad, Tensor bias)
+                {
+                    var mask = bias.masked_fill(pad, float.NegativeInfinity);
+                    return [|scores.add(mask).softmax(-1)|];
+                }
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor A(Tensor scores, Tensor pad, long n)
+                {
+                    var bias = torch.zeros(n, n).masked_fill(pad, float.MinValue);
+                    return F.softmax(scores + bias, -1);
+                }
+                Tensor B(Tensor scores, Tensor pad, Tensor bias)
+                {
+                    var mask = bias.masked_fill(pad, torch.finfo(bias.dtype).min);
+                    return scores.add(mask).softmax(-1);
+                }
+            }
+            """);
+
+    [Fact]
     public async Task Reported_as_info_with_the_fill_and_the_member_it_came_through()
     {
         await Verify.VerifyAnalyzerAsync(Usings + """
@@ -100,7 +132,6 @@ public sealed class FullyMaskedSoftmaxTests
                 Tensor E(Tensor x) => F.softmax(x, 1);
                 Tensor G(Tensor x, Tensor pad) => F.softmax(x.masked_fill(pad, float.NegativeInfinity).clamp_min(-1e4), 1);
                 Tensor H(Tensor x, Tensor pad) => x.masked_fill(pad, float.NegativeInfinity).exp();
-                Tensor I(Tensor x, Tensor pad, Tensor bias) => F.softmax(x.masked_fill(pad, float.NegativeInfinity) + bias, 1);
             }
             """);
 
