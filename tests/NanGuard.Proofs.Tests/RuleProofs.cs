@@ -700,6 +700,9 @@ public sealed class RuleProofs
 
         // Rows of variance far above eps: the clamp changes nothing at all.
         proof.AssertAgree(new[] { Inputs.Randn(30, 1, 4, 8) }, relative: 0, absolute: 0);
+    }
+
+    [Fact]
     public async Task NG1019_fully_masked_softmax()
     {
         var proof = await Proof.CreateAsync(new FullyMaskedSoftmaxAnalyzer(), new FullyMaskedSoftmaxCodeFix(),
