@@ -223,14 +223,14 @@ public static class Descriptors
 
     /// <summary>NG1021.</summary>
     public static readonly DiagnosticDescriptor HandWrittenSegmentSoftmax = Create(
-        DiagnosticIds.HandWrittenSegmentSoftmax, Numerics, DiagnosticSeverity.Warning,
+        DiagnosticIds.HandWrittenSegmentSoftmax, Numerics, DiagnosticSeverity.Info,
         "Hand-written softmax per segment",
         "exp of unshifted logits divided by their {0} per segment: a logit above about {1} makes exp inf in {2} and the quotient inf / inf = NaN; subtract each segment's maximum before the exp",
         "A softmax per segment (a graph's edges per node, a set's elements per set) written as exp(x) / sums[index], with sums the scatter_add or index_add of exp(x), overflows where a logit exceeds about 88.7 in float32 (11.1 in float16): exp gives inf and the quotient inf / inf is NaN. Subtract each segment's maximum from the logits first.");
 
     /// <summary>NG1022.</summary>
     public static readonly DiagnosticDescriptor UnbiasedSpreadOfOne = Create(
-        DiagnosticIds.UnbiasedSpreadOfOne, Numerics, DiagnosticSeverity.Warning,
+        DiagnosticIds.UnbiasedSpreadOfOne, Numerics, DiagnosticSeverity.Info,
         "Unbiased std or var over a dim of size 1",
         "{0} over {1}, which the code makes size 1: the unbiased {0} of one value divides by n - 1 = 0 and is NaN for every input; reduce over the dim the values vary along",
         "An unbiased std or var (TorchSharp's default) divides by n - 1: over a dim of size 1 that is 0 / 0 = NaN, whatever the values, and adding eps afterwards does not help. The code makes the dim size 1 (unsqueeze, a literal 1 in view or reshape), so the reduction covers one value.");

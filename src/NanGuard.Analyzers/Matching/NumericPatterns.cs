@@ -44,11 +44,11 @@ internal static class NumericPatterns
         return false;
     }
 
-    /// <summary><c>(x * x).sum(d)</c>, <c>x.pow(2).sum()</c>, <c>torch.sum(x * x, d)</c> and the like; also their mean.</summary>
+    /// <summary><c>(x * x).sum(d)</c>, <c>x.pow(2).sum()</c>, <c>torch.sum(x * x, d)</c> and the like.</summary>
     public static bool IsSumOfSquares(IOperation operation, Session session, out TorchCall sum, out IOperation x)
     {
         x = null!;
-        return (TorchPatterns.IsOp(operation, session, "sum", out sum) || TorchPatterns.IsOp(operation, session, "mean", out sum))
+        return TorchPatterns.IsOp(operation, session, "sum", out sum)
             && sum.Input is { } input
             && IsSquare(input, session, out x);
     }

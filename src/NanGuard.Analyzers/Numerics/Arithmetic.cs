@@ -74,6 +74,9 @@ internal static class Arithmetic
         };
     }
 
+    /// <summary>The producer name of x - x.max(d): exp of it is at most 1, and 1 at the max, so its sum is at least 1.</summary>
+    public const string ShiftedByMax = "shifted by its max";
+
     /// <summary>The producer name of the elementwise product of two normalized tensors: summed, a cosine.</summary>
     public const string NormalizedProducts = "normalized products";
 
@@ -149,7 +152,7 @@ internal static class Arithmetic
         // x - x.max(d): at most 0, so exp of it is at most 1 (the shift every stable softmax makes).
         if (right is { ProducerName: "max", Producer: IInvocationOperation max } && new TorchCall(max).Input is { } maximised
             && ValueFlow.SameValue(maximised, leftOperand, session))
-            return Facts.Of(ValueKind.Bounded, double.NegativeInfinity, 0, "x - max(x)");
+            return Facts.Of(ValueKind.Bounded, double.NegativeInfinity, 0, "x - max(x)", null, ShiftedByMax);
         // A heuristic the P2 rule NG1014 has always had: 1 - p of a tensor nothing else is known of reads as the
         // complement of a probability. Nothing known keeps it from 0; a clamp or an epsilon that is known does.
         if (left.Constant == 1 && !right.IsKnown)
@@ -232,7 +235,7 @@ internal static class Arithmetic
         if (right.ProducerName == Norms)
             return Facts.Of(ValueKind.Bounded, -1, 1, null, operation, "cosine_similarity");
         // exp(x) / exp(x).sum(d): a softmax by hand, 0 where exp underflows (NG1006 owns its overflow).
-        if (left.ProducerName == "exp" && left.Producer is IInvocationOperation numerator
+        if (left.Producer is IInvocationOperation { TargetMethod.Name: "exp" } numerator
             && TorchPatterns.IsOp(rightOperand, session, "sum", out var expSum) && expSum.Input is { } summedExp
             && TorchPatterns.IsOp(summedExp, session, "exp", out var denominator)
             && new TorchCall(numerator).Input is { } x && denominator.Input is { } y && ValueFlow.SameValue(x, y, session))

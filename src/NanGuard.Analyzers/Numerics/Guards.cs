@@ -15,7 +15,7 @@ internal static class Guards
     public static bool KeepsFromZero(IOperation value, IOperation at, Session session)
     {
         var valueSyntax = ValueFlow.SkipConversions(value).Syntax;
-        var forms = new List<string> { Normal(valueSyntax) };
+        var forms = new List<string> { Normal(valueSyntax is ExpressionSyntax expression ? Strip(expression) : valueSyntax) };
         if (ValueFlow.SkipConversions(value) is ILocalReferenceOperation local
             && local.Local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } initializer })
             forms.Add(Normal(initializer));
@@ -107,6 +107,13 @@ internal static class Guards
             return Compares(op, comparison.Left, right, forms, whenTrue);
         if (Constant(comparison.Left) is { } left)
             return Compares(Mirror(op), comparison.Right, left, forms, whenTrue);
+        // a == b, false (or a != b, true): a - b is not 0.
+        if (op == "eq" && !whenTrue || op == "ne" && whenTrue)
+        {
+            var a = Normal(Strip(comparison.Left));
+            var b = Normal(Strip(comparison.Right));
+            return forms.Contains(a + " - " + b) || forms.Contains(b + " - " + a);
+        }
         return false;
     }
 

@@ -206,11 +206,18 @@ public static class Ops
         _ => "a " + name,
     };
 
+    // The producer name of exp(x - x.max(d)).
+    private const string ExpOfShifted = "exp of a max-shifted value";
+
     private static Facts Exp(OpInput op)
     {
         var input = op.Input;
         var hi = input.IsKnown && !double.IsInfinity(input.Hi) ? System.Math.Exp(input.Hi) : Inf;
-        return Facts.Of(ValueKind.NonNegative, 0, hi, "an exp that underflows", op.Call.Invocation, "exp").WithDtype(input.Dtype);
+        // exp reaches 0 only where its input goes below about -104 (float32): a clamp from below keeps it positive.
+        var lo = input.IsKnown && !double.IsInfinity(input.Lo) ? Rounding.To(input.Dtype, System.Math.Exp(input.Lo)) : 0;
+        var exp = Facts.Of(ValueKind.NonNegative, lo, hi, lo > 0 ? null : "an exp that underflows", op.Call.Invocation,
+            input.ProducerName == Arithmetic.ShiftedByMax ? ExpOfShifted : "exp");
+        return exp.WithDtype(input.Dtype);
     }
 
     // A max or min keeps its input's range; it is the producer a shift by the max (x - x.max(d)) is recognised by.
@@ -257,6 +264,9 @@ public static class Ops
         var input = op.Input;
         if (input.ProducerName == Arithmetic.NormalizedProducts)
             return Facts.Of(ValueKind.Bounded, -1, 1, null, op.Call.Invocation, "cosine_similarity");
+        // The sum of exp(x - x.max(d)) holds exp(0) = 1: a stable softmax's denominator is at least 1.
+        if (input.ProducerName == ExpOfShifted)
+            return Facts.Of(ValueKind.NonNegative, 1, Inf, null, op.Call.Invocation, "sum").WithDtype(input.Dtype);
         if (!input.IsKnown || input.Lo < 0 || input.Kind == ValueKind.Probability)
             return Facts.Unknown;
         var kind = input.Kind is ValueKind.Mask or ValueKind.Count ? ValueKind.Count : ValueKind.NonNegative;

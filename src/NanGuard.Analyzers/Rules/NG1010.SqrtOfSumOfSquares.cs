@@ -37,11 +37,7 @@ public sealed class SqrtOfSumOfSquaresMatch : Match
         Root = root;
         Sum = sum;
         X = x;
-        // A root mean square is a norm divided by the root of the count, which the rewrite does not write.
-        NoFixReason = sum.Method.Name == "mean" ? "a root mean square is the norm divided by the root of the element count" : null;
     }
-
-    internal override string? NoFixReason { get; }
 
     internal TorchCall Root { get; }
     internal TorchCall Sum { get; }

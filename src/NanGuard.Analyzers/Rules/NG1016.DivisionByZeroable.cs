@@ -30,8 +30,14 @@ public sealed class DivisionByZeroableAnalyzer : Rule<DivisionByZeroableMatch>
 
     // Evidence only: a constant is not a tensor the fix could clamp, and 1 - t of a tensor nothing is known of (the
     // heuristic NG1014 reads as 1 - p) is as often 1 - beta ** t of an optimizer written by hand.
+    // A divisor the code already shifted by an epsilon or clamped (divisor.Guard) is the author's decision about its
+    // sign, not evidence of a 0: a signed value plus 1e-7 is left alone.
     private static bool IsZeroable(Facts divisor) =>
         divisor.CanBeZero
+        && divisor.Guard is null
+        // An exp (or a sum of exps) is 0 only once every exponent is below about -104 in float32: too far to be
+        // evidence of a 0 where nothing else is known (a log-std head, a softmax's denominator).
+        && divisor.ZeroCause != "an exp that underflows"
         && divisor.Kind is not (ValueKind.Constant or ValueKind.Module)
         && !(divisor.Kind == ValueKind.Complement && divisor.CanBeNegative);
 

@@ -19,7 +19,7 @@ public sealed class RealBugSuiteTests
     /// The recall measured when the suite was written (14 of 78), before the value-facts engine: a change that loses
     /// a finding fails here. Raise it with the measurement; the target (#22) is 0.9.
     /// </summary>
-    private const double RecallFloor = 0.538;
+    private const double RecallFloor = 0.717;
 
     /// <summary>
     /// Fixed versions today's rules flag: real false positives on the authors' fixes. The test fails when this set
@@ -30,6 +30,9 @@ public sealed class RealBugSuiteTests
         // NG1008: log(exp(x) + 1) of an x the maintainer clamped to [-87, 87] first. exp cannot overflow (NG1007 is
         // silent), and what is left is the precision suggestion log1p, not a NaN hazard.
         "RB006.DenoisingRbm.Fixed.cs",
+        // NG1019: the -inf key mask is built only for rows that keep at least one key (padding.logical_and(keep)); the
+        // engine does not follow that a row is never masked entirely.
+        "RB027.MultiheadAttentionMask.Fixed.cs",
         // NG1015: where(std > 0, (x - mean) / std, 0) on dataset statistics; no gradient flows there and the
         // forward value is finite.
         "RB055.WeatherStateStandardize.Fixed.cs");
