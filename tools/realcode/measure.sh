@@ -32,7 +32,9 @@ grep -v '^#' "$here/repos.tsv" | while IFS=$'\t' read -r repo commit sub desc; d
     fi
     echo "measure: $repo ($target)" >&2
     # Run from the checkouts folder, so that the report's paths start with <owner>+<name>/.
-    (cd "$checkouts" && dotnet "$nanguard" check "$target" --format json --fail-on never -q -o "$results/$key.json")
+    # 0 clean, 1 findings, 4 the compiler reported errors in the folder (findings may be missing there): all normal here.
+    rc=0; (cd "$checkouts" && dotnet "$nanguard" check "$target" --format json --fail-on never -q -o "$results/$key.json") || rc=$?
+    case $rc in 0|1|4) ;; *) echo "measure: $repo: nanguard exited $rc" >&2; exit "$rc";; esac
     dotnet "$realcode" compile "$checkouts/$target" > "$results/$key.compile.tsv"
 done
 

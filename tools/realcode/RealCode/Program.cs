@@ -61,7 +61,10 @@ internal static class Program
                 .Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.IsInSource)
                 .GroupBy(d => d.Location.SourceTree!.FilePath)
                 .ToDictionary(g => g.Key, g => g.ToList());
-            foreach (var tree in compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal))
+            // Only the folder's own files: the loader adds a generated file of implicit global usings, which lies outside it.
+            foreach (var tree in compilation.SyntaxTrees
+                         .Where(t => !Path.GetRelativePath(folder, t.FilePath).StartsWith("..", StringComparison.Ordinal))
+                         .OrderBy(t => t.FilePath, StringComparer.Ordinal))
             {
                 errors.TryGetValue(tree.FilePath, out var found);
                 var top = found?.GroupBy(d => d.Id).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key ?? "-";
@@ -173,7 +176,11 @@ internal static class Program
 
     private static string Short(string commit) => commit.Length > 10 ? commit[..10] : commit;
 
-    /// <summary>The findings of one report, with paths relative to the repository's root (the report's are relative to the checkouts folder).</summary>
+    /// <summary>
+    /// The findings of one report, with paths relative to the repository's root. Older reports give paths relative to
+    /// the checkouts folder (<c>owner+name/...</c>); the tool now gives them relative to the folder checked, so the
+    /// repository's subfolder is put in front.
+    /// </summary>
     private static IEnumerable<Finding> ReadReport(string report, Repo repo)
     {
         using var json = JsonDocument.Parse(File.ReadAllText(report));
@@ -183,6 +190,8 @@ internal static class Program
             var prefix = repo.Key + "/";
             if (path.StartsWith(prefix, StringComparison.Ordinal))
                 path = path[prefix.Length..];
+            else if (repo.Subfolder != ".")
+                path = repo.Subfolder.TrimEnd('/') + "/" + path;
             yield return new Finding(repo.Name, path, f.GetProperty("line").GetInt32(), f.GetProperty("id").GetString()!,
                 f.GetProperty("severity").GetString()!, f.GetProperty("message").GetString()!);
         }
