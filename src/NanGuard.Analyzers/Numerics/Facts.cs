@@ -234,6 +234,15 @@ internal static class Explain
     public static string Via(Facts facts) =>
         facts.Via.IsEmpty ? "" : " (" + string.Join(", ", facts.Via.Reverse().Select(step => step.Text)) + ")";
 
+    /// <summary>
+    /// Why a log of a probability computed out of reach gets no rewrite to <paramref name="stable"/> (log_softmax,
+    /// logsigmoid): a log2 or log10, a result reshaped on the way, or a producer in another member.
+    /// </summary>
+    public static string NoRewriteAtTheLog(IMethodSymbol log, Facts facts, string producer, string stable, string needs) =>
+        log.Name != "log" ? stable + " is the natural log: " + log.Name + " of it needs a division by ln " + log.Name.Substring(3)
+        : facts.Via.IsEmpty ? "the " + producer + "'s result reaches the log through other operations (a reshape, a selection, a branch)"
+        : "the " + producer + " is computed in another member" + Via(facts) + ", where " + stable + " needs its " + needs;
+
     /// <summary>The places the value came through, outermost first: the diagnostic's additional locations.</summary>
     public static IEnumerable<Location> Locations(Facts facts) => facts.Via.Reverse().Select(step => step.Location);
 }

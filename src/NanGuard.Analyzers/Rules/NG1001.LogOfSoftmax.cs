@@ -106,10 +106,7 @@ public sealed class LogOfSoftmaxMatch : Match
         : base(log.Invocation)
     {
         Facts = facts;
-        NoFixReason = log.Method.Name != "log" ? "log_softmax is the natural log: " + log.Method.Name + " of it needs a division by ln " + log.Method.Name.Substring(3)
-            : facts.Via.IsEmpty
-            ? "the softmax's result reaches the log through other operations (a reshape, a selection, a branch)"
-            : "the softmax is computed in another member" + Explain.Via(facts) + ", where log_softmax needs its logits";
+        NoFixReason = Explain.NoRewriteAtTheLog(log.Method, facts, "softmax", "log_softmax", "logits");
     }
 
     /// <summary>For a softmax computed elsewhere: what the engine knows of it, with the members it came through.</summary>

@@ -78,10 +78,7 @@ public sealed class LogOfSigmoidMatch : Match
     {
         Complement = complement;
         Facts = facts;
-        NoFixReason = log.Method.Name != "log" ? "logsigmoid is the natural log: " + log.Method.Name + " of it needs a division by ln " + log.Method.Name.Substring(3)
-            : facts.Via.IsEmpty
-            ? "the sigmoid's result reaches the log through other operations (a reshape, a selection, a branch)"
-            : "the sigmoid is computed in another member" + Explain.Via(facts) + ", where logsigmoid needs its input";
+        NoFixReason = Explain.NoRewriteAtTheLog(log.Method, facts, "sigmoid", "logsigmoid", "input");
     }
 
     /// <summary>For a sigmoid computed elsewhere: what the engine knows of it, with the members it came through.</summary>
