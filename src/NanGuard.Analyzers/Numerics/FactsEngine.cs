@@ -44,12 +44,21 @@ internal sealed class FactsEngine
     private readonly Session _session;
     private readonly ConcurrentDictionary<ISymbol, Facts> _summaries = new(SymbolEqualityComparer.Default);
 
+    // The facts of each operation asked about from the start of a walk, kept for the session: rules ask about the
+    // operands of nested operations (a chain of 3,000 calls), and each answer holds the ones below it.
+    private readonly ConcurrentDictionary<IOperation, Facts> _answers = new();
+
     public FactsEngine(Session session) => _session = session;
 
     /// <summary>What the value of <paramref name="operation"/> can be.</summary>
     public Facts Of(IOperation operation) => Of(operation, Walk.Start);
 
-    internal Facts Of(IOperation operation, Walk walk)
+    internal Facts Of(IOperation operation, Walk walk) =>
+        walk == Walk.Start
+            ? _answers.TryGetValue(operation, out var known) ? known : _answers.GetOrAdd(operation, Evaluate(operation, walk))
+            : Evaluate(operation, walk);
+
+    private Facts Evaluate(IOperation operation, Walk walk)
     {
         if (operation.ConstantValue is { HasValue: true, Value: { } constant } && IsNumber(constant))
             return Facts.OfConstant(System.Convert.ToDouble(constant, System.Globalization.CultureInfo.InvariantCulture));

@@ -15,48 +15,61 @@ internal static class Guards
     public static bool KeepsFromZero(IOperation value, IOperation at, Session session)
     {
         var valueSyntax = ValueFlow.SkipConversions(value).Syntax;
-        var forms = new List<string> { Normal(valueSyntax is ExpressionSyntax expression ? Strip(expression) : valueSyntax) };
-        if (ValueFlow.SkipConversions(value) is ILocalReferenceOperation local
-            && local.Local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } initializer })
-            forms.Add(Normal(initializer));
-        if (IsGuardedAt(at.Syntax, forms))
-            return true;
+        // The conditions that could guard the operation are found first: the value's text is worked out only where
+        // there is one (a long expression's text is dear, and most operations stand under no condition at all).
+        var conditions = ConditionsAround(at.Syntax);
+        if (conditions.Count > 0)
+        {
+            var forms = new List<string> { Normal(valueSyntax is ExpressionSyntax expression ? Strip(expression) : valueSyntax) };
+            if (ValueFlow.SkipConversions(value) is ILocalReferenceOperation local
+                && local.Local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } initializer })
+                forms.Add(Normal(initializer));
+            if (conditions.Any(c => Excludes(c.Condition, forms, c.WhenTrue)))
+                return true;
+        }
         return IsGuardedAtEveryCall(valueSyntax, at, session);
     }
 
-    private static bool IsGuardedAt(SyntaxNode at, IReadOnlyList<string> forms)
+    private static bool IsGuardedAt(SyntaxNode at, IReadOnlyList<string> forms) =>
+        ConditionsAround(at).Any(c => Excludes(c.Condition, forms, c.WhenTrue));
+
+    // The conditions under which the code at a node runs, with the truth value each has there: an if or a ?: around
+    // it, or an if before it in a block that exits early when its condition holds.
+    private static List<(ExpressionSyntax Condition, bool WhenTrue)> ConditionsAround(SyntaxNode at)
     {
+        var conditions = new List<(ExpressionSyntax, bool)>();
         SyntaxNode child = at;
         foreach (var ancestor in at.Ancestors())
         {
             switch (ancestor)
             {
-                case IfStatementSyntax branch when branch.Statement == child && Excludes(branch.Condition, forms, whenTrue: true):
-                case IfStatementSyntax { Else: { } } elseBranch when elseBranch.Else == child && Excludes(elseBranch.Condition, forms, whenTrue: false):
-                case ConditionalExpressionSyntax conditional when conditional.WhenTrue == child && Excludes(conditional.Condition, forms, whenTrue: true):
-                case ConditionalExpressionSyntax otherwise when otherwise.WhenFalse == child && Excludes(otherwise.Condition, forms, whenTrue: false):
-                    return true;
-                case BlockSyntax block when ExitsEarlyBefore(block, child, forms):
-                    return true;
+                case IfStatementSyntax branch when branch.Statement == child:
+                    conditions.Add((branch.Condition, true));
+                    break;
+                case IfStatementSyntax { Else: { } } elseBranch when elseBranch.Else == child:
+                    conditions.Add((elseBranch.Condition, false));
+                    break;
+                case ConditionalExpressionSyntax conditional when conditional.WhenTrue == child:
+                    conditions.Add((conditional.Condition, true));
+                    break;
+                case ConditionalExpressionSyntax otherwise when otherwise.WhenFalse == child:
+                    conditions.Add((otherwise.Condition, false));
+                    break;
+                case BlockSyntax block:
+                    foreach (var earlier in block.Statements)
+                    {
+                        if (earlier == child)
+                            break;
+                        if (earlier is IfStatementSyntax { Else: null } exit && Exits(exit.Statement))
+                            conditions.Add((exit.Condition, false));
+                    }
+                    break;
                 case MemberDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax:
-                    return false;
+                    return conditions;
             }
             child = ancestor;
         }
-        return false;
-    }
-
-    // if (v == 0) return ...; before the statement that holds the operation.
-    private static bool ExitsEarlyBefore(BlockSyntax block, SyntaxNode statement, IReadOnlyList<string> forms)
-    {
-        foreach (var earlier in block.Statements)
-        {
-            if (earlier == statement)
-                return false;
-            if (earlier is IfStatementSyntax { Else: null } exit && Exits(exit.Statement) && Excludes(exit.Condition, forms, whenTrue: false))
-                return true;
-        }
-        return false;
+        return conditions;
     }
 
     private static bool Exits(StatementSyntax statement) => statement switch
@@ -188,12 +201,14 @@ internal static class Guards
             || !(method.MethodKind == MethodKind.LocalFunction || method.DeclaredAccessibility == Accessibility.Private && method.MethodKind == MethodKind.Ordinary)
             || method.Parameters.IsEmpty)
             return false;
-        var names = method.Parameters.Select(p => p.Name).ToImmutableHashSet();
-        if (!value.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(i => names.Contains(i.Identifier.ValueText)))
-            return false;
+        // The call sites first (kept for the session): a method no one calls is guarded by no caller, and the value's
+        // syntax is not walked.
         var calls = method.Parameters.Select(p => OptimizerFlow.ArgumentsFor(p, session)).ToList();
         var count = calls[0].Length;
         if (count == 0 || calls.Any(c => c.Length != count))
+            return false;
+        var names = method.Parameters.Select(p => p.Name).ToImmutableHashSet();
+        if (!value.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(i => names.Contains(i.Identifier.ValueText)))
             return false;
         for (var i = 0; i < count; i++)
         {
