@@ -104,8 +104,7 @@ internal sealed class FactsEngine
         if (Session.Is(method.ContainingType, _session.Nn) && _session.IsModule(method.ReturnType))
             return ModuleFactory(invocation, walk);
         if (OptimizerFlow.IsFollowed(method, _session) && (_session.IsTensor(method.ReturnType) || _session.IsModule(method.ReturnType)))
-            return Summary(method.OriginalDefinition, walk, m => "returned by " + Name(m),
-                inner => Facts.JoinAll(OptimizerFlow.ReturnedValues(method.OriginalDefinition, _session).Select(v => Of(v, inner))));
+            return Returns(method, walk, "returned by ");
         return Facts.Unknown;
     }
 
@@ -258,7 +257,10 @@ internal sealed class FactsEngine
 
     private static string LastLayerName(Facts module) => module.Layers[module.Layers.Length - 1].Op;
 
-    private Facts Forward(IMethodSymbol forward, Walk walk) =>
-        Summary(forward.OriginalDefinition, walk, m => "the output of " + Name(m),
-            inner => Facts.JoinAll(OptimizerFlow.ReturnedValues(forward.OriginalDefinition, _session).Select(v => Of(v, inner))));
+    private Facts Forward(IMethodSymbol forward, Walk walk) => Returns(forward, walk, "the output of ");
+
+    // What a method (a helper, a module's forward) returns: the join of its returns, summarised once per compilation.
+    private Facts Returns(IMethodSymbol method, Walk walk, string how) =>
+        Summary(method.OriginalDefinition, walk, m => how + Name(m),
+            inner => Facts.JoinAll(OptimizerFlow.ReturnedValues(method.OriginalDefinition, _session).Select(v => Of(v, inner))));
 }
