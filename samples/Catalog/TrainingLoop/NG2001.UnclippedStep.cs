@@ -18,7 +18,7 @@ sealed class SequenceRegressor : nn.Module<Tensor, Tensor>
 
 /// <summary>
 /// NG2001: an optimizer step with no gradient clipping, a warning here because the model holds a recurrent layer
-/// (NG2003.HighLearningRate.cs shows it raised by a high learning rate, NG1004's loop by the loss). Plain SGD: its step
+/// (a high rate raises it for SGD; NG1004's loop shows it raised by the loss). Plain SGD: its step
 /// is the rate times the gradient, so a gradient exploding through time moves the weights as far, and clipping bounds
 /// it (with Adam it would not: its step is about the rate whatever the gradient; the message says so).
 /// </summary>

@@ -5,7 +5,8 @@ using F = TorchSharp.torch.nn.functional;
 namespace Catalog.TrainingLoop;
 
 /// <summary>
-/// NG2003: Adam at 0.05, never clipped. The unclipped step is NG2001 too, a warning because the learning rate is high.
+/// NG2003: Adam at 0.05, never clipped. The unclipped step is NG2001 too, as a suggestion: Adam's step is about the
+/// learning rate whatever the gradient, so clipping would not make this rate safe; lowering it is NG2003's fix.
 /// </summary>
 static class HighLearningRate
 {

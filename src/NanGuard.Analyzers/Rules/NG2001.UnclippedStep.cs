@@ -4,7 +4,8 @@ namespace NanGuard.Analyzers.Rules;
 
 /// <summary>
 /// NG2001: a training loop that calls <c>loss.backward()</c> and then <c>optimizer.step()</c> with no gradient
-/// clipping. A warning where the loop shows a risk (a learning rate at or above the NG2003 threshold, a recurrent
+/// clipping. A warning where the loop shows a risk (a learning rate at or above the NG2003 threshold for an optimizer
+/// whose step grows with the gradient, a recurrent
 /// module, a loss a numerics rule flags), a suggestion otherwise, so that not every ordinary loop is a warning. The
 /// optimizer's construction is followed into other methods (<see cref="OptimizerFlow"/>): the riskiest one decides.
 /// </summary>
@@ -86,7 +87,9 @@ public sealed class UnclippedStepAnalyzer : Rule<UnclippedStepMatch>
         var highest = 0.0;
         foreach (var origin in match.Origins)
         {
-            if (origin.LearningRate is not { } lr)
+            // A high rate makes an unclipped step risky only where clipping bounds the step (OptimizerProofs): for
+            // Adam or RMSProp the step is about the rate whatever the gradient, and the rate is NG2003's finding.
+            if (origin.LearningRate is not { } lr || StepGrowsWithGradient(origin.Name) == false)
                 continue;
             if (NanGuardOptions.LearningRateThreshold(session.Options, loop.Step.Syntax.SyntaxTree, origin.Name) is not { } threshold)
                 continue;

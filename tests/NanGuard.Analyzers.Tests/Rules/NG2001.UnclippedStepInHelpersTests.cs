@@ -72,9 +72,9 @@ public sealed class UnclippedStepInHelpersTests
 
     [Fact]
     public Task Risk_comes_from_the_optimizer_the_loop_passes() =>
-        Verify.VerifyAnalyzerAsync(Program(TrainStep).Replace("lr: 0.001", "lr: 0.05"),
+        Verify.VerifyAnalyzerAsync(Program(TrainStep).Replace("torch.optim.Adam(model.parameters(), lr: 0.001)", "torch.optim.SGD(model.parameters(), learningRate: 0.8)"),
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning)
-                .WithArguments(" (Adam at learning rate 0.05, built in Program.Main)", AdamFamily));
+                .WithArguments(" (SGD at learning rate 0.8, built in Program.Main)", UnclippedStepClaims.Sgd));
 
     [Fact]
     public Task Local_function_the_loop_calls_is_fixed_in_place()
