@@ -121,6 +121,51 @@ internal static class ValueFlow
     }
 
     /// <summary>
+    /// True where <paramref name="later"/> certainly sees the value <paramref name="earlier"/> saw: <see cref="SameValue"/>,
+    /// or two reads of the same local or parameter where the earlier read's statement runs, in a block around the later
+    /// read, before it, and nothing writes the variable from the one read to the other, nor anywhere in a loop around the
+    /// later read that the earlier one is outside (<c>x /= t; var m = x.max(1).values; var e = (x - m).exp();</c>).
+    /// </summary>
+    public static bool SameValueSince(IOperation earlier, IOperation later, Session session)
+    {
+        if (SameValue(earlier, later, session))
+            return true;
+        var (first, second) = (Unwrap(earlier, session), Unwrap(later, session));
+        var symbol = (first, second) switch
+        {
+            (ILocalReferenceOperation x, ILocalReferenceOperation y) when !x.Local.IsRef
+                && SymbolEqualityComparer.Default.Equals(x.Local, y.Local) => (ISymbol)x.Local,
+            (IParameterReferenceOperation x, IParameterReferenceOperation y) when x.Parameter.RefKind == RefKind.None
+                && SymbolEqualityComparer.Default.Equals(x.Parameter, y.Parameter) => x.Parameter,
+            _ => null,
+        };
+        var (a, b) = (first.Syntax, second.Syntax);
+        if (symbol is null || first.SemanticModel is not { } model || symbol.DeclaringSyntaxReferences.Length != 1
+            || a.SyntaxTree != b.SyntaxTree || a.SpanStart >= b.SpanStart)
+            return false;
+        // The earlier read's statement, a statement of a block around the later read: it runs first whenever that does.
+        var statement = a.Ancestors().TakeWhile(n => !IsFunction(n)).OfType<StatementSyntax>()
+            .FirstOrDefault(s => s.Parent is BlockSyntax block && block.Span.Contains(b.Span) && !s.Span.Contains(b.Span));
+        if (statement?.Parent is not BlockSyntax around || b.Ancestors().TakeWhile(n => n != around).Any(IsFunction)
+            || around.DescendantNodes().Any(n => n is GotoStatementSyntax or LabeledStatementSyntax))
+            return false;
+        var loops = b.Ancestors().TakeWhile(n => n != around)
+            .Where(n => n is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax).ToList();
+        var function = a.Ancestors().FirstOrDefault(IsFunction);
+        foreach (var write in WritesOf(symbol, model, session))
+        {
+            // A write in a lambda or local function can run whenever it is called.
+            if (write.SpanStart > a.Span.End && write.SpanStart < b.SpanStart || loops.Any(loop => loop.Span.Contains(write.Span))
+                || write.Ancestors().FirstOrDefault(IsFunction) != function)
+                return false;
+        }
+        return true;
+    }
+
+    private static bool IsFunction(SyntaxNode node) =>
+        node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax;
+
+    /// <summary>
     /// An expression that reads only locals, parameters, fields, literals and tensor operators, so that writing it
     /// twice computes the same value twice and calls nothing with a side effect.
     /// </summary>

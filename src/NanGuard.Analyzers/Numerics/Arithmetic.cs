@@ -149,9 +149,10 @@ internal static class Arithmetic
     // 1 - p of a probability is 0 where p rounds to 1.
     private static Facts Subtract(Facts left, Facts right, IOperation leftOperand, Session session)
     {
-        // x - x.max(d): at most 0, so exp of it is at most 1 (the shift every stable softmax makes).
+        // x - x.max(d): at most 0, so exp of it is at most 1 (the shift every stable softmax makes). The max is taken
+        // before the subtraction, of the value the subtraction still reads.
         if (right is { ProducerName: "max", Producer: IInvocationOperation max } && new TorchCall(max).Input is { } maximised
-            && ValueFlow.SameValue(maximised, leftOperand, session))
+            && ValueFlow.SameValueSince(maximised, leftOperand, session))
             return Facts.Of(ValueKind.Bounded, double.NegativeInfinity, 0, "x - max(x)", null, ShiftedByMax);
         // A heuristic the P2 rule NG1014 has always had: 1 - p of a tensor nothing else is known of reads as the
         // complement of a probability. Nothing known keeps it from 0; a clamp or an epsilon that is known does.

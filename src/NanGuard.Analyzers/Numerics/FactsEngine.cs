@@ -71,6 +71,10 @@ internal sealed class FactsEngine
             IConversionOperation conversion => Of(conversion.Operand, walk),
             ILocalReferenceOperation local => Local(local, walk),
             IParameterReferenceOperation parameter => Parameter(parameter, walk),
+            // The values of a (values, indexes) pair a torch op returns (x.max(1).values): the op's facts.
+            IFieldReferenceOperation { Field.ContainingType.IsTupleType: true, Instance: IInvocationOperation op } values
+                when (values.Field.CorrespondingTupleField ?? values.Field).Name == "Item1" && _session.IsOp(op.TargetMethod, op.TargetMethod.Name) =>
+                Of(op, walk),
             IFieldReferenceOperation field => Named(field.Field.Name, field.Type, Field(field.Field, walk)),
             IPropertyReferenceOperation property => Property(property, walk),
             IInvocationOperation invocation => Invocation(invocation, walk),

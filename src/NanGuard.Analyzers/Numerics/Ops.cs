@@ -103,7 +103,7 @@ public static class Ops
                 : Facts.MadeBy(op.Call.Invocation, "mean")),
         new("max, min", "the range of the input",
             new[] { "max", "min", "amax", "amin", "median" },
-            op => op.Call.Invocation.Type is not { Name: "Tensor" } ? Facts.Unknown : Extreme(op)),
+            op => op.Call.Invocation.Type is { Name: "Tensor" } or INamedTypeSymbol { IsTupleType: true } ? Extreme(op) : Facts.Unknown),
         new("clamp", "the input's range cut to the bounds; a lower bound above 0 keeps the value from 0 (a bound exactly at a boundary is no guard)",
             new[] { "clamp", "clip", "clamp_", "clip_", "clamp_min", "clamp_min_", "clamp_max", "clamp_max_" },
             op => Clamp(op)),

@@ -126,6 +126,77 @@ public sealed class HandWrittenSoftmaxTests
             }
             """);
 
+    // A max taken through the (values, indexes) pair and subtracted from the variable it was taken of: exp is at most
+    // 1, however often the variable was written before the max (a temperature applied in a branch).
+    [Fact]
+    public Task Shifted_by_a_max_taken_of_a_variable_written_before_it_is_not_flagged() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor logits, float? temperature)
+                {
+                    Tensor value = logits.to(ScalarType.Float32);
+                    if (temperature.HasValue)
+                        value /= temperature.Value;
+                    Tensor largest = torch.max(value, 1, true).values;
+                    Tensor e = torch.exp(value - largest);
+                    return e / torch.sum(e, 1, true);
+                }
+
+                Tensor B(Tensor logits, int steps)
+                {
+                    var value = logits * 2;
+                    for (var i = 0; i < steps; i++)
+                    {
+                        value = value * 0.5;
+                        var largest = value.max(1, true).values;
+                        var e = (value - largest).exp();
+                        logits = e / e.sum(1, true);
+                    }
+                    return logits;
+                }
+            }
+            """);
+
+    // The same shapes where the value may have changed between the max and the subtraction, or where the pair's
+    // second element (the indexes) is subtracted: nothing bounds the exponent.
+    [Fact]
+    public Task A_max_the_subtracted_value_has_moved_away_from_is_flagged() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor logits)
+                {
+                    Tensor value = logits.to(ScalarType.Float32);
+                    Tensor largest = torch.max(value, 1, true).values;
+                    value *= 100;
+                    Tensor e = torch.exp(value - largest);
+                    return {|#0:e / torch.sum(e, 1, true)|};
+                }
+
+                Tensor B(Tensor logits, int steps)
+                {
+                    var value = logits * 2;
+                    var largest = value.max(1, true).values;
+                    for (var i = 0; i < steps; i++)
+                    {
+                        var e = (value - largest).exp();
+                        logits = {|#1:e / e.sum(1, true)|};
+                        value = value * 2;
+                    }
+                    return logits;
+                }
+
+                Tensor D(Tensor logits)
+                {
+                    var value = logits * 2;
+                    var e = (value - value.max(1, true).indexes).exp();
+                    return {|#2:e / e.sum(1, true)|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0), Verify.Diagnostic().WithLocation(1), Verify.Diagnostic().WithLocation(2));
+
     [Fact]
     public Task No_fix_with_a_dtype_on_the_sum() =>
         Verify.VerifyNoFixAsync(Usings + """
