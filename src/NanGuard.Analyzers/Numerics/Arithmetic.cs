@@ -19,10 +19,18 @@ internal static class Arithmetic
                 Combine(binary.OperatorKind, binary.LeftOperand, binary.RightOperand, binary, engine, walk, session),
             BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual
                 or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual when session.IsTensor(binary.Type) =>
-                Facts.Of(ValueKind.Mask, 0, 1, "a comparison", binary, "comparison"),
+                Facts.Of(ValueKind.Mask, 0, 1, "a comparison", binary, "comparison").WithRows(ComparedRows(binary, engine, walk)),
             _ => Facts.Unknown,
         };
     }
+
+    // What every row of m == c (m != c, m < c...) holds, for a 0/1 tensor m whose rows are known and a constant c.
+    private static RowHolds ComparedRows(IBinaryOperation comparison, FactsEngine engine, Walk walk) =>
+        NumericPatterns.Constant(comparison.RightOperand) is { } right
+            ? RowFacts.Compared(engine.Of(comparison.LeftOperand, walk), comparison.OperatorKind, right)
+            : NumericPatterns.Constant(comparison.LeftOperand) is { } left
+                ? RowFacts.Compared(engine.Of(comparison.RightOperand, walk), RowFacts.Mirrored(comparison.OperatorKind), left)
+                : RowHolds.None;
 
     /// <summary>The method forms: <c>x.add(y)</c>, <c>torch.mul(x, y)</c>, <c>x.neg()</c>.</summary>
     public static Facts Method(TorchCall call, FactsEngine engine, Walk walk, Session session)
@@ -119,8 +127,10 @@ internal static class Arithmetic
     private static Facts Add(Facts left, Facts right, string? dtype)
     {
         // x + m where m is a fill of -inf (an additive attention mask): -inf wherever the fill is, whatever x is.
-        if ((IsNegativeInfinityFill(left) ? left : IsNegativeInfinityFill(right) ? right : null) is { } fill)
-            return fill.Derived().WithRange(double.NegativeInfinity, Inf, null);
+        // Every row keeps the entries the fill leaves, unless the other term is a -inf fill too.
+        if ((RowFacts.IsNegativeInfinityFill(left) ? left : RowFacts.IsNegativeInfinityFill(right) ? right : null) is { } fill)
+            return RowFacts.Scaled(fill.Derived().WithRange(double.NegativeInfinity, Inf, null), fill,
+                RowFacts.IsNegativeInfinityFill(left) && RowFacts.IsNegativeInfinityFill(right) ? 0 : 1);
         var (value, constant) = ConstantOperand(left, right);
         if (value is not null && constant is { } c)
         {
@@ -143,8 +153,6 @@ internal static class Arithmetic
         }
         return Facts.Unknown;
     }
-
-    private static bool IsNegativeInfinityFill(Facts value) => value.ProducerName == "masked_fill" && double.IsNegativeInfinity(value.Lo);
 
     // 1 - p of a probability is 0 where p rounds to 1.
     private static Facts Subtract(Facts left, Facts right, IOperation leftOperand, Session session)
@@ -204,7 +212,7 @@ internal static class Arithmetic
             var (lo, hi) = c > 0 ? (value.Lo * c, value.Hi * c) : (value.Hi * c, value.Lo * c);
             // A layer output scaled by a constant is one still, unbounded either way (0.5 * logvar).
             var kind = c > 0 && value.Kind is ValueKind.NonNegative or ValueKind.Count || value.Kind == ValueKind.ModelOutput ? value.Kind : ValueKind.Bounded;
-            return value.Derived().WithKind(kind).WithRange(lo, hi, value.ZeroCause);
+            return RowFacts.Scaled(value.Derived().WithKind(kind).WithRange(lo, hi, value.ZeroCause), value, c);
         }
         if (left.ProducerName == "normalize" && right.ProducerName == "normalize")
             return Facts.Of(ValueKind.Bounded, -1, 1, null, operation, NormalizedProducts);
@@ -230,7 +238,7 @@ internal static class Arithmetic
                 : lo >= 0 && left.Kind is ValueKind.NonNegative or ValueKind.Count or ValueKind.Probability ? ValueKind.NonNegative
                 : left.Kind == ValueKind.ModelOutput ? ValueKind.ModelOutput
                 : ValueKind.Bounded;
-            return left.Derived().WithKind(kind).WithRange(lo, hi, left.ZeroCause);
+            return RowFacts.Scaled(left.Derived().WithKind(kind).WithRange(lo, hi, left.ZeroCause), left, 1 / c);
         }
         // A dot product over the product of the two norms (an epsilon added or not) is a cosine in [-1, 1].
         if (right.ProducerName == Norms)

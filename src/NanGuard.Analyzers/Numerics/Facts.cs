@@ -40,6 +40,29 @@ internal enum ValueKind
     Module,
 }
 
+/// <summary>
+/// What every row along a tensor's last dim (the dim a softmax over -1 normalises) is known to hold. Kept only by what
+/// leaves each row's entries where they were: casts, copies, broadcasting, an unsqueeze that does not make a new last
+/// dim, a slice that starts at 0 (for <see cref="AtFirst"/>); anything else forgets it.
+/// </summary>
+[System.Flags]
+internal enum RowHolds
+{
+    None = 0,
+
+    /// <summary>A 0/1 tensor with a 1 in every row (<c>ones(n, n).tril()</c>: the diagonal and column 0).</summary>
+    One = 1,
+
+    /// <summary>A 0/1 tensor with a 0 in every row (<c>ones(n, n).triu(1)</c>, <c>tril(...) == 0</c>).</summary>
+    Zero = 2,
+
+    /// <summary>A masked_fill with -inf: every row has an entry the fill does not cover.</summary>
+    Unfilled = 4,
+
+    /// <summary>The entry the flags speak of is the row's first, so a slice of the row from 0 keeps it.</summary>
+    AtFirst = 8,
+}
+
 /// <summary>One step of the chain that gave a fact: a member it came through, for messages and related locations.</summary>
 internal sealed class Evidence
 {
@@ -63,8 +86,9 @@ internal sealed class Evidence
 internal sealed class Facts
 {
     private Facts(ValueKind kind, double lo, double hi, string? zeroCause, IOperation? producer, string? producerName, bool exact,
-        string? dtype, ImmutableArray<Evidence> via, string? guard, ImmutableArray<Layer> layers)
+        string? dtype, ImmutableArray<Evidence> via, string? guard, ImmutableArray<Layer> layers, RowHolds rows = RowHolds.None)
     {
+        Rows = rows;
         Kind = kind;
         Lo = lo;
         Hi = hi;
@@ -111,6 +135,9 @@ internal sealed class Facts
     /// <summary>What keeps the value away from its boundary (a clamp, an epsilon), or null.</summary>
     public string? Guard { get; }
 
+    /// <summary>What every row along the last dim holds (<see cref="RowHolds"/>); None where nothing is known.</summary>
+    public RowHolds Rows { get; }
+
     /// <summary>For a module: the layers a call runs, in order.</summary>
     public ImmutableArray<Layer> Layers { get; }
 
@@ -148,10 +175,17 @@ internal sealed class Facts
 
     /// <summary>The same facts of a value computed from this one (no longer the producer's result itself).</summary>
     public Facts Derived() =>
-        Exact ? new(Kind, Lo, Hi, ZeroCause, Producer, ProducerName, false, Dtype, Via, Guard, Layers) : this;
+        Exact ? new(Kind, Lo, Hi, ZeroCause, Producer, ProducerName, false, Dtype, Via, Guard, Layers) : WithoutRows();
 
     public Facts WithDtype(string? dtype) =>
-        new(Kind, Lo, Hi, ZeroCause, Producer, ProducerName, Exact, dtype, Via, Guard, Layers);
+        new(Kind, Lo, Hi, ZeroCause, Producer, ProducerName, Exact, dtype, Via, Guard, Layers, Rows);
+
+    /// <summary>The same facts with what every row holds (every other change of the facts forgets it).</summary>
+    public Facts WithRows(RowHolds rows) =>
+        IsKnown ? new(Kind, Lo, Hi, ZeroCause, Producer, ProducerName, Exact, Dtype, Via, Guard, Layers, rows) : this;
+
+    /// <summary>The facts of a value whose rows are no longer known (a transpose, a selection).</summary>
+    public Facts WithoutRows() => Rows == RowHolds.None ? this : WithRows(RowHolds.None);
 
     public Facts WithGuard(string guard, double lo, double hi) =>
         new(Kind == ValueKind.Unknown ? ValueKind.Unknown : Kind, lo, hi, lo > 0 || hi < 0 ? null : ZeroCause, Producer, ProducerName,
@@ -159,7 +193,7 @@ internal sealed class Facts
 
     /// <summary>The same facts, reached through one more member.</summary>
     public Facts Through(Evidence step) =>
-        IsKnown ? new(Kind, Lo, Hi, ZeroCause, Producer, ProducerName, Exact, Dtype, Via.Add(step), Guard, Layers) : this;
+        IsKnown ? new(Kind, Lo, Hi, ZeroCause, Producer, ProducerName, Exact, Dtype, Via.Add(step), Guard, Layers, Rows) : this;
 
     /// <summary>
     /// What a value that is either <paramref name="a"/> or <paramref name="b"/> can be. Precision first: where one side
@@ -181,7 +215,15 @@ internal sealed class Facts
             sameProducer ? a.Producer : null, sameProducer ? a.ProducerName : null, sameProducer && a.Exact && b.Exact && a.Producer == b.Producer,
             a.Dtype == b.Dtype ? a.Dtype : null, a.Via.IsEmpty ? b.Via : a.Via,
             a.Guard is not null && b.Guard is not null ? a.Guard : null,
-            kind == ValueKind.Module && a.Layers.SequenceEqual(b.Layers) ? a.Layers : ImmutableArray<Layer>.Empty);
+            kind == ValueKind.Module && a.Layers.SequenceEqual(b.Layers) ? a.Layers : ImmutableArray<Layer>.Empty,
+            RowsOfEither(a.Rows, b.Rows));
+    }
+
+    // What every row of either value holds: the flags both have (AtFirst only with a flag it places).
+    private static RowHolds RowsOfEither(RowHolds a, RowHolds b)
+    {
+        var both = a & b;
+        return (both & ~RowHolds.AtFirst) == RowHolds.None ? RowHolds.None : both;
     }
 
     /// <summary>The join of every value in <paramref name="values"/>; unknown where there is none (with the dtype they share).</summary>

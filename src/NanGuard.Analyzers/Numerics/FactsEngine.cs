@@ -50,6 +50,8 @@ internal sealed class FactsEngine
 
     public FactsEngine(Session session) => _session = session;
 
+    internal Session Session => _session;
+
     /// <summary>What the value of <paramref name="operation"/> can be.</summary>
     public Facts Of(IOperation operation) => Of(operation, Walk.Start);
 
@@ -166,7 +168,7 @@ internal sealed class FactsEngine
     {
         var property = read.Property.OriginalDefinition;
         if (property.IsIndexer)
-            return read.Instance is { } indexed && _session.IsTensor(indexed.Type) ? Of(indexed, walk) : Facts.Unknown;
+            return read.Instance is { } indexed && _session.IsTensor(indexed.Type) ? RowFacts.Indexed(Of(indexed, walk), read) : Facts.Unknown;
         if (property.IsVirtual || property.IsAbstract || property.IsOverride || property.DeclaringSyntaxReferences.IsEmpty
             || !(_session.IsTensor(property.Type) || _session.IsModule(property.Type)))
             return Named(property.Name, property.Type, Facts.Unknown);
@@ -249,7 +251,7 @@ internal sealed class FactsEngine
                 "softplus" => Facts.Of(ValueKind.NonNegative, 0, double.PositiveInfinity, "a softplus that underflows", call, "softplus"),
                 "tanh" => Facts.Of(ValueKind.Bounded, -1, 1, null, call, "tanh"),
                 "linear" => Facts.Of(ValueKind.ModelOutput, double.NegativeInfinity, double.PositiveInfinity, "an unbounded layer output", call, "linear"),
-                "keep" => output,
+                "keep" => output.WithoutRows(),
                 "forward" => Forward(layer.Forward!, walk),
                 _ => Facts.Unknown,
             };

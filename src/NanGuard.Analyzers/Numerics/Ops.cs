@@ -21,6 +21,8 @@ internal readonly struct OpInput
     /// <summary>The facts of another operand.</summary>
     public Facts Of(IOperation operation) => _engine.Of(operation, _walk);
 
+    public Session Session => _engine.Session;
+
     /// <summary>The constant number passed for <paramref name="parameter"/>, or null.</summary>
     public double? Number(string parameter) => Call.Argument(parameter) is { } argument ? NumericPatterns.Constant(argument) : null;
 }
@@ -111,12 +113,13 @@ public static class Ops
             new[] { "where" },
             op => op.Call.Argument("y") is { } y && (op.Call.Invocation.Instance ?? op.Call.Argument("x")?.Value) is { } x
                 && Facts.Join(op.Of(x), op.Of(y)) is { IsKnown: true } joined
-                ? joined
+                // A row of a where mixes the rows of both branches: only an entry both have at the same place is kept.
+                ? (joined.Rows & RowHolds.AtFirst) == RowHolds.None ? joined.WithoutRows() : joined
                 : Facts.Unknown.WithGuard("where", double.NegativeInfinity, double.PositiveInfinity)),
         new("nan_to_num", "facts kept; non-finite values replaced",
             new[] { "nan_to_num", "nan_to_num_" },
             op => op.Input.WithGuard("nan_to_num", op.Input.Lo, op.Input.Hi)),
-        new("masked_fill", "the join of the input and the fill value; a fill of -inf can cover a whole row (the producer is the masked_fill, the range reaches -inf even where the input is unknown)",
+        new("masked_fill", "the join of the input and the fill value; a fill of -inf can cover a whole row (the producer is the masked_fill, the range reaches -inf even where the input is unknown), unless its mask has a 0 in every row (a causal mask)",
             new[] { "masked_fill", "masked_fill_" },
             op => op.Number("value") is { } value
                 ? double.IsNegativeInfinity(value) ? NegativeInfinityFill(op) : Facts.Join(op.Input.Derived(), Facts.OfConstant(value))
@@ -132,13 +135,17 @@ public static class Ops
                 "contiguous", "clone", "index_select", "select", "narrow", "gather", "take_along_dim", "masked_select", "flip", "roll",
                 "cpu", "cuda", "requires_grad_", "alias", "dropout",
             },
-            op => op.Input),
+            op => RowFacts.Reshaped(op)),
         new("casts", "facts kept; the dtype noted (float16 changes where exp overflows and which epsilons vanish)",
             new[] { "to", "to_type", "type_as", "half", "bfloat16", "float", "double" },
             op => Cast(op)),
         new("comparisons", "a mask of 0/1 values: 0 reachable",
             new[] { "eq", "ne", "lt", "le", "gt", "ge", "isnan", "isinf", "isfinite", "isposinf", "isneginf", "logical_not", "logical_and", "logical_or", "one_hot" },
-            op => Facts.Of(ValueKind.Mask, 0, 1, op.Call.Method.Name == "one_hot" ? "a one-hot" : "a comparison", op.Call.Invocation, op.Call.Method.Name)),
+            op => Facts.Of(ValueKind.Mask, 0, 1, op.Call.Method.Name == "one_hot" ? "a one-hot" : "a comparison", op.Call.Invocation, op.Call.Method.Name)
+                .WithRows(RowFacts.Compared(op))),
+        new("triangular masks", "tril of ones (diagonal >= 0) has a 1 in every row, at column 0; triu of ones (diagonal >= 1) a 0 in every row, at column 0: a causal mask never masks a whole row",
+            new[] { "tril", "triu", "tril_", "triu_" },
+            op => RowFacts.Triangular(op)),
         new("uniform samples", "[0, 1): torch.rand can return exactly 0",
             new[] { "rand", "rand_like" },
             op => Facts.Of(ValueKind.Uniform, 0, 1, "a uniform sample (torch.rand can return 0)", op.Call.Invocation, "rand")),
@@ -256,7 +263,7 @@ public static class Ops
     {
         var input = op.Input;
         return Facts.Of(ValueKind.Bounded, double.NegativeInfinity, input.IsKnown ? input.Hi : Inf, null, op.Call.Invocation, "masked_fill")
-            .WithDtype(input.Dtype);
+            .WithDtype(input.Dtype).WithRows(RowFacts.Filled(op, input));
     }
 
     private static Facts Sum(OpInput op)

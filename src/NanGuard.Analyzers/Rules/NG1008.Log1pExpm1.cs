@@ -10,7 +10,10 @@ public sealed class Log1pExpm1Analyzer : Rule<Log1pExpm1Match>
 
     internal override IEnumerable<Log1pExpm1Match> Find(IOperation anchor, Session session)
     {
-        if (anchor is IInvocationOperation invocation && ExpLogPatterns.IsLogOfOnePlus(new TorchCall(invocation), session, out var addend))
+        // log(1 + exp(x)) is a softplus, NG1007's case whether it reports it (an exponent that can overflow) or not (one a
+        // clamp keeps below exp's overflow point): the rewrite it needs is softplus, never log1p(exp(x)).
+        if (anchor is IInvocationOperation invocation && ExpLogPatterns.IsLogOfOnePlus(new TorchCall(invocation), session, out var addend)
+            && !ExpLogPatterns.IsLogOfOnePlusExp(new TorchCall(invocation), session, out _))
             yield return new Log1pExpm1Match(anchor, new TorchCall(invocation), addend, isLog: true);
         else if (anchor is IBinaryOperation subtraction && ExpLogPatterns.IsExpMinusOne(subtraction, session, out var exp) && exp.Input is { } input)
             yield return new Log1pExpm1Match(anchor, exp, input, isLog: false);

@@ -21,10 +21,16 @@ public sealed class FullyMaskedSoftmaxAnalyzer : Rule<FullyMaskedSoftmaxMatch>
         if (!(session.IsOp(call.Method, "softmax") || session.IsOp(call.Method, "log_softmax")) || call.Input is not { } input)
             yield break;
         var facts = session.Facts.Of(input);
-        if (facts.ProducerName == "masked_fill" && double.IsNegativeInfinity(facts.Lo)
+        if (RowFacts.IsNegativeInfinityFill(facts) && !LeavesEveryRow(facts, call, input, session)
             && facts.Producer is IInvocationOperation fill && new TorchCall(fill).Argument("value") is { } value)
             yield return new FullyMaskedSoftmaxMatch(call, new TorchCall(fill), value, facts, anchor.Syntax.SyntaxTree);
     }
+
+    // A softmax over the last dim of a fill whose mask has a 0 in every row (a causal mask: tril of ones == 0) never sees
+    // a row of -inf only.
+    private static bool LeavesEveryRow(Facts facts, TorchCall softmax, IOperation input, Session session) =>
+        (facts.Rows & RowHolds.Unfilled) != RowHolds.None && softmax.IntegerArgument("dim") is { } dim
+        && (dim == -1 || Shapes.Of(input, session).Rank is { } rank && dim == rank - 1);
 
     internal override IEnumerable<Location> AdditionalLocations(FullyMaskedSoftmaxMatch match) =>
         new[] { match.Fill.Invocation.Syntax.GetLocation() }.Concat(Explain.Locations(match.Facts));

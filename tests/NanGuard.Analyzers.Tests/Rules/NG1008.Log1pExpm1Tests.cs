@@ -126,6 +126,22 @@ public sealed class Log1pExpm1Tests
             """);
 
     [Fact]
+    public Task Softplus_of_a_clamped_exponent_stays_NG1007s_case_but_a_clamped_log_of_one_plus_is_flagged() =>
+        // NG1007 is silent on the first two (exp cannot overflow below 87), and the case is still its own: no log1p.
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x)
+                {
+                    var z = torch.clamp(x, -87, 87);
+                    return torch.log(torch.exp(z) + 1);
+                }
+                Tensor B(Tensor x) => (1 + x.clamp(-20, 20).exp()).log();
+                Tensor D(Tensor x) => [|torch.log(1 + x.clamp(0, 1))|];
+            }
+            """);
+
+    [Fact]
     public async Task Severity_is_info_and_message_names_the_replacement()
     {
         await Verify.VerifyAnalyzerAsync(Usings + """

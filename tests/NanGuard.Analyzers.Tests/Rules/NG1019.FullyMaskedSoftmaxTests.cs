@@ -136,6 +136,80 @@ public sealed class FullyMaskedSoftmaxTests
             """);
 
     [Fact]
+    public Task A_causal_mask_from_tril_or_triu_of_ones_keeps_the_diagonal_of_every_row() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            using System;
+
+            class CausalAttention : nn.Module<Tensor, Tensor>
+            {
+                private readonly Tensor bias;
+
+                public CausalAttention(int blockSize) : base("attn")
+                {
+                    bias = ones(blockSize, blockSize).tril().view(1, 1, blockSize, blockSize);
+                }
+
+                public override Tensor forward(Tensor att)
+                {
+                    var t = (int)att.shape[2];
+                    att = att.masked_fill(bias[.., .., ..t, ..t] == 0, float.NegativeInfinity);
+                    return F.softmax(att, -1);
+                }
+
+                Tensor Local(Tensor wei, long t)
+                {
+                    var mask = ones(t, t).tril();
+                    wei = wei.masked_fill(mask == 0, float.NegativeInfinity);
+                    return softmax(wei, dim: -1);
+                }
+
+                Tensor Upper(Tensor q, Tensor k, long t)
+                {
+                    var future = torch.triu(torch.ones(t, t, dtype: ScalarType.Bool), diagonal: 1);
+                    var scores = q.matmul(k.transpose(-2, -1)).masked_fill(future.unsqueeze(0), double.NegativeInfinity) / Math.Sqrt(64);
+                    return scores.softmax(-1);
+                }
+
+                Tensor Additive(Tensor scores, long t) =>
+                    (scores + torch.zeros(t, t).masked_fill(torch.ones(t, t).tril().logical_not(), float.NegativeInfinity)).softmax(-1);
+            }
+            """);
+
+    [Fact]
+    public Task A_mask_that_can_cover_a_whole_row_is_still_flagged() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                // A padding mask: a sequence padded throughout masks every key of its rows.
+                Tensor Padding(Tensor scores, Tensor padding) =>
+                    [|scores.masked_fill(padding.unsqueeze(1).unsqueeze(2), float.NegativeInfinity).softmax(-1)|];
+                // Strictly below the diagonal: row 0 keeps nothing.
+                Tensor Strict(Tensor scores, long t) =>
+                    [|scores.masked_fill(ones(t, t).tril(-1) == 0, float.NegativeInfinity).softmax(-1)|];
+                // The kept triangle itself masked: the last row is masked entirely.
+                Tensor Inverted(Tensor scores, long t) =>
+                    [|scores.masked_fill(ones(t, t).tril() == 1, float.NegativeInfinity).softmax(-1)|];
+                // A causal mask transposed, or a softmax over another dim: the rows are not the mask's rows.
+                Tensor Transposed(Tensor scores, long t) =>
+                    [|scores.masked_fill((ones(t, t).tril() == 0).t(), float.NegativeInfinity).softmax(-1)|];
+                Tensor OtherDim(Tensor scores, long t) =>
+                    [|scores.masked_fill(ones(t, t).tril() == 0, float.NegativeInfinity).softmax(0)|];
+                // A causal mask over a padding mask: a padded query's row is masked throughout.
+                Tensor Both(Tensor scores, Tensor padding, long t)
+                {
+                    var masked = scores.masked_fill(ones(t, t).tril() == 0, float.NegativeInfinity).masked_fill(padding, float.NegativeInfinity);
+                    return [|masked.softmax(-1)|];
+                }
+                // The causal mask without its column 0: row 0 keeps nothing.
+                Tensor Shifted(Tensor scores)
+                {
+                    var causal = ones(8, 8).tril();
+                    return [|scores.masked_fill(causal[.., 1..] == 0, float.NegativeInfinity).softmax(-1)|];
+                }
+            }
+            """);
+
+    [Fact]
     public Task A_float16_expression_gets_no_fix() =>
         Verify.VerifyNoFixAsync(Usings + """
             class C
