@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace NanGuard.Analyzers.Rules;
 
@@ -24,7 +25,8 @@ public sealed class UnclippedStepAnalyzer : Rule<UnclippedStepMatch>
     {
         // Clipping anywhere in the loop is NG2005's business when it is misplaced, not an unclipped step; a call that
         // does not bind and may clip (half-typed code) is taken as clipping.
-        if (!TrainingLoop.TryFind((IInvocationOperation)anchor, session, out var loop) || !loop.IsUnclipped)
+        if (!TrainingLoop.TryFind((IInvocationOperation)anchor, session, out var loop) || !loop.IsUnclipped
+            || FiniteGradientCheck.Guards(loop.Step, session))
             yield break;
         var origins = ImmutableArray<OptimizerOrigin>.Empty;
         var complete = false;
@@ -156,3 +158,77 @@ public sealed class UnclippedStepMatch : Match
     /// <summary>What makes the loop likely to diverge, or null; set when the block's hazards are known.</summary>
     internal string? Risk { get; set; }
 }
+
+/// <summary>
+/// A step taken only under a condition that checks the gradients for NaN or Inf: the cure NG2001 recommends for every
+/// optimizer, written by hand (a GradScaler's <c>if (!scaler.CheckGradientsForInfNan(...)) optimizer.step(); else
+/// scaler.SkipStep(...)</c>). The condition, or a local it reads that was assigned in the same member, calls
+/// <c>isnan</c>, <c>isinf</c> or <c>isfinite</c> on a gradient (<c>.grad</c>), or calls a method of the project's own
+/// whose body does. Either branch counts: which one a check's result means is in its name, not its code.
+/// </summary>
+internal static class FiniteGradientCheck
+{
+    private static readonly string[] Checks = { "isnan", "isinf", "isfinite", "isposinf", "isneginf" };
+
+    public static bool Guards(IInvocationOperation step, Session session)
+    {
+        var member = step.Syntax.Ancestors().FirstOrDefault(n => n is MemberDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);
+        if (member is null || step.SemanticModel is not { } model)
+            return false;
+        foreach (var branch in step.Syntax.Ancestors().TakeWhile(n => n != member).OfType<IfStatementSyntax>())
+        {
+            if (branch.Condition.Span.Contains(step.Syntax.Span))
+                continue;
+            if (ChecksGradients(branch.Condition, model, session)
+                || branch.Condition.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name =>
+                    model.GetSymbolInfo(name).Symbol is ILocalSymbol local && AssignedIn(local, member).Any(value => ChecksGradients(value, model, session))))
+                return true;
+        }
+        return false;
+    }
+
+    // The values a local is given in the member: its initializer and its simple assignments.
+    private static IEnumerable<ExpressionSyntax> AssignedIn(ILocalSymbol local, SyntaxNode member)
+    {
+        foreach (var node in member.DescendantNodes())
+        {
+            if (node is VariableDeclaratorSyntax { Initializer.Value: { } initial } declarator && declarator.Identifier.ValueText == local.Name)
+                yield return initial;
+            else if (node is AssignmentExpressionSyntax { Left: IdentifierNameSyntax target } assignment && target.Identifier.ValueText == local.Name)
+                yield return assignment.Right;
+        }
+    }
+
+    private static bool ChecksGradients(SyntaxNode expression, SemanticModel model, Session session)
+    {
+        foreach (var call in expression.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
+        {
+            if (model.GetSymbolInfo(call).Symbol is not IMethodSymbol method)
+                continue;
+            if (Checks.Contains(method.Name) && session.IsOp(method, method.Name) && ReadsGradient(call))
+                return true;
+            if (method.OriginalDefinition.DeclaringSyntaxReferences is { Length: 1 } declarations
+                && !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, session.Assembly)
+                && declarations[0].GetSyntax() is BaseMethodDeclarationSyntax body && BodyChecksGradients(body))
+                return true;
+        }
+        return false;
+    }
+
+    // A method's own text: a finiteness check and a gradient read (param.grad) in it. Read off the syntax, once per
+    // method asked about, and only for a method called in the condition around a step.
+    private static bool BodyChecksGradients(BaseMethodDeclarationSyntax method) =>
+        method.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => Name(call) is { } name && Checks.Contains(name))
+        && method.DescendantNodes().OfType<MemberAccessExpressionSyntax>().Any(access => access.Name.Identifier.ValueText == "grad");
+
+    private static bool ReadsGradient(InvocationExpressionSyntax call) =>
+        call.DescendantNodes().OfType<MemberAccessExpressionSyntax>().Any(access => access.Name.Identifier.ValueText == "grad");
+
+    private static string? Name(InvocationExpressionSyntax call) => call.Expression switch
+    {
+        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+        IdentifierNameSyntax name => name.Identifier.ValueText,
+        _ => null,
+    };
+}
+

@@ -507,6 +507,108 @@ public sealed class UnclippedStepTests
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Info).WithArguments("", UnclippedStepClaims.Sgd));
     }
 
+    private const string Scaler = """
+
+        sealed class Scaler
+        {
+            public bool FoundInfNan(IEnumerable<Parameter> parameters)
+            {
+                foreach (var p in parameters)
+                {
+                    var grad = p.grad;
+                    if (grad is not null && (grad.isinf().any().item<bool>() || grad.isnan().any().item<bool>()))
+                        return true;
+                }
+                return false;
+            }
+
+            public bool LossIsNaN(Tensor loss) => loss.isnan().any().item<bool>();
+        }
+        """;
+
+    // A step taken only where a check found the gradients finite is the cure the message recommends, written by hand.
+    [Fact]
+    public Task Step_under_a_check_of_the_gradients_for_NaN_or_Inf_is_not_reported() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class Program
+            {
+                void Train(Net model, Scaler scaler, Tensor x, Tensor y)
+                {
+                    var optimizer = torch.optim.SGD(model.parameters(), learningRate: 0.9);
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        var found = scaler.FoundInfNan(model.parameters());
+                        if (!found)
+                            optimizer.step();
+                    }
+                }
+
+                void Skip(Net model, Scaler scaler, Tensor x, Tensor y)
+                {
+                    var optimizer = torch.optim.Adam(model.parameters());
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        if (scaler.FoundInfNan(model.parameters()))
+                            Console.WriteLine("skipped");
+                        else
+                            optimizer.step();
+                    }
+                }
+
+                void Inline(Net model, Tensor x, Tensor y)
+                {
+                    var optimizer = torch.optim.Adam(model.parameters());
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        F.mse_loss(model.call(x), y).backward();
+                        if (System.Linq.Enumerable.All(model.parameters(), p => p.grad is null || p.grad.isfinite().all().item<bool>()))
+                            optimizer.step();
+                    }
+                }
+            }
+            """ + Scaler + Net);
+
+    // A check of the loss, or of something else than the gradients, lets a NaN or Inf gradient through to the step.
+    [Fact]
+    public Task Step_under_a_check_that_is_not_of_the_gradients_is_reported() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class Program
+            {
+                void Train(Net model, Scaler scaler, Tensor x, Tensor y)
+                {
+                    var optimizer = torch.optim.Adam(model.parameters());
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        var loss = F.mse_loss(model.call(x), y);
+                        {|#1:loss.backward()|};
+                        if (!scaler.LossIsNaN(loss))
+                            {|#0:optimizer.step()|};
+                    }
+                }
+
+                void Inline(Net model, Tensor x, Tensor y)
+                {
+                    var optimizer = torch.optim.Adam(model.parameters());
+                    for (var i = 0; i < 10; i++)
+                    {
+                        optimizer.zero_grad();
+                        var loss = F.mse_loss(model.call(x), y);
+                        {|#3:loss.backward()|};
+                        if (loss.isfinite().all().item<bool>())
+                            {|#2:optimizer.step()|};
+                    }
+                }
+            }
+            """ + Scaler + Net,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Info).WithArguments("", UnclippedStepClaims.Adaptive("Adam")),
+            Verify.Diagnostic().WithLocation(2).WithLocation(3).WithSeverity(DiagnosticSeverity.Info).WithArguments("", UnclippedStepClaims.Adaptive("Adam")));
+
     [Fact]
     public async Task Model_holding_an_LSTM_is_a_warning()
     {
