@@ -215,17 +215,31 @@ internal static class OptimizerFlow
     /// <summary>The values passed for <paramref name="parameter"/> at the call sites of its method in the compilation.</summary>
     internal static ImmutableArray<IOperation> ArgumentsFor(IParameterSymbol parameter, Session session) =>
         parameter.ContainingSymbol is IMethodSymbol method && IsFollowed(method, session) && !parameter.IsParams
-            ? session.ArgumentsAtCallSites.GetOrAdd(parameter.OriginalDefinition, p => CallsOf(method, session)
-                .SelectMany(call => call switch
-                {
-                    IInvocationOperation invocation => invocation.Arguments,
-                    IObjectCreationOperation creation => creation.Arguments,
-                    _ => ImmutableArray<IArgumentOperation>.Empty,
-                })
-                .Where(a => a.Parameter?.Ordinal == p.Ordinal && a.ArgumentKind == ArgumentKind.Explicit)
-                .Select(a => a.Value)
-                .ToImmutableArray())
+            ? session.ArgumentsAtCallSites.GetOrAdd(parameter.OriginalDefinition, p => Passed(method, p, session, withDefaults: false))
             : ImmutableArray<IOperation>.Empty;
+
+    /// <summary>
+    /// The values <paramref name="parameter"/> takes at the call sites of its method: the arguments passed, and its
+    /// default value where a call leaves it out (<see cref="ArgumentsFor"/> has only the arguments written).
+    /// </summary>
+    internal static ImmutableArray<IOperation> ValuesFor(IParameterSymbol parameter, Session session) =>
+        !parameter.HasExplicitDefaultValue ? ArgumentsFor(parameter, session)
+        : parameter.ContainingSymbol is IMethodSymbol method && IsFollowed(method, session)
+            ? Passed(method, parameter.OriginalDefinition, session, withDefaults: true)
+            : ImmutableArray<IOperation>.Empty;
+
+    private static ImmutableArray<IOperation> Passed(IMethodSymbol method, IParameterSymbol parameter, Session session, bool withDefaults) =>
+        CallsOf(method, session)
+            .SelectMany(call => call switch
+            {
+                IInvocationOperation invocation => invocation.Arguments,
+                IObjectCreationOperation creation => creation.Arguments,
+                _ => ImmutableArray<IArgumentOperation>.Empty,
+            })
+            .Where(a => a.Parameter?.Ordinal == parameter.Ordinal
+                && (a.ArgumentKind == ArgumentKind.Explicit || withDefaults && a.ArgumentKind == ArgumentKind.DefaultValue))
+            .Select(a => a.Value)
+            .ToImmutableArray();
 
     /// <summary>The calls of <paramref name="method"/> in the compilation, bound.</summary>
     private static ImmutableArray<IOperation> CallsOf(IMethodSymbol method, Session session) =>

@@ -56,6 +56,20 @@ internal static class Arithmetic
     public static double SquareBound(Facts value) =>
         value.IsKnown ? System.Math.Max(value.Lo * value.Lo, value.Hi * value.Hi) : Inf;
 
+    /// <summary>
+    /// The square of a value (x * x, pow(x, 2)): non-negative, and 0 only where the value can be; of a value kept from 0
+    /// (a clamp from below, a positive constant added) it is not.
+    /// </summary>
+    public static Facts Square(Facts value, IOperation operation)
+    {
+        if (!(value.IsKnown && value.ZeroCause is null && (value.Lo > 0 || value.Hi < 0)))
+            return Facts.Of(ValueKind.NonNegative, 0, SquareBound(value), "a square", operation, "square");
+        // The least square as the dtype holds it: (1e-4) ** 2 is 0 in float16.
+        var least = Rounding.To(value.Dtype, System.Math.Min(value.Lo * value.Lo, value.Hi * value.Hi));
+        return Facts.Of(ValueKind.NonNegative, least, SquareBound(value), least > 0 ? null : "a square that underflows", operation, "square")
+            .WithDtype(value.Dtype);
+    }
+
     public static Facts Negate(Facts value) =>
         value.Constant is { } c ? Facts.OfConstant(-c)
         : value.IsKnown ? value.Derived().WithKind(value.Kind == ValueKind.ModelOutput ? ValueKind.ModelOutput : ValueKind.Bounded)
@@ -75,7 +89,7 @@ internal static class Arithmetic
         return kind switch
         {
             BinaryOperatorKind.Add => Add(left, right, dtype),
-            BinaryOperatorKind.Subtract => Subtract(left, right, leftOperand, session),
+            BinaryOperatorKind.Subtract => Subtract(left, right, leftOperand, operation, session),
             BinaryOperatorKind.Multiply => Multiply(left, right, leftOperand, rightOperand, operation, session),
             BinaryOperatorKind.Divide => Divide(left, right, leftOperand, rightOperand, operation, session),
             _ => Facts.Unknown,
@@ -155,8 +169,12 @@ internal static class Arithmetic
     }
 
     // 1 - p of a probability is 0 where p rounds to 1.
-    private static Facts Subtract(Facts left, Facts right, IOperation leftOperand, Session session)
+    private static Facts Subtract(Facts left, Facts right, IOperation leftOperand, IOperation operation, Session session)
     {
+        // eq(x_i, x_j) - eye: a comparison of every pair of elements is 1 on its diagonal (each element with itself), so
+        // taking the identity away leaves 0/1 values, 0 for an element no other one matches (no positive of a label).
+        if (right.ProducerName == "eye" && left.Kind == ValueKind.Mask && IsPairwiseSelfComparison(leftOperand, session))
+            return Facts.Of(ValueKind.Mask, 0, 1, "a comparison", operation, "comparison");
         // x - x.max(d): at most 0, so exp of it is at most 1 (the shift every stable softmax makes). The max is taken
         // before the subtraction, of the value the subtraction still reads.
         if (right is { ProducerName: "max", Producer: IInvocationOperation max } && new TorchCall(max).Input is { } maximised
@@ -193,6 +211,39 @@ internal static class Arithmetic
         return Facts.Unknown;
     }
 
+    // A reflexive comparison (==, >=, <=) of a tensor's elements with each other: x.unsqueeze(0) == x.unsqueeze(1), or
+    // through a cast (.to(float32)).
+    private static bool IsPairwiseSelfComparison(IOperation operation, Session session)
+    {
+        var value = ValueFlow.Unwrap(operation, session);
+        while (value is IInvocationOperation cast && cast.TargetMethod.Name is "to" or "to_type" or "type_as" or "float" or "double" or "half" or "bfloat16"
+            && session.IsOp(cast.TargetMethod, cast.TargetMethod.Name) && new TorchCall(cast) is { IsInstanceForm: true, Input: { } input })
+            value = ValueFlow.Unwrap(input, session);
+        var (a, b) = value switch
+        {
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.LessThanOrEqual } binary
+                when session.IsOperator(binary.OperatorMethod) => (binary.LeftOperand, binary.RightOperand),
+            IInvocationOperation { TargetMethod.Name: "eq" or "ge" or "le" or "greater_equal" or "less_equal" } invocation
+                when session.IsOp(invocation.TargetMethod, invocation.TargetMethod.Name) && new TorchCall(invocation) is { Input: { } input } call =>
+                (input, invocation.Arguments.FirstOrDefault(x => x.Parameter?.Ordinal == (call.IsInstanceForm ? 0 : 1))?.Value),
+            _ => (null, null),
+        };
+        return a is not null && b is not null && PairAxis(a, session) is { } left && PairAxis(b, session) is { } right
+            && left.Axis != right.Axis && ValueFlow.SameValue(left.Vector, right.Vector, session);
+    }
+
+    // x.unsqueeze(d) for d in 0, 1, -1, -2 (a vector laid along one axis of a matrix): the vector and the axis it is laid
+    // along, 0 for a row (unsqueeze(0), unsqueeze(-2)) and 1 for a column (unsqueeze(1), unsqueeze(-1)).
+    private static (IOperation Vector, int Axis)? PairAxis(IOperation operation, Session session) =>
+        TorchPatterns.IsOp(operation, session, "unsqueeze", out var unsqueeze) && unsqueeze.Input is { } vector
+            ? unsqueeze.IntegerArgument("dim") switch
+            {
+                0 or -2 => (vector, 0),
+                1 or -1 => (vector, 1),
+                _ => null,
+            }
+            : null;
+
     private static Facts ViaOf(Facts value, Facts source)
     {
         foreach (var step in source.Via)
@@ -203,7 +254,7 @@ internal static class Arithmetic
     private static Facts Multiply(Facts left, Facts right, IOperation leftOperand, IOperation rightOperand, IOperation operation, Session session)
     {
         if (ValueFlow.SameValue(leftOperand, rightOperand, session))
-            return Facts.Of(ValueKind.NonNegative, 0, SquareBound(left), "a square", operation, "square");
+            return Square(left, operation);
         var (value, constant) = ConstantOperand(left, right);
         if (value is not null && constant is { } c)
         {

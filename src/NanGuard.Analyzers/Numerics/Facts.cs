@@ -208,7 +208,9 @@ internal sealed class Facts
         var sameKind = a.Kind == b.Kind;
         var sameProducer = sameKind && a.ProducerName == b.ProducerName;
         var zeroCause = a.ZeroCause ?? b.ZeroCause;
-        var kind = sameKind ? a.Kind : a.Kind == ValueKind.Module || b.Kind == ValueKind.Module ? ValueKind.Unknown : ValueKind.Bounded;
+        // Two different constants are no constant: a value between them.
+        var kind = sameKind && !(a.Kind == ValueKind.Constant && a.Lo != b.Lo) ? a.Kind
+            : a.Kind == ValueKind.Module || b.Kind == ValueKind.Module ? ValueKind.Unknown : ValueKind.Bounded;
         if (kind == ValueKind.Unknown)
             return Unknown;
         return new Facts(kind, System.Math.Min(a.Lo, b.Lo), System.Math.Max(a.Hi, b.Hi), zeroCause,

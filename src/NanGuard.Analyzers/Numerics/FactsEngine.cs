@@ -50,6 +50,7 @@ internal sealed class FactsEngine
 
     public FactsEngine(Session session) => _session = session;
 
+    /// <summary>The session the engine answers for.</summary>
     internal Session Session => _session;
 
     /// <summary>What the value of <paramref name="operation"/> can be.</summary>
@@ -84,6 +85,10 @@ internal sealed class FactsEngine
             IBinaryOperation binary => Arithmetic.Binary(binary, this, walk, _session),
             IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus } negation => Arithmetic.Negate(Of(negation.Operand, walk)),
             IConditionalOperation { WhenFalse: { } whenFalse } conditional => Facts.Join(Of(conditional.WhenTrue, walk), Of(whenFalse, walk)),
+            // t.shape[0]: the number of rows, which the code makes known for a boolean selection.
+            IArrayElementReferenceOperation { ArrayReference: IPropertyReferenceOperation { Property.Name: "shape", Instance: { } tensor }, Indices.Length: 1 } size
+                when _session.IsTensor(tensor.Type) && size.Indices[0].ConstantValue is { HasValue: true, Value: 0 or 0L } =>
+                Ops.SelectionSize(tensor, v => Of(v, walk), _session),
             _ => Facts.Unknown,
         };
     }
@@ -146,7 +151,7 @@ internal sealed class FactsEngine
             || read.SemanticModel is not { } model || ValueFlow.IsReassigned(parameter, model, _session))
             return Named(parameter.Name, read.Type, Facts.Unknown);
         var facts = Summary(parameter.OriginalDefinition, walk, p => "passed by every caller of " + Name(p.ContainingSymbol),
-            inner => Facts.JoinAll(OptimizerFlow.ArgumentsFor(parameter, _session).Select(v => Of(v, inner))));
+            inner => Facts.JoinAll(OptimizerFlow.ValuesFor(parameter, _session).Select(v => Of(v, inner))));
         return Named(parameter.Name, read.Type, facts);
     }
 
@@ -168,7 +173,9 @@ internal sealed class FactsEngine
     {
         var property = read.Property.OriginalDefinition;
         if (property.IsIndexer)
-            return read.Instance is { } indexed && _session.IsTensor(indexed.Type) ? RowFacts.Indexed(Of(indexed, walk), read) : Facts.Unknown;
+            return read.Instance is { } indexed && _session.IsTensor(indexed.Type)
+                ? RowFacts.Indexed(Ops.Selected(Of(indexed, walk), indexed, read.Arguments, _session), read)
+                : Facts.Unknown;
         if (property.IsVirtual || property.IsAbstract || property.IsOverride || property.DeclaringSyntaxReferences.IsEmpty
             || !(_session.IsTensor(property.Type) || _session.IsModule(property.Type)))
             return Named(property.Name, property.Type, Facts.Unknown);

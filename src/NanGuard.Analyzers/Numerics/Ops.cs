@@ -106,7 +106,7 @@ public static class Ops
         new("max, min", "the range of the input",
             new[] { "max", "min", "amax", "amin", "median" },
             op => op.Call.Invocation.Type is { Name: "Tensor" } or INamedTypeSymbol { IsTupleType: true } ? Extreme(op) : Facts.Unknown),
-        new("clamp", "the input's range cut to the bounds; a lower bound above 0 keeps the value from 0 (a bound exactly at a boundary is no guard)",
+        new("clamp", "the input's range cut to the bounds; a lower bound above 0 keeps the value from 0; a bound written as 0 is no guard: every value beyond it becomes exactly 0",
             new[] { "clamp", "clip", "clamp_", "clip_", "clamp_min", "clamp_min_", "clamp_max", "clamp_max_" },
             op => Clamp(op)),
         new("where", "the join of the two branches; a where is the guard of the double-where idiom even where nothing else is known",
@@ -146,6 +146,9 @@ public static class Ops
         new("triangular masks", "tril of ones (diagonal >= 0) has a 1 in every row, at column 0; triu of ones (diagonal >= 1) a 0 in every row, at column 0: a causal mask never masks a whole row",
             new[] { "tril", "triu", "tril_", "triu_" },
             op => RowFacts.Triangular(op)),
+        new("identity", "1 on the diagonal and 0 elsewhere (no 0 for a sum to reach); a pairwise comparison of a vector with itself (x.unsqueeze(0) == x.unsqueeze(1)) minus it is a mask, 0 for an element no other one matches",
+            new[] { "eye" },
+            op => Facts.Of(ValueKind.Bounded, 0, 1, null, op.Call.Invocation, "eye")),
         new("uniform samples", "[0, 1): torch.rand can return exactly 0",
             new[] { "rand", "rand_like" },
             op => Facts.Of(ValueKind.Uniform, 0, 1, "a uniform sample (torch.rand can return 0)", op.Call.Invocation, "rand")),
@@ -169,14 +172,14 @@ public static class Ops
             op => op.Input.Kind == ValueKind.Probability
                 ? Facts.Of(ValueKind.LogProbability, double.NegativeInfinity, 0, null, op.Call.Invocation, "log")
                 : Facts.Unknown),
-        new("pow", "pow(x, 2) is a square (of [-1, 1], in [0, 1]); pow(x, 0.5) a square root",
+        new("pow", "pow(x, 2) is a square (of [-1, 1], in [0, 1]), 0 only where x can be (a number the code passes that is known not to be 0 squares to no 0, an unknown number to nothing known); pow(x, 0.5) a square root; a constant to a constant power is folded",
             new[] { "pow" },
-            op => op.Number("exponent") switch
-            {
-                2 => Facts.Of(ValueKind.NonNegative, 0, Arithmetic.SquareBound(op.Input), "a square", op.Call.Invocation, "square"),
-                0.5 when op.Input is { IsKnown: true, Lo: >= 0 } input => Facts.Of(ValueKind.NonNegative, 0, Inf, input.ZeroCause, op.Call.Invocation, "sqrt"),
-                _ => Facts.Unknown,
-            }),
+            op => Pow(op)),
+        new("selection sizes", "the number of rows of a boolean selection (t[mask], masked_select(mask), nonzero(), argwhere()): shape[0], size(0), numel() count what the mask selects, 0 where it selects nothing",
+            new[] { "size", "numel" },
+            op => op.Call.Input is { } tensor && (op.Call.Method.Name == "numel" || op.Call.IntegerArgument("dim") == 0)
+                ? SelectionSize(tensor, op.Of, op.Session)
+                : Facts.Unknown),
         new("segment sums", "scatter_add/index_add of non-negative terms into a non-negative tensor: non-negative, the producer is the scatter (whose source says what was summed)",
             new[] { "index_add", "index_add_", "scatter_add", "scatter_add_" },
             op => SegmentSum(op)),
@@ -239,6 +242,116 @@ public static class Ops
             : Facts.MadeBy(op.Call.Invocation, name);
     }
 
+    private static Facts Pow(OpInput op)
+    {
+        var input = op.Input;
+        var exponent = op.Number("exponent");
+        if (exponent is { } power && input.Constant is { } c)
+            return Facts.OfConstant(Rounding.To(input.Dtype, System.Math.Pow(c, power)));
+        switch (exponent)
+        {
+            // A number squared (a hyper-parameter, lambda ** 2) is no tensor some element of which is 0: unknown stays unknown.
+            case 2 when !input.IsKnown && op.Call.Input is { Type: { } type } && IsNumber(type):
+                return Facts.Unknown;
+            case 2:
+                return Arithmetic.Square(input, op.Call.Invocation);
+            case 0.5 when input is { IsKnown: true, Lo: >= 0 }:
+                return Facts.Of(ValueKind.NonNegative, 0, Inf, input.ZeroCause, op.Call.Invocation, "sqrt");
+            default:
+                return Facts.Unknown;
+        }
+    }
+
+    private static bool IsNumber(ITypeSymbol type) =>
+        type.SpecialType is >= SpecialType.System_SByte and <= SpecialType.System_Double or SpecialType.System_Decimal;
+
+    /// <summary>
+    /// The number of rows of <paramref name="tensor"/> where the code shows it is a boolean selection: a count, 0 where
+    /// the mask (a comparison, a tensor named as a mask) selects nothing. Unknown for anything else (a slice, an index
+    /// tensor of positions, a one-hot).
+    /// </summary>
+    internal static Facts SelectionSize(IOperation tensor, System.Func<IOperation, Facts> facts, Session session)
+    {
+        var selection = ValueFlow.Unwrap(tensor, session);
+        var mask = selection switch
+        {
+            IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } indexed } indexer when session.IsTensor(indexed.Type) =>
+                SingleIndex(indexer.Arguments, session),
+            IInvocationOperation invocation when session.IsOp(invocation.TargetMethod, invocation.TargetMethod.Name) => invocation.TargetMethod.Name switch
+            {
+                "masked_select" => new TorchCall(invocation).Argument("mask")?.Value,
+                "index" => SingleIndex(invocation.Arguments, session),
+                _ => null,
+            },
+            _ => null,
+        };
+        if (mask is not null)
+        {
+            var selecting = facts(mask);
+            return selecting is { Kind: ValueKind.Mask, CanBeZero: true } && selecting.ProducerName != "one_hot"
+                ? Facts.Of(ValueKind.Count, 0, Inf, "the size of a boolean selection (0 where the mask selects nothing)", selection, "selection")
+                : Facts.Unknown;
+        }
+        // nonzero() and argwhere() have a row per nonzero element: count_nonzero's count.
+        return selection is IInvocationOperation { TargetMethod.Name: "nonzero" or "argwhere" } positions
+            && session.IsOp(positions.TargetMethod, positions.TargetMethod.Name)
+            ? Facts.Of(ValueKind.Count, 0, Inf, "a count of nonzero elements (0 where every element is 0)", positions, "count_nonzero")
+            : Facts.Unknown;
+    }
+
+    /// <summary>
+    /// What an element of <paramref name="indexed"/> selected by <paramref name="arguments"/> can be: the facts of the
+    /// tensor, narrowed where the index is a comparison of the same tensor with a constant (<c>n[n &gt; 0]</c> holds no 0).
+    /// </summary>
+    internal static Facts Selected(Facts values, IOperation indexed, ImmutableArray<IArgumentOperation> arguments, Session session)
+    {
+        if (!values.IsKnown || SingleIndex(arguments, session) is not { } index
+            || ValueFlow.Unwrap(index, session) is not IBinaryOperation { } comparison || !session.IsOperator(comparison.OperatorMethod))
+            return values;
+        // v op k, or k op v read as v (op mirrored) k.
+        var (value, op, bound) = NumericPatterns.Constant(comparison.RightOperand) is { } right ? (comparison.LeftOperand, comparison.OperatorKind, right)
+            : NumericPatterns.Constant(comparison.LeftOperand) is { } left ? (comparison.RightOperand, Mirror(comparison.OperatorKind), left)
+            : (null, BinaryOperatorKind.None, 0);
+        if (value is null || !ValueFlow.SameValue(value, indexed, session))
+            return values;
+        var (lo, hi) = op switch
+        {
+            BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual => (System.Math.Max(values.Lo, bound), values.Hi),
+            BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual => (values.Lo, System.Math.Min(values.Hi, bound)),
+            _ => (values.Lo, values.Hi),
+        };
+        var excludesZero = op switch
+        {
+            BinaryOperatorKind.GreaterThan => bound >= 0,
+            BinaryOperatorKind.GreaterThanOrEqual => bound > 0,
+            BinaryOperatorKind.LessThan => bound <= 0,
+            BinaryOperatorKind.LessThanOrEqual => bound < 0,
+            BinaryOperatorKind.NotEquals => bound == 0,
+            _ => false,
+        };
+        return lo > hi ? values : values.Derived().WithRange(lo, hi, excludesZero ? null : values.ZeroCause);
+    }
+
+    private static BinaryOperatorKind Mirror(BinaryOperatorKind kind) => kind switch
+    {
+        BinaryOperatorKind.GreaterThan => BinaryOperatorKind.LessThan,
+        BinaryOperatorKind.GreaterThanOrEqual => BinaryOperatorKind.LessThanOrEqual,
+        BinaryOperatorKind.LessThan => BinaryOperatorKind.GreaterThan,
+        BinaryOperatorKind.LessThanOrEqual => BinaryOperatorKind.GreaterThanOrEqual,
+        _ => kind,
+    };
+
+    // The index of t[i] or t.index(i) where there is one and it is a tensor.
+    private static IOperation? SingleIndex(ImmutableArray<IArgumentOperation> arguments, Session session)
+    {
+        if (arguments.Length != 1)
+            return null;
+        var index = ValueFlow.SkipConversions(arguments[0].Value);
+        if (index is IArrayCreationOperation { Initializer.ElementValues: { Length: 1 } elements })
+            index = ValueFlow.SkipConversions(elements[0]);
+        return session.IsTensor(index.Type) ? index : null;
+    }
+
     private static Facts UniformFill(OpInput op)
     {
         var from = op.Number("from") ?? 0;
@@ -280,6 +393,9 @@ public static class Ops
         return Facts.Of(kind, 0, Inf, input.ZeroCause, op.Call.Invocation, "sum").WithDtype(input.Dtype);
     }
 
+    /// <summary>How a clamp whose bound is 0 reaches 0.</summary>
+    internal const string ClampAtZero = "a clamp at 0 (every value beyond the bound becomes 0)";
+
     private static Facts Clamp(OpInput op)
     {
         var input = op.Input;
@@ -294,6 +410,17 @@ public static class Ops
             return Facts.Unknown;
         var lo = System.Math.Max(input.Lo, min ?? double.NegativeInfinity);
         var hi = System.Math.Min(input.Hi, max ?? Inf);
+        // A bound written as 0 is reached by every value beyond it (clamp(min: 0) is a relu): the clamp keeps the
+        // value's sign, not its distance from 0, so it is no guard against a division or a log.
+        // (A bound that only rounds to 0 in the dtype is NG1020's vanishing epsilon.)
+        var atLower = minName is not null && Bound(op, minName) == 0 && input.Lo <= 0;
+        if (atLower || maxName is not null && Bound(op, maxName) == 0 && input.Hi >= 0)
+        {
+            var reached = atLower ? input.Lo : input.Hi;
+            var cause = reached == 0 && input.CanBeZero ? input.ZeroCause : ClampAtZero;
+            var kind = input.IsKnown && input.Kind != ValueKind.ModelOutput ? input.Kind : atLower ? ValueKind.NonNegative : ValueKind.Bounded;
+            return (input.IsKnown ? input.Derived().WithKind(kind) : Facts.Of(kind, lo, hi, null).WithDtype(input.Dtype)).WithRange(lo, hi, cause);
+        }
         var guard = "clamped to [" + Format(min ?? double.NegativeInfinity) + ", " + Format(max ?? Inf) + "]";
         var clamped = input.IsKnown ? input : Facts.Of(ValueKind.Bounded, lo, hi, null).WithDtype(input.Dtype);
         return clamped.WithGuard(guard, lo, hi);

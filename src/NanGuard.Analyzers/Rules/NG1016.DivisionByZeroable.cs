@@ -21,11 +21,11 @@ public sealed class DivisionByZeroableAnalyzer : Rule<DivisionByZeroableMatch>
     internal override IEnumerable<DivisionByZeroableMatch> Find(IOperation anchor, Session session)
     {
         var quotient = (IBinaryOperation)anchor;
-        if (!NumericPatterns.IsTensor(quotient.RightOperand, session))
-            yield break;
+        // A tensor, or a number the engine knows counts something (the size of a boolean selection).
+        var isTensor = NumericPatterns.IsTensor(quotient.RightOperand, session);
         var divisor = session.Facts.Of(quotient.RightOperand);
-        if (IsZeroable(divisor) && !Guards.KeepsFromZero(quotient.RightOperand, quotient, session))
-            yield return new DivisionByZeroableMatch(quotient, divisor, session.StableOps is not null);
+        if ((isTensor || divisor.Kind == ValueKind.Count) && IsZeroable(divisor) && !Guards.KeepsFromZero(quotient.RightOperand, quotient, session))
+            yield return new DivisionByZeroableMatch(quotient, divisor, session.StableOps is not null, isTensor);
     }
 
     // Evidence only: a constant is not a tensor the fix could clamp, and 1 - t of a tensor nothing is known of (the
@@ -61,14 +61,15 @@ public sealed class DivisionByZeroableAnalyzer : Rule<DivisionByZeroableMatch>
 /// <summary>NG1016's finding: the division, what the engine knows of its divisor, and which fix fits it.</summary>
 public sealed class DivisionByZeroableMatch : Match
 {
-    internal DivisionByZeroableMatch(IBinaryOperation quotient, Facts divisor, bool runtimeReferenced)
+    internal DivisionByZeroableMatch(IBinaryOperation quotient, Facts divisor, bool runtimeReferenced, bool isTensor)
         : base(quotient)
     {
         Quotient = quotient;
         Facts = divisor;
         IsCount = divisor.Kind == ValueKind.Count;
         IsSigned = divisor.CanBeNegative;
-        NoFixReason = divisor.Kind == ValueKind.Mask && divisor.ZeroCause == "a comparison"
+        NoFixReason = !isTensor ? "the divisor is a number, not a tensor a clamp could keep from 0; skip the case where it is 0 before dividing"
+            : divisor.Kind == ValueKind.Mask && divisor.ZeroCause == "a comparison"
             ? "the divisor is a comparison (a boolean tensor), which has no clamp"
             : IsSigned && !runtimeReferenced
                 ? "the divisor can be negative, where a clamp from below would change its value; NanGuard.Runtime's StableOps.safe_div keeps its sign"

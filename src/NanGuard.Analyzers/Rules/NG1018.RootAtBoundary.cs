@@ -34,8 +34,9 @@ public sealed class RootAtBoundaryAnalyzer : Rule<RootAtBoundaryMatch>
     }
 
     // A 0 a relu makes: the relu's backward selects (0 where its input is not positive) rather than multiplies, so the
-    // root's infinite gradient there never reaches the relu's input (measured by NG1014's proof for log).
-    private static bool IsReluZero(Facts facts) => facts.ZeroCause is "a relu" or "a relu6";
+    // root's infinite gradient there never reaches the relu's input (measured by NG1014's proof for log). A clamp at 0
+    // (clamp(min: 0)) is a relu: its backward selects too.
+    private static bool IsReluZero(Facts facts) => facts.ZeroCause is "a relu" or "a relu6" or Ops.ClampAtZero;
 
     // The exponent of a root the rule looks at (0.5 for sqrt, -0.5 for rsqrt, p of pow(x, p) where p is a non-integer
     // constant), as the message names it; null for anything else (pow(x, 2), pow(x, t) of a tensor).

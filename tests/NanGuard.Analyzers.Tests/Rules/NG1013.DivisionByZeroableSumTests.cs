@@ -39,6 +39,64 @@ public sealed class DivisionByZeroableSumTests
             """);
 
     [Fact]
+    public Task A_count_of_matching_pairs_without_the_diagonal_is_clamped_to_one() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                // Each label compared with every label is 1 on the diagonal: without it, 0 for a label no other sample shares.
+                Tensor A(Tensor x, Tensor labels)
+                {
+                    var n = labels.shape[0];
+                    var positives = labels.unsqueeze(0).eq(labels.unsqueeze(1)).to(ScalarType.Float32) - torch.eye(n);
+                    var count = torch.sum(positives, -1);
+                    return [|torch.sum(x * positives, -1) / count|];
+                }
+                Tensor B(Tensor x, Tensor labels) =>
+                    [|x.sum(1) / ((labels.unsqueeze(-1) == labels.unsqueeze(-2)).@float() - torch.eye(labels.shape[0])).sum(1)|];
+            }
+            """, Usings + """
+            class C
+            {
+                // Each label compared with every label is 1 on the diagonal: without it, 0 for a label no other sample shares.
+                Tensor A(Tensor x, Tensor labels)
+                {
+                    var n = labels.shape[0];
+                    var positives = labels.unsqueeze(0).eq(labels.unsqueeze(1)).to(ScalarType.Float32) - torch.eye(n);
+                    var count = torch.sum(positives, -1);
+                    return torch.sum(x * positives, -1) / count.clamp_min(1);
+                }
+                Tensor B(Tensor x, Tensor labels) =>
+                    x.sum(1) / ((labels.unsqueeze(-1) == labels.unsqueeze(-2)).@float() - torch.eye(labels.shape[0])).sum(1).clamp_min(1);
+            }
+            """);
+
+    [Fact]
+    public Task Pairs_kept_where_the_count_is_positive_the_identity_alone_and_a_comparison_of_two_tensors_are_not_flagged() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                // The anchors with at least one positive only: n[n > 0] holds no 0.
+                Tensor A(Tensor x, Tensor labels)
+                {
+                    var positives = labels.unsqueeze(0).eq(labels.unsqueeze(1)).to(ScalarType.Float32) - torch.eye(labels.shape[0]);
+                    var count = torch.sum(positives, -1);
+                    var kept = count > 0;
+                    return torch.sum(x * positives, -1)[kept] / count[kept];
+                }
+                Tensor B(Tensor x, Tensor labels)
+                {
+                    var count = (labels.unsqueeze(0) == labels.unsqueeze(1)).@float().sum(1);
+                    return x.sum(1)[0 < count] / count[0 < count];
+                }
+                // The identity's sum is its size; a comparison of two tensors, or one that is not reflexive, minus the
+                // identity can be -1: nothing is known of its sum.
+                Tensor D(Tensor x, long n) => x / torch.eye(n).sum(1);
+                Tensor G(Tensor x, Tensor a, Tensor b) => x / ((a.unsqueeze(0) == b.unsqueeze(1)).@float() - torch.eye(a.shape[0])).sum(1);
+                Tensor H(Tensor x, Tensor labels) => x / ((labels.unsqueeze(0) > labels.unsqueeze(1)).@float() - torch.eye(labels.shape[0])).sum(1);
+            }
+            """);
+
+    [Fact]
     public Task Relu_and_abs_sums_are_clamped_to_eps() =>
         Verify.VerifyCodeFixAsync(Usings + """
             class C

@@ -71,6 +71,141 @@ public sealed class DivisionByZeroableTests
             """);
 
     [Fact]
+    public Task An_area_of_sides_clamped_at_zero_is_clamped_to_eps() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor lt, Tensor rb, Tensor x)
+                {
+                    var wh = (rb - lt).clamp(min: 0);
+                    var area = wh[TensorIndex.Ellipsis, 0] * wh[TensorIndex.Ellipsis, 1];
+                    return [|x / area|];
+                }
+                Tensor B(Tensor x, Tensor y) => [|x / y.clamp_min(0)|];
+                Tensor D(Tensor x, Tensor w) => [|x / F.linear(x, w).clamp(0, 6)|];
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor A(Tensor lt, Tensor rb, Tensor x)
+                {
+                    var wh = (rb - lt).clamp(min: 0);
+                    var area = wh[TensorIndex.Ellipsis, 0] * wh[TensorIndex.Ellipsis, 1];
+                    return x / area.clamp_min(1e-8);
+                }
+                Tensor B(Tensor x, Tensor y) => x / y.clamp_min(0).clamp_min(1e-8);
+                Tensor D(Tensor x, Tensor w) => x / F.linear(x, w).clamp(0, 6).clamp_min(1e-8);
+            }
+            """);
+
+    [Fact]
+    public Task Clamps_above_zero_and_values_kept_from_zero_are_not_flagged() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor boxes, Tensor x) =>
+                    x / ((boxes[TensorIndex.Ellipsis, 2] - boxes[TensorIndex.Ellipsis, 0]).clamp(min: 0) * boxes[TensorIndex.Ellipsis, 3].clamp(min: 0)).clamp_min(1e-6);
+                Tensor B(Tensor x, Tensor y) => x / y.clamp_min(1e-6);
+                Tensor D(Tensor x, Tensor y) => x / (y.clamp_min(0) + 1e-6);
+                // A bound of 0 on the other side: the value is kept from nothing, 0 is not known to be reached.
+                Tensor E(Tensor x, Tensor y) => x / y.clamp(min: -1);
+            }
+            """);
+
+    [Fact]
+    public Task The_size_of_a_boolean_selection_is_reported_without_a_fix_where_nothing_returns_before_it_is_0() =>
+        Verify.VerifyNoFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor d, Tensor label, int cls)
+                {
+                    var positives = d[label == cls];
+                    return [|positives.sum() / positives.shape[0]|];
+                }
+                Tensor B(Tensor d, Tensor label) => [|d.sum() / d.masked_select(label > 0).size(0)|];
+                Tensor D(Tensor d, Tensor mask) => [|d.sum() / d[mask].numel()|];
+                Tensor E(Tensor d) => [|d.sum() / (d > 0.5).nonzero().shape[0]|];
+                // Not reported: an empty selection returned from first.
+                Tensor G(Tensor d, Tensor label)
+                {
+                    var negatives = d[label != 1];
+                    if (negatives.shape[0] == 0)
+                        return torch.zeros(1);
+                    return negatives.sum() / negatives.shape[0];
+                }
+                // Nor positions, a one-hot, a slice, the whole tensor, another dim: not a count of what a mask selects.
+                Tensor H(Tensor d, Tensor index) => d.sum() / d[index].shape[0];
+                Tensor I(Tensor d, Tensor label) => d.sum() / d[F.one_hot(label)].shape[0];
+                Tensor J(Tensor d) => d.sum() / d[TensorIndex.Slice(1, null)].shape[0];
+                Tensor K(Tensor d) => d.sum() / d.shape[0];
+                Tensor L(Tensor d, Tensor label) => d.sum() / d[label == 1].shape[1];
+            }
+            """);
+
+    [Fact]
+    public Task A_square_is_zero_only_where_its_input_can_be() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x, Tensor y) => [|x / y.relu().pow(2)|];
+                Tensor B(Tensor x, Tensor y) => [|x / torch.pow(y, 2)|];
+                Tensor D(Tensor x, Tensor y)
+                {
+                    var r = y.relu();
+                    return [|x / (r * r)|];
+                }
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor A(Tensor x, Tensor y) => x / y.relu().pow(2).clamp_min(1e-8);
+                Tensor B(Tensor x, Tensor y) => x / torch.clamp_min(torch.pow(y, 2), 1e-8);
+                Tensor D(Tensor x, Tensor y)
+                {
+                    var r = y.relu();
+                    return x / (r * r).clamp_min(1e-8);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_private_parameter_a_call_leaves_out_takes_its_default() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                // The default shift, 0, is taken by the first call: the divisor is a relu.
+                private Tensor Ratio(Tensor x, double shift = 0) => [|x / (x.relu() + shift)|];
+                Tensor A(Tensor x) => Ratio(x) + Ratio(x, 1e-6);
+                // Every call keeps the default 1e-6, or passes one.
+                private Tensor Safe(Tensor x, double shift = 1e-6) => x / (x.relu() + shift);
+                Tensor B(Tensor x) => Safe(x) + Safe(x, 1e-3);
+            }
+            """);
+
+    [Fact]
+    public Task The_square_of_a_number_known_not_to_be_zero_is_not_flagged() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                // The only call leaves lambda at its default, 3: the divisor is 9.
+                private Tensor AngleWeight(Tensor logRatio, int lambda = 3) => torch.exp(-torch.pow(logRatio, 2) / torch.pow(lambda, 2));
+                Tensor A(Tensor r) => AngleWeight(r);
+                // Every call passes a constant other than 0.
+                private Tensor Scaled(Tensor x, double sigma) => x / torch.pow(sigma, 2);
+                Tensor B(Tensor x) => Scaled(x, 2.0) + Scaled(x, 0.5);
+                // A public number squared: nothing known of it.
+                public Tensor D(Tensor x, double sigma) => x / torch.pow(sigma, 2);
+                // A value kept from 0 squared.
+                Tensor E(Tensor x, Tensor y) => x / (y.relu() + 1e-3).pow(2);
+                Tensor G(Tensor x, Tensor y)
+                {
+                    var s = y.abs().clamp_min(1e-3);
+                    return x / (s * s);
+                }
+            }
+            """);
+
+    [Fact]
     public async Task The_message_names_the_cause_severity_is_info_and_members_are_followed()
     {
         await Verify.VerifyAnalyzerAsync(Usings + """

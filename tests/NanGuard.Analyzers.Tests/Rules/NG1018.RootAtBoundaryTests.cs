@@ -34,6 +34,7 @@ public sealed class RootAtBoundaryTests
                 Tensor G(Tensor x) => [|x.abs().pow(0.25)|];
                 Tensor H(Tensor x) => [|torch.rsqrt(x.var())|];
                 Tensor J(Tensor x) => [|F.relu(x).rsqrt()|];
+                Tensor K(Tensor x) => [|x.clamp(min: 0).rsqrt()|];
                 Tensor I(Tensor x)
                 {
                     var s = 1 - x.sin().pow(2);
@@ -54,6 +55,7 @@ public sealed class RootAtBoundaryTests
                 Tensor G(Tensor x) => x.abs().clamp_min(1e-8).pow(0.25);
                 Tensor H(Tensor x) => torch.rsqrt(x.var().clamp_min(1e-8));
                 Tensor J(Tensor x) => F.relu(x).clamp_min(1e-8).rsqrt();
+                Tensor K(Tensor x) => x.clamp(min: 0).clamp_min(1e-8).rsqrt();
                 Tensor I(Tensor x)
                 {
                     var s = 1 - x.sin().pow(2);
@@ -170,6 +172,9 @@ public sealed class RootAtBoundaryTests
                 // A relu's backward selects: the root's infinite gradient at its 0 never reaches x.
                 Tensor M(Tensor x) => F.relu(x).sqrt();
                 Tensor N(Tensor x) => x.relu().pow(0.5);
+                // So does a clamp at 0's, a relu by another name.
+                Tensor O(Tensor x) => x.clamp(min: 0).sqrt();
+                Tensor P(Tensor x, Tensor y) => (x.clamp_min(0) * y.clamp_min(0)).sqrt();
                 Tensor G(Tensor x) => F.relu(x).pow(1.5);
                 Tensor H(Tensor x) => torch.sqrt(x);
                 Tensor I(Tensor x) => x.pow(0.5);
