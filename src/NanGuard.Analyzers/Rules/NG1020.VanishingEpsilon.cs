@@ -6,7 +6,9 @@ namespace NanGuard.Analyzers.Rules;
 /// NG1020: a constant written as a guard that rounding erases in the tensor's dtype (the engine's <c>Dtype</c>, float32
 /// where the code shows none): <c>1 - 1e-8</c> as a clamp bound or an operand is exactly 1 in float32, <c>1e-8</c> is 0 in
 /// float16. Listens to <c>+</c> and <c>-</c> with a tensor, <c>add</c>/<c>sub</c>, and the bounds of
-/// <c>clamp</c>/<c>clip</c>/<c>clamp_min</c>/<c>clamp_max</c>. The fix writes the smallest power of ten that survives.
+/// <c>clamp</c>/<c>clip</c>/<c>clamp_min</c>/<c>clamp_max</c>, and the <c>eps</c> of <c>torch.optim.Adam</c>/<c>AdamW</c>
+/// over parameters the engine shows are float16 (<c>model.half()</c> before the optimizer is built). The fix writes the
+/// smallest power of ten that survives (1e-4 next to 0 in float16; an <c>eps:</c> argument where it was the default).
 /// </summary>
 public sealed class VanishingEpsilonAnalyzer : Rule<VanishingEpsilonMatch>
 {
