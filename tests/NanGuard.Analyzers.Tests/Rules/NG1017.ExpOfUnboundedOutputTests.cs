@@ -222,6 +222,33 @@ public sealed class ExpOfUnboundedOutputTests
     }
 
     [Fact]
+    public async Task A_layer_the_code_converts_to_float16_overflows_at_its_threshold()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            using TorchSharp.Modules;
+
+            sealed class C
+            {
+                private readonly Linear _scale = nn.Linear(8, 2).half();
+                private readonly Linear _rate = nn.Linear(8, 2);
+
+                Tensor A(Tensor x) => {|#0:torch.exp(_scale.call(x))|};
+
+                Tensor B(Tensor x)
+                {
+                    _rate.half();
+                    // Below float16's overflow (11.1): a clamp at 10 guards it.
+                    return {|#1:_rate.call(x).exp()|} + _scale.call(x).clamp_max(10).exp();
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithSeverity(DiagnosticSeverity.Warning)
+                .WithMessage("exp of an unbounded layer output overflows to inf above about 11.1 in float16; clamp the exponent with clamp_max(10.0)"),
+            Verify.Diagnostic().WithLocation(1).WithSeverity(DiagnosticSeverity.Warning)
+                .WithMessage("exp of an unbounded layer output overflows to inf above about 11.1 in float16; clamp the exponent with clamp_max(10.0)"));
+    }
+
+    [Fact]
     public Task A_head_clamped_in_the_forward_or_at_the_call_or_unknown_is_not_flagged() =>
         Verify.VerifyAnalyzerAsync(Usings + """
             using TorchSharp.Modules;
