@@ -785,6 +785,49 @@ public sealed class RuleProofs
     }
 
     [Fact]
+    public async Task NG1020_adam_eps_on_float16_parameters()
+    {
+        var proof = await Proof.CreateAsync(new VanishingEpsilonAnalyzer(), new VanishingEpsilonCodeFix(),
+            DiagnosticIds.VanishingEpsilon, VanishingEpsilonCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                // One Adam step (TorchSharp's torch.optim.Adam: beta2 0.99, eps 1e-8) of a float16 Linear(4, 1) whose
+                // weight starts at [1, -1, 0.5, 2], with the given gradient; the weight after the step.
+                public static Tensor Compute(Tensor gradient)
+                {
+                    var model = nn.Linear(4, 1, hasBias: false);
+                    model.half();
+                    var optimizer = torch.optim.Adam(model.parameters(), lr: 0.01);
+                    var weight = model.weight!;
+                    using (torch.no_grad())
+                        weight.copy_(torch.tensor(new float[] { 1f, -1f, 0.5f, 2f }).reshape(1, 4));
+                    var loss = (weight * gradient.reshape(1, 4).half()).sum();
+                    loss.backward();
+                    optimizer.step();
+                    return weight.detach().to(ScalarType.Float32);
+                }
+            }
+            """);
+        Assert.Contains("torch.optim.Adam(model.parameters(), lr: 0.01, eps: 1e-4)", proof.FixedSource);
+        using var scope = torch.NewDisposeScope();
+
+        // eps = 1e-8 rounds to 0 in float16, so the denominator sqrt(v) + eps is sqrt(v). A weight whose gradient is 0
+        // has m = v = 0 and is moved by 0 / 0: NaN after the first step. A gradient of 1e-3 gives v = 0.01 * 1e-6 = 1e-8,
+        // which underflows to 0 in float16 while m = 1e-4 does not: the step is m / 0 and the weight -inf. With
+        // eps = 1e-4 both stay put or move by a finite step (0.5 - 0.01 * 1e-3 / (1e-3 + 1e-4) = 0.3999 in float16).
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(0.5f, 0f, 1e-3f, 1e-2f) }, grad: new[] { false });
+        Assert.True(double.IsNaN(original.Value[1]), "a weight with a 0 gradient: " + Values.Show(original.Value));
+        Assert.Equal(double.NegativeInfinity, original.Value[2]);
+        @fixed.AssertFinite("one Adam step with eps 1e-4");
+        Assert.Equal(new[] { 0.990234375, -1, 0.39990234375, 1.9912109375 }, @fixed.Value);
+        Assert.Equal(new[] { 0.990234375, 1.9912109375 }, new[] { original.Value[0], original.Value[3] });
+
+        // Gradients of 0.1 to 1 in size: v is at least 1e-4, which float16 holds; eps = 1e-4 against |g| >= 0.1 changes
+        // the step of 0.01 by at most 1e-5, and the weights agree within float16's spacing there (2e-3 between 2 and 4).
+        proof.AssertAgree(new[] { Inputs.Of(0.5f, -0.1f, 1f, -0.25f) }, relative: 0, absolute: 2e-3, grad: new[] { false });
+    }
+
+    [Fact]
     public void NG1021_hand_written_segment_softmax()
     {
         // NG1021 has no fix: the proof runs the flagged form (tests/NanGuard.Analyzers.Tests checks NG1021 reports it)

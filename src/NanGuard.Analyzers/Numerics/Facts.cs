@@ -38,6 +38,9 @@ internal enum ValueKind
 
     /// <summary>A module: what calling it gives is in <see cref="Facts.Layers"/>.</summary>
     Module,
+
+    /// <summary>A tuple (a forward that returns two heads): what each element is, in <see cref="Facts.Elements"/>.</summary>
+    Tuple,
 }
 
 /// <summary>
@@ -86,7 +89,8 @@ internal sealed class Evidence
 internal sealed class Facts
 {
     private Facts(ValueKind kind, double lo, double hi, string? zeroCause, IOperation? producer, string? producerName, bool exact,
-        string? dtype, ImmutableArray<Evidence> via, string? guard, ImmutableArray<Layer> layers, RowHolds rows = RowHolds.None)
+        string? dtype, ImmutableArray<Evidence> via, string? guard, ImmutableArray<Layer> layers, RowHolds rows = RowHolds.None,
+        ImmutableArray<Facts> elements = default)
     {
         Rows = rows;
         Kind = kind;
@@ -100,6 +104,7 @@ internal sealed class Facts
         Via = via;
         Guard = guard;
         Layers = layers;
+        Elements = elements.IsDefault ? ImmutableArray<Facts>.Empty : elements;
     }
 
     /// <summary>Nothing known.</summary>
@@ -141,6 +146,20 @@ internal sealed class Facts
     /// <summary>For a module: the layers a call runs, in order.</summary>
     public ImmutableArray<Layer> Layers { get; }
 
+    /// <summary>For a tuple: what each element is, in order.</summary>
+    public ImmutableArray<Facts> Elements { get; }
+
+    /// <summary>What element <paramref name="index"/> of a tuple is; unknown for anything else.</summary>
+    public Facts Element(int index)
+    {
+        if (Kind != ValueKind.Tuple || index < 0 || index >= Elements.Length)
+            return Unknown;
+        var element = Elements[index];
+        foreach (var step in Via)
+            element = element.Through(step);
+        return element;
+    }
+
     public bool IsKnown => Kind != ValueKind.Unknown;
 
     /// <summary>True where the code gives evidence that the value can be exactly 0.</summary>
@@ -167,33 +186,40 @@ internal sealed class Facts
         layers.IsEmpty ? Unknown : new(ValueKind.Module, double.NegativeInfinity, double.PositiveInfinity, null, producer, "module", true, null,
             ImmutableArray<Evidence>.Empty, null, layers);
 
+    /// <summary>A tuple of the given elements; unknown where none of them is known.</summary>
+    public static Facts OfTuple(ImmutableArray<Facts> elements) =>
+        elements.Any(e => e.IsKnown || e.Dtype is not null)
+            ? new(ValueKind.Tuple, double.NegativeInfinity, double.PositiveInfinity, null, null, "tuple", false, null,
+                ImmutableArray<Evidence>.Empty, null, ImmutableArray<Layer>.Empty, elements: elements)
+            : Unknown;
+
     public Facts WithRange(double lo, double hi, string? zeroCause) =>
-        new(Kind, lo, hi, zeroCause, Producer, ProducerName, Exact, Dtype, Via, Guard, Layers);
+        new(Kind, lo, hi, zeroCause, Producer, ProducerName, Exact, Dtype, Via, Guard, Layers, elements: Elements);
 
     public Facts WithKind(ValueKind kind) =>
-        new(kind, Lo, Hi, ZeroCause, Producer, ProducerName, Exact, Dtype, Via, Guard, Layers);
+        new(kind, Lo, Hi, ZeroCause, Producer, ProducerName, Exact, Dtype, Via, Guard, Layers, elements: Elements);
 
     /// <summary>The same facts of a value computed from this one (no longer the producer's result itself).</summary>
     public Facts Derived() =>
-        Exact ? new(Kind, Lo, Hi, ZeroCause, Producer, ProducerName, false, Dtype, Via, Guard, Layers) : WithoutRows();
+        Exact ? new(Kind, Lo, Hi, ZeroCause, Producer, ProducerName, false, Dtype, Via, Guard, Layers, elements: Elements) : WithoutRows();
 
     public Facts WithDtype(string? dtype) =>
-        new(Kind, Lo, Hi, ZeroCause, Producer, ProducerName, Exact, dtype, Via, Guard, Layers, Rows);
+        new(Kind, Lo, Hi, ZeroCause, Producer, ProducerName, Exact, dtype, Via, Guard, Layers, Rows, Elements);
 
     /// <summary>The same facts with what every row holds (every other change of the facts forgets it).</summary>
     public Facts WithRows(RowHolds rows) =>
-        IsKnown ? new(Kind, Lo, Hi, ZeroCause, Producer, ProducerName, Exact, Dtype, Via, Guard, Layers, rows) : this;
+        IsKnown ? new(Kind, Lo, Hi, ZeroCause, Producer, ProducerName, Exact, Dtype, Via, Guard, Layers, rows, Elements) : this;
 
     /// <summary>The facts of a value whose rows are no longer known (a transpose, a selection).</summary>
     public Facts WithoutRows() => Rows == RowHolds.None ? this : WithRows(RowHolds.None);
 
     public Facts WithGuard(string guard, double lo, double hi) =>
         new(Kind == ValueKind.Unknown ? ValueKind.Unknown : Kind, lo, hi, lo > 0 || hi < 0 ? null : ZeroCause, Producer, ProducerName,
-            false, Dtype, Via, guard, Layers);
+            false, Dtype, Via, guard, Layers, elements: Elements);
 
     /// <summary>The same facts, reached through one more member.</summary>
     public Facts Through(Evidence step) =>
-        IsKnown ? new(Kind, Lo, Hi, ZeroCause, Producer, ProducerName, Exact, Dtype, Via.Add(step), Guard, Layers, Rows) : this;
+        IsKnown ? new(Kind, Lo, Hi, ZeroCause, Producer, ProducerName, Exact, Dtype, Via.Add(step), Guard, Layers, Rows, Elements) : this;
 
     /// <summary>
     /// What a value that is either <paramref name="a"/> or <paramref name="b"/> can be. Precision first: where one side
@@ -205,6 +231,8 @@ internal sealed class Facts
             return a.Dtype is { } dtype && dtype == b.Dtype ? Unknown.WithDtype(dtype) : Unknown;
         if (ReferenceEquals(a, b))
             return a;
+        if (a.Kind == ValueKind.Tuple || b.Kind == ValueKind.Tuple)
+            return JoinTuples(a, b);
         var sameKind = a.Kind == b.Kind;
         var sameProducer = sameKind && a.ProducerName == b.ProducerName;
         var zeroCause = a.ZeroCause ?? b.ZeroCause;
@@ -226,6 +254,15 @@ internal sealed class Facts
     {
         var both = a & b;
         return (both & ~RowHolds.AtFirst) == RowHolds.None ? RowHolds.None : both;
+    }
+
+    // Two tuples of the same length join element by element (a forward with two returns); anything else is unknown.
+    private static Facts JoinTuples(Facts a, Facts b)
+    {
+        if (a.Kind != b.Kind || a.Elements.Length != b.Elements.Length)
+            return Unknown;
+        var elements = a.Elements.Select((e, i) => Join(a.Element(i), b.Element(i))).ToImmutableArray();
+        return OfTuple(elements);
     }
 
     /// <summary>The join of every value in <paramref name="values"/>; unknown where there is none (with the dtype they share).</summary>

@@ -67,6 +67,15 @@ internal sealed class FactsEngine
             return Facts.OfConstant(System.Convert.ToDouble(constant, System.Globalization.CultureInfo.InvariantCulture));
         if (IsParameter(operation.Type))
             return Facts.Of(ValueKind.ModelOutput, double.NegativeInfinity, double.PositiveInfinity, "a learned parameter", operation, "parameter");
+        var facts = Value(operation, walk);
+        return operation is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation && _session.IsModule(operation.Type)
+            && ConvertedInPlace(operation) is { } conversion
+            ? facts.WithDtype(conversion.Dtype)
+            : facts;
+    }
+
+    private Facts Value(IOperation operation, Walk walk)
+    {
         return operation switch
         {
             IArgumentOperation argument => Of(argument.Value, walk),
@@ -78,7 +87,10 @@ internal sealed class FactsEngine
             IFieldReferenceOperation { Field.ContainingType.IsTupleType: true, Instance: IInvocationOperation op } values
                 when (values.Field.CorrespondingTupleField ?? values.Field).Name == "Item1" && _session.IsOp(op.TargetMethod, op.TargetMethod.Name) =>
                 Of(op, walk),
+            IFieldReferenceOperation { Field.ContainingType.IsTupleType: true, Instance: { } tuple } element =>
+                Of(tuple, walk).Element(TupleIndex(element.Field)),
             IFieldReferenceOperation field => Named(field.Field.Name, field.Type, Field(field.Field, walk)),
+            ITupleOperation tuple => Facts.OfTuple(tuple.Elements.Select(e => Of(e, walk)).ToImmutableArray()),
             IPropertyReferenceOperation property => Property(property, walk),
             IInvocationOperation invocation => Invocation(invocation, walk),
             IObjectCreationOperation creation => ModuleOfType(creation.Type, creation),
@@ -109,6 +121,12 @@ internal sealed class FactsEngine
                 return row.Transfer(new OpInput(call, this, walk));
             return Arithmetic.Method(call, this, walk, _session);
         }
+        if (ModuleConversion(invocation) is { } conversion)
+            return ModuleOf(conversion.Module, walk).WithDtype(conversion.Dtype);
+        // A module's parameters are in the module's dtype (model.half() makes them float16).
+        if (method.Name is "parameters" or "named_parameters" && invocation.Instance is { } owner && _session.IsModule(owner.Type)
+            && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _session.Assembly))
+            return Facts.Unknown.WithDtype(Of(owner, walk).Dtype);
         if (method.Name is "call" or "forward" && invocation.Instance is { } module && _session.IsModule(module.Type)
             && invocation.Arguments.Length > 0)
             return ModuleOutput(ModuleOf(module, walk), invocation, walk);
@@ -118,6 +136,73 @@ internal sealed class FactsEngine
             return Returns(method, walk, "returned by ");
         return Facts.Unknown;
     }
+
+    /// <summary>
+    /// A conversion of a module's parameters to a dtype: TorchSharp's <c>module.half()</c>, <c>.bfloat16()</c>,
+    /// <c>.@float()</c>, <c>.@double()</c> and <c>.to(ScalarType.Float16)</c> (which convert the module in place and
+    /// return it); null for anything else (a move to a device).
+    /// </summary>
+    internal (IOperation Module, string? Dtype)? ModuleConversion(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        if (method.Name is not ("half" or "bfloat16" or "float" or "double" or "to") || !method.IsExtensionMethod
+            || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _session.Assembly)
+            || invocation.Arguments.Length == 0 || invocation.Arguments[0].Value is not { } module || !_session.IsModule(module.Type))
+            return null;
+        string? dtype = null;
+        if (method.Name == "to" && !Ops.DtypeArgument(invocation, out dtype))
+            return null;
+        return (ValueFlow.SkipConversions(module), method.Name switch
+        {
+            "half" => "float16",
+            "bfloat16" => "bfloat16",
+            "double" => "float64",
+            "float" => null,
+            _ => dtype,
+        });
+    }
+
+    // The conversion of a module in place, model.half(); as a statement, that comes last before the read in a block
+    // around it, in the same function; null where there is none, or where the variable can hold another module by then
+    // (a local or parameter assigned again, a field that is not readonly).
+    private (IOperation Module, string? Dtype)? ConvertedInPlace(IOperation read)
+    {
+        var variable = read switch
+        {
+            ILocalReferenceOperation local => (ISymbol)local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            IFieldReferenceOperation { Field.IsReadOnly: true } field => field.Field,
+            _ => null,
+        };
+        if (variable is null || read.SemanticModel is not { } model
+            || variable is not IFieldSymbol && ValueFlow.IsReassigned(variable, model, _session))
+            return null;
+        foreach (var ancestor in read.Syntax.Ancestors())
+        {
+            if (ancestor is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or AccessorDeclarationSyntax)
+                break;
+            if (ancestor is not BlockSyntax block)
+                continue;
+            var at = block.Statements.IndexOf(statement => statement.Span.Contains(read.Syntax.Span));
+            for (var i = at - 1; i >= 0; i--)
+            {
+                if (block.Statements[i] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } call }
+                    && access.Name.Identifier.ValueText is "half" or "bfloat16" or "float" or "double" or "to"
+                    && model.GetOperation(call) is IInvocationOperation invocation && ModuleConversion(invocation) is { } conversion
+                    && SymbolEqualityComparer.Default.Equals(Referenced(conversion.Module), variable))
+                    return conversion;
+            }
+        }
+        return null;
+    }
+
+    private static ISymbol? Referenced(IOperation operation) => operation switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        IFieldReferenceOperation field => field.Field,
+        _ => null,
+    };
 
     // A member's facts, computed once per compilation; a member already being walked, or one too deep, is unknown.
     private Facts Summary(ISymbol member, Walk walk, System.Func<ISymbol, string> describe, System.Func<Walk, Facts> compute)
@@ -137,10 +222,60 @@ internal sealed class FactsEngine
     // A local's value where it is read: the join of the writes that can reach the read.
     private Facts Local(ILocalReferenceOperation read, Walk walk)
     {
-        if (read.SemanticModel is not { } model || LocalWrites.Reaching(read, model, _session) is not { } values)
+        if (read.SemanticModel is not { } model)
             return Named(read.Local.Name, read.Type, Facts.Unknown);
+        if (LocalWrites.Reaching(read, model, _session) is not { } values)
+            return Named(read.Local.Name, read.Type, Deconstructed(read.Local, model, walk));
         return Named(read.Local.Name, read.Type, Facts.JoinAll(values.Select(v =>
             v is not null && walk.IntoWrite(v) is { } inner ? Of(v, inner) : Facts.Unknown)));
+    }
+
+    // A local a deconstruction declares and nothing writes again, var (mu, logvar) = encoder.call(x): the element of
+    // the value deconstructed (nested designations and (var a, var b) = ... included).
+    private Facts Deconstructed(ILocalSymbol local, SemanticModel model, Walk walk)
+    {
+        if (local.DeclaringSyntaxReferences.Length != 1
+            || local.DeclaringSyntaxReferences[0].GetSyntax() is not SingleVariableDesignationSyntax designation
+            || designation.SyntaxTree != model.SyntaxTree || ValueFlow.IsReassigned(local, model, _session))
+            return Facts.Unknown;
+        var path = new List<int>();
+        SyntaxNode node = designation;
+        while (true)
+        {
+            switch (node.Parent)
+            {
+                case ParenthesizedVariableDesignationSyntax designations:
+                    path.Insert(0, designations.Variables.IndexOf((VariableDesignationSyntax)node));
+                    node = designations;
+                    continue;
+                case DeclarationExpressionSyntax declaration:
+                    node = declaration;
+                    continue;
+                case ArgumentSyntax argument when argument.Parent is TupleExpressionSyntax tuple:
+                    path.Insert(0, tuple.Arguments.IndexOf(argument));
+                    node = tuple;
+                    continue;
+            }
+            break;
+        }
+        if (path.Count == 0 || node.Parent is not AssignmentExpressionSyntax assignment || assignment.Left != node
+            || !assignment.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.SimpleAssignmentExpression)
+            || model.GetOperation(assignment.Right) is not { } value || walk.IntoWrite(value) is not { } inner)
+            return Facts.Unknown;
+        var facts = Of(value, inner);
+        foreach (var index in path)
+            facts = facts.Element(index);
+        return facts;
+    }
+
+    // Item1 is 0, and a named element is the ItemN it stands for.
+    private static int TupleIndex(IFieldSymbol field)
+    {
+        var name = (field.CorrespondingTupleField ?? field).Name;
+        return name.StartsWith("Item", System.StringComparison.Ordinal)
+            && int.TryParse(name.Substring(4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            ? n - 1
+            : -1;
     }
 
     private Facts Parameter(IParameterReferenceOperation read, Walk walk)
@@ -247,6 +382,17 @@ internal sealed class FactsEngine
     {
         if (module.Kind != ValueKind.Module)
             return Facts.Unknown;
+        return ConvertedOutput(module, ModuleLayers(module, call, walk));
+    }
+
+    // A module converted to a dtype (model.half()) computes in it: its built-in last layer's output is in that dtype.
+    private static Facts ConvertedOutput(Facts module, Facts output) =>
+        module.Dtype is { } dtype && output.IsKnown && output.Dtype is null && LastLayerName(module) != "forward"
+            ? output.WithDtype(dtype)
+            : output;
+
+    private Facts ModuleLayers(Facts module, IInvocationOperation call, Walk walk)
+    {
         var output = Of(call.Arguments[0], walk);
         foreach (var layer in module.Layers)
         {

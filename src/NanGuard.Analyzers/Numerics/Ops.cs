@@ -458,22 +458,31 @@ public static class Ops
         return input.WithDtype(dtype);
     }
 
-    private static string? DtypeArgument(TorchCall call)
+    private static string? DtypeArgument(TorchCall call) => DtypeArgument(call.Invocation, out var dtype) ? dtype : null;
+
+    /// <summary>
+    /// True where <paramref name="invocation"/> is passed a dtype (<c>ScalarType.Float16</c>, <c>torch.float16</c>), with
+    /// the name the facts give it in <paramref name="dtype"/> (null for float32 and for any other type).
+    /// </summary>
+    internal static bool DtypeArgument(IInvocationOperation invocation, out string? dtype)
     {
-        foreach (var argument in call.Invocation.Arguments)
+        foreach (var argument in invocation.Arguments)
         {
-            if (ValueFlow.SkipConversions(argument.Value) is IFieldReferenceOperation { Field: { ContainingType.Name: "ScalarType" or "torch" } field })
+            if (ValueFlow.SkipConversions(argument.Value) is IFieldReferenceOperation { Field: { ContainingType.Name: "ScalarType" or "torch" } field }
+                && field.Type.Name == "ScalarType")
             {
-                return field.Name switch
+                dtype = field.Name switch
                 {
                     "Float16" or "float16" or "half" => "float16",
                     "BFloat16" or "bfloat16" => "bfloat16",
                     "Float64" or "float64" or "@double" => "float64",
                     _ => null,
                 };
+                return true;
             }
         }
-        return null;
+        dtype = null;
+        return false;
     }
 
     /// <summary>A number as a message writes it.</summary>

@@ -6,7 +6,9 @@ namespace NanGuard.Analyzers.Rules;
 /// NG1020: a constant written as a guard that rounding erases in the tensor's dtype (the engine's <c>Dtype</c>, float32
 /// where the code shows none): <c>1 - 1e-8</c> as a clamp bound or an operand is exactly 1 in float32, <c>1e-8</c> is 0 in
 /// float16. Listens to <c>+</c> and <c>-</c> with a tensor, <c>add</c>/<c>sub</c>, and the bounds of
-/// <c>clamp</c>/<c>clip</c>/<c>clamp_min</c>/<c>clamp_max</c>. The fix writes the smallest power of ten that survives.
+/// <c>clamp</c>/<c>clip</c>/<c>clamp_min</c>/<c>clamp_max</c>, and the <c>eps</c> of <c>torch.optim.Adam</c>/<c>AdamW</c>
+/// over parameters the engine shows are float16 (<c>model.half()</c> before the optimizer is built). The fix writes the
+/// smallest power of ten that survives (1e-4 next to 0 in float16; an <c>eps:</c> argument where it was the default).
 /// </summary>
 public sealed class VanishingEpsilonAnalyzer : Rule<VanishingEpsilonMatch>
 {
@@ -14,7 +16,7 @@ public sealed class VanishingEpsilonAnalyzer : Rule<VanishingEpsilonMatch>
 
     private protected override Listens Listen(Listens listens) => listens
         .TensorOperators(BinaryOperatorKind.Add, BinaryOperatorKind.Subtract)
-        .Invocations("add", "sub", "clamp", "clip", "clamp_min", "clamp_max");
+        .Invocations("add", "sub", "clamp", "clip", "clamp_min", "clamp_max", "Adam", "AdamW");
 
     internal override bool IsHazard => true;
 
@@ -31,6 +33,12 @@ public sealed class VanishingEpsilonAnalyzer : Rule<VanishingEpsilonMatch>
         }
         var invocation = (IInvocationOperation)anchor;
         var method = invocation.TargetMethod;
+        if (method.Name is "Adam" or "AdamW")
+        {
+            if (Session.Is(method.ContainingType, session.Optim) && OptimizerEps(invocation, session) is { } optimizer)
+                yield return optimizer;
+            yield break;
+        }
         if (!session.IsOp(method, method.Name))
             yield break;
         var call = new TorchCall(invocation);
@@ -47,9 +55,38 @@ public sealed class VanishingEpsilonAnalyzer : Rule<VanishingEpsilonMatch>
         }
     }
 
+    // torch.optim.Adam/AdamW over parameters the code converts to float16 (model.half() before the optimizer is built),
+    // with an eps (the default 1e-8, or one written) that rounds to 0 in float16: the update's denominator
+    // sqrt(v) + eps is 0 where the second moment is, and the step is NaN (0 / 0) or inf.
+    private static VanishingEpsilonMatch? OptimizerEps(IInvocationOperation optimizer, Session session)
+    {
+        var parameters = optimizer.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0);
+        var eps = optimizer.Arguments.FirstOrDefault(a => a.Parameter?.Name == "eps");
+        if (parameters is null || eps?.Parameter is null || session.Facts.Of(parameters.Value).Dtype is not "float16")
+            return null;
+        const string dtype = "float16";
+        var isDefault = eps.ArgumentKind == ArgumentKind.DefaultValue;
+        var value = isDefault
+            ? eps.Parameter.HasExplicitDefaultValue && eps.Parameter.ExplicitDefaultValue is double declared ? declared : (double?)null
+            : NumericPatterns.Constant(eps.Value);
+        if (value is not { } epsilon || epsilon <= 0 || Rounding.To(dtype, epsilon) != 0)
+            return null;
+        var written = isDefault ? (IOperation)optimizer : ValueFlow.SkipConversions(eps.Value);
+        var erased = new ErasedEpsilon(written, written, "0", 0, dtype, 0, 1, isDefault ? NanGuardOptions.ToLiteral(epsilon) : null);
+        return new VanishingEpsilonMatch(optimizer, erased, optimizer.TargetMethod.Name, isDefault);
+    }
+
     internal override object?[] MessageArguments(VanishingEpsilonMatch match, Session session)
     {
         var erased = match.Erased;
+        if (match.Optimizer is { } optimizer)
+        {
+            return new object?[]
+            {
+                optimizer + (match.AddsEps ? "'s default eps (" + erased.Epsilon + ")" : "'s eps " + erased.Epsilon), Ops.Format(erased.Rounded),
+                erased.Dtype + " (the dtype of the parameters it updates)", erased.Epsilon, erased.ScaleText, "eps: " + match.Replacement,
+            };
+        }
         return new object?[]
         {
             match.Reported.Syntax.ToString(), Ops.Format(erased.Rounded), erased.Dtype ?? "float32", erased.Epsilon, erased.ScaleText,
@@ -85,12 +122,13 @@ public sealed class VanishingEpsilonAnalyzer : Rule<VanishingEpsilonMatch>
 /// <summary>A constant whose epsilon vanishes: the constant, the epsilon's own expression, the scale it vanished next to.</summary>
 internal sealed class ErasedEpsilon
 {
-    public ErasedEpsilon(IOperation constant, IOperation epsilonOperand, string scaleText, double rounded, string? dtype, double scale, int direction)
+    public ErasedEpsilon(IOperation constant, IOperation epsilonOperand, string scaleText, double rounded, string? dtype, double scale, int direction,
+        string? unwritten = null)
     {
         Direction = direction;
         Constant = constant;
         EpsilonOperand = ValueFlow.SkipConversions(epsilonOperand);
-        Epsilon = EpsilonOperand.Syntax.ToString();
+        Epsilon = unwritten ?? EpsilonOperand.Syntax.ToString();
         ScaleText = scaleText;
         Rounded = rounded;
         Dtype = dtype;
@@ -99,7 +137,8 @@ internal sealed class ErasedEpsilon
 
     public IOperation Constant { get; }
 
-    /// <summary>The epsilon as written: the smaller term of <c>a - b</c>, or the whole constant.</summary>
+    /// <summary>The epsilon as written: the smaller term of <c>a - b</c>, or the whole constant (an optimizer's call where
+    /// its eps is the default, which <see cref="Epsilon"/> then gives).</summary>
     public IOperation EpsilonOperand { get; }
 
     public string Epsilon { get; }
@@ -117,10 +156,12 @@ internal sealed class ErasedEpsilon
 /// <summary>NG1020's finding: the constant, where rounding puts it, and the epsilon the fix writes instead.</summary>
 public sealed class VanishingEpsilonMatch : Match
 {
-    internal VanishingEpsilonMatch(IOperation anchor, ErasedEpsilon erased)
+    internal VanishingEpsilonMatch(IOperation anchor, ErasedEpsilon erased, string? optimizer = null, bool addsEps = false)
         : base(anchor)
     {
         Erased = erased;
+        Optimizer = optimizer;
+        AddsEps = addsEps;
         // The side of the scale the epsilon was meant to move the constant to.
         var sign = erased.Direction;
         // Next to 0 in float16, 1e-4: above float16's smallest normal (6.1e-5), and its reciprocal (1e4) below float16's
@@ -138,6 +179,12 @@ public sealed class VanishingEpsilonMatch : Match
     }
 
     internal ErasedEpsilon Erased { get; }
+
+    /// <summary>The optimizer (Adam, AdamW) whose eps is erased in its parameters' dtype; null for a guard in arithmetic.</summary>
+    internal string? Optimizer { get; }
+
+    /// <summary>True where the optimizer's eps is its default: the fix writes an eps argument rather than replacing one.</summary>
+    internal bool AddsEps { get; }
 
     internal override IOperation Reported => Erased.Constant;
 

@@ -12,6 +12,17 @@ public sealed class VanishingEpsilonCodeFix : RuleFix<VanishingEpsilonAnalyzer, 
 
     internal override IEnumerable<FixAction?> Fix(FixContext context, VanishingEpsilonMatch match, Diagnostic diagnostic)
     {
+        // An optimizer's default eps: the call gets an eps argument the dtype holds (torch.optim.Adam(..., eps: 1e-4)).
+        if (match.AddsEps)
+        {
+            if (match.Reported.Syntax is not InvocationExpressionSyntax call)
+                yield break;
+            var eps = SyntaxFactory.Argument(SyntaxFactory.ParseExpression(match.Replacement))
+                .WithNameColon(SyntaxFactory.NameColon(SyntaxFactory.IdentifierName("eps")));
+            yield return context.Replace("Use an epsilon the dtype can hold", EquivalenceKey, call,
+                call.WithArgumentList(call.ArgumentList.AddArguments(eps)));
+            yield break;
+        }
         var replaced = match.Erased.EpsilonOperand.Syntax;
         var written = SyntaxFactory.ParseExpression(match.Replacement);
         if (written is BinaryExpressionSyntax or PrefixUnaryExpressionSyntax && replaced.Parent is not ArgumentSyntax)

@@ -173,6 +173,124 @@ public sealed class ExpOfUnboundedOutputTests
             """);
 
     [Fact]
+    public async Task A_head_of_a_forward_that_returns_a_tuple()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            using TorchSharp.Modules;
+
+            sealed class Encoder : nn.Module<Tensor, (Tensor Mu, Tensor LogVar)>
+            {
+                private readonly Linear mu = nn.Linear(8, 2);
+                private readonly Linear logvar = nn.Linear(8, 2);
+                public Encoder() : base(nameof(Encoder)) => RegisterComponents();
+                public override (Tensor Mu, Tensor LogVar) {|#1:forward|}(Tensor x) => (mu.call(x), logvar.call(x));
+            }
+
+            sealed class Vae
+            {
+                private readonly Encoder _encoder = new();
+
+                private static Tensor Reparametrize(Tensor mu, Tensor {|#2:logvar|}) => mu + torch.randn_like(logvar) * {|#0:torch.exp(0.5 * logvar)|};
+
+                public Tensor Deconstructed(Tensor x)
+                {
+                    var (mu, logvar) = _encoder.call(x);
+                    return Reparametrize(mu, logvar);
+                }
+
+                public Tensor Named(Tensor x)
+                {
+                    var heads = _encoder.call(x);
+                    return heads.Mu + {|#3:heads.LogVar.exp()|} + {|#4:torch.exp(heads.Item2)|};
+                }
+
+                public Tensor Declared(Tensor x)
+                {
+                    (Tensor mu, var (a, b)) = (x, _encoder.call(x));
+                    return mu + {|#5:b.exp()|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(2).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning)
+                .WithMessage("exp of an unbounded layer output (passed by every caller of Vae.Reparametrize, the output of Encoder.forward) overflows to inf above about 88.7 in float32; clamp the exponent with clamp_max(20.0)"),
+            Verify.Diagnostic().WithLocation(3).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning)
+                .WithMessage("exp of an unbounded layer output (the output of Encoder.forward) overflows to inf above about 88.7 in float32; clamp the exponent with clamp_max(20.0)"),
+            Verify.Diagnostic().WithLocation(4).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning)
+                .WithMessage("exp of an unbounded layer output (the output of Encoder.forward) overflows to inf above about 88.7 in float32; clamp the exponent with clamp_max(20.0)"),
+            Verify.Diagnostic().WithLocation(5).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning)
+                .WithMessage("exp of an unbounded layer output (the output of Encoder.forward) overflows to inf above about 88.7 in float32; clamp the exponent with clamp_max(20.0)"));
+    }
+
+    [Fact]
+    public async Task A_layer_the_code_converts_to_float16_overflows_at_its_threshold()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            using TorchSharp.Modules;
+
+            sealed class C
+            {
+                private readonly Linear _scale = nn.Linear(8, 2).half();
+                private readonly Linear _rate = nn.Linear(8, 2);
+
+                Tensor A(Tensor x) => {|#0:torch.exp(_scale.call(x))|};
+
+                Tensor B(Tensor x)
+                {
+                    _rate.half();
+                    // Below float16's overflow (11.1): a clamp at 10 guards it.
+                    return {|#1:_rate.call(x).exp()|} + _scale.call(x).clamp_max(10).exp();
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithSeverity(DiagnosticSeverity.Warning)
+                .WithMessage("exp of an unbounded layer output overflows to inf above about 11.1 in float16; clamp the exponent with clamp_max(10.0)"),
+            Verify.Diagnostic().WithLocation(1).WithSeverity(DiagnosticSeverity.Warning)
+                .WithMessage("exp of an unbounded layer output overflows to inf above about 11.1 in float16; clamp the exponent with clamp_max(10.0)"));
+    }
+
+    [Fact]
+    public Task A_head_clamped_in_the_forward_or_at_the_call_or_unknown_is_not_flagged() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            using TorchSharp.Modules;
+
+            sealed class Encoder : nn.Module<Tensor, (Tensor, Tensor)>
+            {
+                private readonly Linear mu = nn.Linear(8, 2);
+                private readonly Linear logvar = nn.Linear(8, 2);
+                public Encoder() : base(nameof(Encoder)) => RegisterComponents();
+                public override (Tensor, Tensor) forward(Tensor x) => (mu.call(x), logvar.call(x).clamp(-30, 20));
+            }
+
+            sealed class Vae
+            {
+                private readonly Encoder _encoder = new();
+                private readonly Linear _head = nn.Linear(8, 4);
+
+                private static Tensor Reparametrize(Tensor mu, Tensor logvar) => mu + torch.randn_like(logvar) * torch.exp(0.5 * logvar);
+
+                public Tensor A(Tensor x)
+                {
+                    var (mu, logvar) = _encoder.call(x);
+                    return Reparametrize(mu, logvar) + mu.clamp_max(1).exp();
+                }
+
+                // The other head is clamped; the head is written again; the tuple comes from a method nothing is known of.
+                public Tensor B(Tensor x)
+                {
+                    var (mu, logvar) = (_head.call(x).clamp_max(10), x);
+                    logvar = _head.call(x);
+                    return mu.exp() + torch.exp(x);
+                }
+
+                public Tensor D(Tensor x, System.Func<Tensor, (Tensor, Tensor)> encode)
+                {
+                    var (mu, logvar) = encode(x);
+                    return torch.exp(logvar);
+                }
+            }
+            """);
+
+    [Fact]
     public async Task Nothing_is_registered_without_TorchSharp()
     {
         var test = Verify.Test();

@@ -109,6 +109,137 @@ public sealed class VanishingEpsilonTests
             """);
 
     [Fact]
+    public Task Adams_eps_on_parameters_the_code_converts_to_float16() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            using TorchSharp.Modules;
+            sealed class Net : nn.Module<Tensor, Tensor>
+            {
+                private readonly Linear fc = nn.Linear(4, 1);
+                public Net() : base(nameof(Net)) => RegisterComponents();
+                public override Tensor forward(Tensor x) => fc.call(x);
+            }
+            static class C
+            {
+                public static optim.Optimizer A(nn.Module<Tensor, Tensor> model, double lr)
+                {
+                    model.half();
+                    return [|torch.optim.Adam(model.parameters(), lr: lr)|];
+                }
+                public static optim.Optimizer B()
+                {
+                    var model = new Net().half();
+                    return [|torch.optim.AdamW(model.parameters())|];
+                }
+                public static optim.Optimizer D(Net model)
+                {
+                    model.to(ScalarType.Float16);
+                    return torch.optim.Adam(model.parameters(), 1e-3, 0.9, 0.999, [|1e-8|]);
+                }
+                public static optim.Optimizer E(Net model)
+                {
+                    model.to(torch.float16);
+                    return torch.optim.Adam(model.named_parameters(), eps: [|1e-10|], lr: 1e-4);
+                }
+            }
+            """, Usings + """
+            using TorchSharp.Modules;
+            sealed class Net : nn.Module<Tensor, Tensor>
+            {
+                private readonly Linear fc = nn.Linear(4, 1);
+                public Net() : base(nameof(Net)) => RegisterComponents();
+                public override Tensor forward(Tensor x) => fc.call(x);
+            }
+            static class C
+            {
+                public static optim.Optimizer A(nn.Module<Tensor, Tensor> model, double lr)
+                {
+                    model.half();
+                    return torch.optim.Adam(model.parameters(), lr: lr, eps: 1e-4);
+                }
+                public static optim.Optimizer B()
+                {
+                    var model = new Net().half();
+                    return torch.optim.AdamW(model.parameters(), eps: 1e-4);
+                }
+                public static optim.Optimizer D(Net model)
+                {
+                    model.to(ScalarType.Float16);
+                    return torch.optim.Adam(model.parameters(), 1e-3, 0.9, 0.999, 1e-4);
+                }
+                public static optim.Optimizer E(Net model)
+                {
+                    model.to(torch.float16);
+                    return torch.optim.Adam(model.named_parameters(), eps: 1e-4, lr: 1e-4);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task Adams_eps_message_names_the_default_and_the_parameters_dtype() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            static class C
+            {
+                public static optim.Optimizer A(nn.Module<Tensor, Tensor> model)
+                {
+                    model.half();
+                    return {|#0:torch.optim.Adam(model.parameters())|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithSeverity(DiagnosticSeverity.Warning)
+                .WithMessage("Adam's default eps (1e-8) is 0 in float16 (the dtype of the parameters it updates): the epsilon 1e-8 vanishes next to 0; use eps: 1e-4"));
+
+    [Fact]
+    public Task Adams_eps_is_not_flagged_without_evidence_of_float16_parameters() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            static class C
+            {
+                // float32 parameters, or nothing known of their dtype: 1e-8 is held.
+                public static optim.Optimizer A(nn.Module<Tensor, Tensor> model) => torch.optim.Adam(model.parameters());
+                // An eps float16 holds (1e-4 is above its smallest normal).
+                public static optim.Optimizer B(nn.Module<Tensor, Tensor> model)
+                {
+                    model.half();
+                    return torch.optim.Adam(model.parameters(), eps: 1e-4);
+                }
+                // Converted after the optimizer is built, converted back, or converted to bfloat16 (which holds 1e-8).
+                public static optim.Optimizer D(nn.Module<Tensor, Tensor> model)
+                {
+                    var optimizer = torch.optim.Adam(model.parameters());
+                    model.half();
+                    return optimizer;
+                }
+                public static optim.Optimizer E(nn.Module<Tensor, Tensor> model)
+                {
+                    model.half();
+                    model.@float();
+                    return torch.optim.Adam(model.parameters());
+                }
+                public static optim.Optimizer G(nn.Module<Tensor, Tensor> model)
+                {
+                    model.bfloat16();
+                    return torch.optim.AdamW(model.parameters());
+                }
+                // A conversion in a branch that may not run, or of another module; a move to a device.
+                public static optim.Optimizer H(nn.Module<Tensor, Tensor> model, nn.Module<Tensor, Tensor> other, bool half)
+                {
+                    if (half)
+                        model.half();
+                    other.half();
+                    model.to(DeviceType.CPU);
+                    return torch.optim.Adam(model.parameters());
+                }
+                // A parameter assigned again after its conversion.
+                public static optim.Optimizer I(nn.Module<Tensor, Tensor> model, nn.Module<Tensor, Tensor> other)
+                {
+                    model.half();
+                    model = other;
+                    return torch.optim.Adam(model.parameters());
+                }
+            }
+            """);
+
+    [Fact]
     public async Task Nothing_is_registered_without_TorchSharp()
     {
         var test = Verify.Test();
