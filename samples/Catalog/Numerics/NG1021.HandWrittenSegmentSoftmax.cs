@@ -9,9 +9,9 @@ public static class HandWrittenSegmentSoftmax
     /// <summary>NG1021: an edge score above about 88.7 makes exp inf: inf / inf per node.</summary>
     public static Tensor EdgeSoftmax(Tensor scores, Tensor target, long nodes)
     {
-        var ex = torch.exp(scores);
+        var ex = torch.exp(scores); // NanGuard: NG1021
         var sums = torch.zeros(nodes).index_add(0, target, ex, 1);
-        return ex / sums[target]; // NanGuard: NG1021
+        return ex / sums[target];
     }
 
     /// <summary>NG1021 fixed: each node's largest score is subtracted first.</summary>

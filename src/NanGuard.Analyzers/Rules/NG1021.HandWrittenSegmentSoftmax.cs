@@ -5,7 +5,9 @@ namespace NanGuard.Analyzers.Rules;
 /// <summary>
 /// NG1021: a softmax per segment written by hand, <c>exp(x) / sums[index]</c> where <c>sums</c> is the scatter_add or
 /// index_add of the same <c>exp(x)</c> (graph and set code), with the logits not shifted by anything first: an exp
-/// above about 88.7 is inf in float32 and the division inf / inf. No fix: the shift needs each segment's maximum.
+/// above about 88.7 is inf in float32 and the division inf / inf. Reported at the exp where it is written in the
+/// division's member (the hazard is there, and so is the fix: the shift goes into the exp's input), else at the
+/// division. No fix: the shift needs each segment's maximum.
 /// </summary>
 public sealed class HandWrittenSegmentSoftmaxAnalyzer : Rule<HandWrittenSegmentSoftmaxMatch>
 {
@@ -49,14 +51,19 @@ public sealed class HandWrittenSegmentSoftmaxAnalyzer : Rule<HandWrittenSegmentS
         && (TorchPatterns.IsTensorOperator(input, session, BinaryOperatorKind.Subtract, out _)
             || TorchPatterns.IsOp(input, session, "sub", out _) || TorchPatterns.IsOp(input, session, "subtract", out _));
 
+    // The place not reported (the division where the exp is, the exp where the division is), then the scatter.
     internal override IEnumerable<Location> AdditionalLocations(HandWrittenSegmentSoftmaxMatch match) =>
-        new[] { match.Exp.Invocation.Syntax.GetLocation(), match.Scatter.Invocation.Syntax.GetLocation() }.Concat(Explain.Locations(match.Facts));
+        new[] { match.Reported == match.Anchor ? match.Exp.Invocation.Syntax.GetLocation() : match.Anchor.Syntax.GetLocation(), match.Scatter.Invocation.Syntax.GetLocation() }
+            .Concat(Explain.Locations(match.Facts));
 
     internal override object?[] MessageArguments(HandWrittenSegmentSoftmaxMatch match, Session session) =>
         new object?[] { match.Scatter.Method.Name, Ops.Format(Ops.ExpOverflow(match.Facts.Dtype)), match.Facts.Dtype ?? "float32" };
 }
 
-/// <summary>NG1021's finding: the division, the unshifted exp, and the scatter that sums it per segment.</summary>
+/// <summary>
+/// NG1021's finding: the division, the unshifted exp, and the scatter that sums it per segment. Reported at the exp when
+/// it is written in the same member as the division (the logits to shift are there), otherwise at the division.
+/// </summary>
 public sealed class HandWrittenSegmentSoftmaxMatch : Match
 {
     internal HandWrittenSegmentSoftmaxMatch(IOperation division, TorchCall exp, TorchCall scatter, Facts facts)
@@ -65,7 +72,11 @@ public sealed class HandWrittenSegmentSoftmaxMatch : Match
         Exp = exp;
         Scatter = scatter;
         Facts = facts;
+        var member = MemberBody.Around(division.Syntax);
+        Reported = member is not null && MemberBody.Around(exp.Invocation.Syntax) == member ? exp.Invocation : division;
     }
+
+    internal override IOperation Reported { get; }
 
     internal TorchCall Exp { get; }
     internal TorchCall Scatter { get; }

@@ -22,27 +22,62 @@ public sealed class HandWrittenSegmentSoftmaxTests
             {
                 Tensor A(Tensor x, Tensor index, long n)
                 {
-                    var ex = torch.exp(x);
+                    var ex = [|torch.exp(x)|];
                     var sums = torch.zeros(n).index_add(0, index, ex, 1);
-                    return [|ex / sums[index]|];
+                    return ex / sums[index];
                 }
                 Tensor B(Tensor x, Tensor index)
                 {
-                    var ex = x.exp();
+                    var ex = [|x.exp()|];
                     var sums = torch.zeros_like(x).scatter_add(0, index, ex);
-                    return [|ex.div(sums.gather(0, index))|];
+                    return ex.div(sums.gather(0, index));
                 }
                 Tensor D(Tensor x, Tensor index)
                 {
-                    var ex = exp(x);
+                    var ex = [|exp(x)|];
                     var sums = scatter_add(zeros(8), 0, index, ex);
-                    return [|ex / (sums.index_select(0, index) + 1e-16)|];
+                    return ex / (sums.index_select(0, index) + 1e-16);
+                }
+                Tensor E(Tensor x, Tensor index, long n)
+                {
+                    var ex = [|TorchSharp.torch.exp(x)|];
+                    return ex.divide(TorchSharp.torch.zeros(n).index_add(0, index, ex, 1).index_select(0, index));
+                }
+                System.Func<Tensor, Tensor, Tensor> G(long n) => (x, index) =>
+                {
+                    var ex = [|x.exp()|];
+                    return ex / torch.zeros(n).index_add(0, index, ex, 1)[index];
+                };
+                Tensor H(Tensor x, Tensor index, long n)
+                {
+                    Tensor Sums(Tensor ex) => torch.zeros(n).index_add(0, index, ex, 1);
+                    var ex = [|x.exp()|];
+                    return ex / Sums(ex)[index];
                 }
             }
             """);
 
     [Fact]
-    public async Task Reported_as_a_warning_with_the_exp_and_the_scatter()
+    public async Task Reported_at_the_division_when_the_exp_is_in_another_member()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                private static Tensor {|#3:Scores|}(Tensor x) => {|#1:x.exp()|};
+                Tensor M(Tensor x, Tensor index, long n)
+                {
+                    var ex = Scores(x);
+                    var sums = {|#2:torch.zeros(n).index_add(0, index, ex, 1)|};
+                    return {|#0:ex / sums[index]|};
+                }
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithLocation(2).WithLocation(3).WithSeverity(DiagnosticSeverity.Info)
+                .WithMessage("exp of unshifted logits divided by their index_add per segment: a logit above about 88.72 makes exp inf in float32 and the quotient inf / inf = NaN; subtract each segment's maximum before the exp"));
+    }
+
+    [Fact]
+    public async Task Reported_at_the_exp_with_the_division_and_the_scatter()
     {
         await Verify.VerifyAnalyzerAsync(Usings + """
             sealed class Attention : nn.Module<Tensor, Tensor>
@@ -51,9 +86,9 @@ public sealed class HandWrittenSegmentSoftmaxTests
                 public Attention() : base(nameof(Attention)) { }
                 public override Tensor forward(Tensor scores)
                 {
-                    var ex = {|#1:scores.half().exp()|};
+                    var ex = {|#0:scores.half().exp()|};
                     var sums = {|#2:torch.zeros(1, ScalarType.Float16).index_add(0, index, ex, 1)|};
-                    return {|#0:ex / sums[index]|};
+                    return {|#1:ex / sums[index]|};
                 }
             }
             """,
