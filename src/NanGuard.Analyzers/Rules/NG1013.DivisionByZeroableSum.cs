@@ -28,7 +28,34 @@ public sealed class DivisionByZeroableSumAnalyzer : Rule<DivisionByZeroableSumMa
             && divisor.ZeroCause is "a mask" or "a comparison" or "a one-hot" or "a relu" or "an abs"
             && !Guards.KeepsFromZero(quotient.RightOperand, quotient, session))
             yield return new DivisionByZeroableSumMatch(quotient, divisor.ZeroCause, divisor.Kind == ValueKind.Count, divisor);
+        else if (!divisor.IsKnown && IsWeightedMean(quotient, session) && !Guards.KeepsFromZero(quotient.RightOperand, quotient, session))
+            yield return new DivisionByZeroableSumMatch(quotient, WeightsOfAMean, isCount: false, divisor);
     }
+
+    /// <summary>The terms of the divisor of a weighted mean, as the message names them.</summary>
+    internal const string WeightsOfAMean = "the weights of a weighted mean";
+
+    // sum(x * w) / sum(w) (the numerator negated or not, over the same dims written or none): the mean of x weighted by
+    // w, of weights nothing else is known of. A heuristic of this suggestion rule, as a name saying "mask" is: the weights
+    // of a mean (an event indicator, a mask passed in) are 0 everywhere in a batch that has none.
+    private static bool IsWeightedMean(IBinaryOperation quotient, Session session)
+    {
+        if (!TorchPatterns.IsOp(quotient.RightOperand, session, "sum", out var denominator) || denominator.Input is not { } weights
+            || session.Facts.Of(weights).IsKnown)
+            return false;
+        var numerator = ValueFlow.Unwrap(quotient.LeftOperand, session);
+        while (numerator is IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus } negated)
+            numerator = ValueFlow.Unwrap(negated.Operand, session);
+        if (!TorchPatterns.IsOp(numerator, session, "sum", out var summed) || summed.Input is not { } product
+            || !SameDims(summed, denominator))
+            return false;
+        return ValueFlow.Unwrap(product, session) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply } multiply
+            && session.IsOperator(multiply.OperatorMethod)
+            && (ValueFlow.SameValue(multiply.LeftOperand, weights, session) || ValueFlow.SameValue(multiply.RightOperand, weights, session));
+    }
+
+    private static bool SameDims(TorchCall a, TorchCall b) =>
+        (a.Argument("dim")?.Value.Syntax.ToString() ?? "") == (b.Argument("dim")?.Value.Syntax.ToString() ?? "");
 
     internal override IEnumerable<Location> AdditionalLocations(DivisionByZeroableSumMatch match) => Explain.Locations(match.Facts);
 

@@ -96,6 +96,60 @@ public sealed class DivisionByZeroableSumTests
             }
             """);
 
+    // sum(x * w) / sum(w): a mean weighted by w (an event indicator, a mask passed in), 0 / 0 for a batch where every
+    // weight is 0, whatever the weights are named.
+    [Fact]
+    public Task A_weighted_mean_of_unknown_weights_is_clamped_to_eps() =>
+        Verify.VerifyCodeFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor score, Tensor cumulative, Tensor events)
+                {
+                    var observed = events.sum();
+                    return [|-((score - cumulative) * events).sum() / observed|];
+                }
+
+                Tensor B(Tensor x, Tensor w) => [|torch.sum(w * x, 1) / torch.sum(w, 1)|];
+            }
+            """, Usings + """
+            class C
+            {
+                Tensor A(Tensor score, Tensor cumulative, Tensor events)
+                {
+                    var observed = events.sum();
+                    return -((score - cumulative) * events).sum() / observed.clamp_min(1e-8);
+                }
+
+                Tensor B(Tensor x, Tensor w) => torch.sum(w * x, 1) / torch.clamp_min(torch.sum(w, 1), 1e-8);
+            }
+            """);
+
+    // Not a weighted mean: another tensor's sum, a sum over other dims, a sum of terms added to the weights, weights the
+    // engine knows are never all 0 (a softmax), or a divisor already kept from 0 (a clamp, a branch).
+    [Fact]
+    public Task Sums_that_are_not_the_weights_of_a_mean_are_not_flagged() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x, Tensor w, Tensor v) => (x * w).sum() / v.sum();
+                Tensor B(Tensor x, Tensor w) => (x * w).sum(1) / w.sum();
+                Tensor D(Tensor x, Tensor w) => (x + w).sum() / w.sum();
+                Tensor E(Tensor x, Tensor z)
+                {
+                    var w = F.softmax(z, 0);
+                    return (x * w).sum() / w.sum();
+                }
+                Tensor G(Tensor x, Tensor w) => (x * w).sum() / w.sum().clamp_min(1e-6);
+                Tensor? H(Tensor x, Tensor w)
+                {
+                    var n = w.sum();
+                    if (n.item<float>() == 0)
+                        return null;
+                    return (x * w).sum() / n;
+                }
+            }
+            """);
+
     [Fact]
     public Task Relu_and_abs_sums_are_clamped_to_eps() =>
         Verify.VerifyCodeFixAsync(Usings + """
