@@ -162,7 +162,8 @@ internal static class ValueFlow
         return true;
     }
 
-    private static bool IsFunction(SyntaxNode node) =>
+    /// <summary>A method, accessor, local function or lambda: code that runs when called, not where it is written.</summary>
+    public static bool IsFunction(SyntaxNode node) =>
         node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax;
 
     /// <summary>

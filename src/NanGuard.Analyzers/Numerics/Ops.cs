@@ -139,7 +139,7 @@ public static class Ops
         new("casts", "facts kept; the dtype noted (float16 changes where exp overflows and which epsilons vanish)",
             new[] { "to", "to_type", "type_as", "half", "bfloat16", "float", "double" },
             op => Cast(op)),
-        new("comparisons", "a mask of 0/1 values: 0 reachable",
+        new("comparisons", "a mask of 0/1 values: 0 reachable; a.logical_and(a.logical_not().any(-1, keepdim: true)) has a 0 in every row (a row of a all true becomes all false)",
             new[] { "eq", "ne", "lt", "le", "gt", "ge", "isnan", "isinf", "isfinite", "isposinf", "isneginf", "logical_not", "logical_and", "logical_or", "one_hot" },
             op => Facts.Of(ValueKind.Mask, 0, 1, op.Call.Method.Name == "one_hot" ? "a one-hot" : "a comparison", op.Call.Invocation, op.Call.Method.Name)
                 .WithRows(RowFacts.Compared(op))),

@@ -36,10 +36,54 @@ internal static class RowFacts
         if (call.Method.Name == "logical_not")
             return Mapped(input, zeroTo: true, oneTo: false);
         var other = call.Invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == (call.IsInstanceForm ? 0 : 1));
+        if (call.Method.Name == "logical_and" && other is not null
+            && (IsRowWithoutFalse(other.Value, call.Input, op.Session) || IsRowWithoutFalse(call.Input, other.Value, op.Session)))
+            return RowHolds.Zero;
         return other is not null && NumericPatterns.Constant(other) is { } c && Kind(call.Method.Name) is { } kind
             ? Compared(input, kind, c)
             : RowHolds.None;
     }
+
+    /// <summary>
+    /// <c>a.logical_and(flag)</c> with <paramref name="flag"/> <c>a.logical_not().any(-1, keepdim: true)</c> (through
+    /// <c>unsqueeze(-1)</c> then <c>squeeze(-1)</c>, which cancel): a row of <c>a</c> with a false keeps it in the and; a row
+    /// all true has <c>any(!a)</c> false, and the whole row of the and is false. Either way every row has a 0. Without
+    /// keepdim the flag would broadcast along the wrong dim; over another dim it says nothing of a row.
+    /// </summary>
+    private static bool IsRowWithoutFalse(IOperation flag, IOperation of, Session session)
+    {
+        if (Uncancelled(flag, session) is not IInvocationOperation invocation || !IsOp(invocation, "any", session))
+            return false;
+        var any = new TorchCall(invocation);
+        var dim = invocation.Arguments.FirstOrDefault(a => a.ArgumentKind != ArgumentKind.DefaultValue
+            && a.Parameter?.Type.SpecialType is SpecialType.System_Int64 or SpecialType.System_Int32);
+        var keepdim = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Type.SpecialType == SpecialType.System_Boolean);
+        return dim is not null && NumericPatterns.Constant(dim) == -1
+            && keepdim?.Value.ConstantValue is { HasValue: true, Value: true }
+            && any.Input is { } anyInput && ValueFlow.Unwrap(anyInput, session) is IInvocationOperation negation && IsOp(negation, "logical_not", session)
+            && new TorchCall(negation).Input is { } negated && ValueFlow.SameValue(negated, of, session);
+    }
+
+    // The value through locals and any x.unsqueeze(-1).squeeze(-1) (the squeeze removes the size-1 dim just added).
+    private static IOperation Uncancelled(IOperation operation, Session session)
+    {
+        var value = ValueFlow.Unwrap(operation, session);
+        for (var hops = 0; hops < 8; hops++)
+        {
+            if (value is not IInvocationOperation squeeze || !IsOp(squeeze, "squeeze", session) || !IsLastDim(squeeze)
+                || new TorchCall(squeeze).Input is not { } squeezed
+                || ValueFlow.Unwrap(squeezed, session) is not IInvocationOperation unsqueeze || !IsOp(unsqueeze, "unsqueeze", session)
+                || !IsLastDim(unsqueeze) || new TorchCall(unsqueeze).Input is not { } unsqueezed)
+                return value;
+            value = ValueFlow.Unwrap(unsqueezed, session);
+        }
+        return value;
+    }
+
+    private static bool IsOp(IInvocationOperation invocation, string name, Session session) =>
+        invocation.TargetMethod.Name == name && session.IsOp(invocation.TargetMethod, name);
+
+    private static bool IsLastDim(IInvocationOperation invocation) => NumericPatterns.Constant(new TorchCall(invocation).Argument("dim")) == -1;
 
     /// <summary><c>m == c</c> (and the other comparisons) of a 0/1 tensor <paramref name="value"/> with a constant.</summary>
     public static RowHolds Compared(Facts value, BinaryOperatorKind kind, double c) =>
@@ -130,7 +174,8 @@ internal static class RowFacts
             or "expand" or "expand_as" or "repeat" or "tile" => true,
         // A new dim that is not the last: counted from the end before it, the first, or one before a known rank.
         "unsqueeze" or "unsqueeze_" => call.IntegerArgument("dim") is { } dim
-            && (dim <= -2 || dim == 0 || call.Input is { } input && Shapes.Of(input, session).Rank is { } rank && dim < rank),
+            && (dim <= -2 || dim == 0 || call.Input is { } input
+                && (Shapes.Of(input, session).Rank is { } rank && dim < rank || Shapes.HasMoreDimsThan(input, dim, session))),
         // A dim removed that is not the last (a size-1 last dim removed would make the one before it the last).
         "squeeze" or "squeeze_" => call.IntegerArgument("dim") is { } removed && (removed == 0 || removed <= -2),
         "view" or "reshape" => KeepsLastSize(call, session),

@@ -1,3 +1,6 @@
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
 namespace NanGuard.Analyzers.Numerics;
 
 /// <summary>
@@ -50,13 +53,97 @@ public static class Shapes
     /// <summary>The shape rows, for docs/ops.md: (family, ops, what they tell of a dim's size).</summary>
     public static IEnumerable<(string Family, IReadOnlyList<string> Ops, string Effect)> Table => new[]
     {
-        ("shape: unsqueeze", (IReadOnlyList<string>)Unsqueeze, "dim d has size 1; the input's size-1 dims move past it"),
+        ("shape: unsqueeze", (IReadOnlyList<string>)Unsqueeze, "dim d has size 1; the input's size-1 dims move past it; a new dim d keeps the last dim where the code reads x.shape[k] or x.size(k), k >= d, before it (x has more than d dims)"),
         ("shape: view, reshape", (IReadOnlyList<string>)View, "with every size written out: the rank, and size 1 wherever a literal 1 is written"),
         ("shape: kept", (IReadOnlyList<string>)Keep, "the input's size-1 dims (casts, copies, elementwise ops; also + - * / with a constant)"),
     };
 
     /// <summary>The dims of <paramref name="operation"/>'s value the code makes size 1.</summary>
     internal static UnitDims Of(IOperation operation, Session session) => Of(operation, session, 0);
+
+    /// <summary>
+    /// True where the code reads <c>x.shape[k]</c> or <c>x.size(k)</c>, for a k of at least <paramref name="dims"/>, of the
+    /// variable <paramref name="operation"/> reads, holding the same value: in the same statement, or in a statement
+    /// before it in a block around it, where nothing on the way skips the read (a conditional, a short-circuit, a lambda).
+    /// The read throws on a tensor of <paramref name="dims"/> dims or fewer, so the tensor has more.
+    /// </summary>
+    internal static bool HasMoreDimsThan(IOperation operation, long dims, Session session)
+    {
+        var read = ValueFlow.SkipConversions(operation);
+        if (read is not (ILocalReferenceOperation or IParameterReferenceOperation) || read.SemanticModel is not { } model || dims < 0)
+            return false;
+        var use = read.Syntax;
+        var function = use.Ancestors().FirstOrDefault(ValueFlow.IsFunction);
+        var unit = Unit(use);
+        if (function is null || unit is null)
+            return false;
+        foreach (var node in function.DescendantNodes(n => n == function || !ValueFlow.IsFunction(n)))
+        {
+            if (node is not (ElementAccessExpressionSyntax or InvocationExpressionSyntax) || node.SyntaxTree != model.SyntaxTree
+                || DimRead(model.GetOperation(node), session) is not { } shown || shown.Dim < dims
+                || !AlwaysRuns(node, out var readUnit))
+                continue;
+            if (readUnit == unit ? ValueFlow.SameValue(shown.Tensor, read, session)
+                : Precedes(readUnit, use) && ValueFlow.SameValueSince(shown.Tensor, read, session))
+                return true;
+        }
+        return false;
+    }
+
+    // x.shape[k] or x.size(k), with k a constant from the front: (x, k).
+    private static (IOperation Tensor, long Dim)? DimRead(IOperation? operation, Session session)
+    {
+        switch (operation)
+        {
+            case IArrayElementReferenceOperation { ArrayReference: IPropertyReferenceOperation { Property.Name: "shape", Instance: { } tensor }, Indices: { Length: 1 } indices }
+                when tensor.Type?.Name == "Tensor" && NumericPatterns.Constant(indices[0]) is { } k && k >= 0 && k == System.Math.Floor(k):
+                return (ValueFlow.SkipConversions(tensor), (long)k);
+            case IInvocationOperation { TargetMethod.Name: "size" } invocation when session.IsOp(invocation.TargetMethod, "size")
+                && new TorchCall(invocation) is { Input: { } tensor } call && call.IntegerArgument("dim") is { } k && k >= 0:
+                return (tensor, k);
+            default:
+                return null;
+        }
+    }
+
+    // The statement (or expression body) a node runs in, and whether it runs whenever that completes: nothing between
+    // them chooses whether it runs.
+    private static bool AlwaysRuns(SyntaxNode node, out SyntaxNode? unit)
+    {
+        unit = null;
+        var child = node;
+        foreach (var parent in node.Ancestors())
+        {
+            if (parent is StatementSyntax or ArrowExpressionClauseSyntax)
+            {
+                unit = parent;
+                return parent is ExpressionStatementSyntax or LocalDeclarationStatementSyntax or ReturnStatementSyntax or ArrowExpressionClauseSyntax;
+            }
+            var chooses = parent switch
+            {
+                ConditionalExpressionSyntax conditional => child != conditional.Condition,
+                BinaryExpressionSyntax binary => binary.Kind() is SyntaxKind.LogicalAndExpression or SyntaxKind.LogicalOrExpression or SyntaxKind.CoalesceExpression
+                    && child == binary.Right,
+                AssignmentExpressionSyntax assignment => assignment.Kind() == SyntaxKind.CoalesceAssignmentExpression,
+                ConditionalAccessExpressionSyntax access => child != access.Expression,
+                SwitchExpressionSyntax or SwitchExpressionArmSyntax or AnonymousFunctionExpressionSyntax or QueryExpressionSyntax => true,
+                _ => false,
+            };
+            if (chooses)
+                return false;
+            child = parent;
+        }
+        return false;
+    }
+
+    private static SyntaxNode? Unit(SyntaxNode node) =>
+        node.Ancestors().TakeWhile(n => !ValueFlow.IsFunction(n)).FirstOrDefault(n => n is StatementSyntax or ArrowExpressionClauseSyntax);
+
+    // A statement of a block around the use, before it, in a block without jumps into it.
+    private static bool Precedes(SyntaxNode? statement, SyntaxNode use) =>
+        statement?.Parent is BlockSyntax block && block.Span.Contains(use.Span) && statement.Span.End <= use.SpanStart
+        && !use.Ancestors().TakeWhile(n => n != block).Any(ValueFlow.IsFunction)
+        && !block.DescendantNodes().Any(n => n is GotoStatementSyntax or LabeledStatementSyntax);
 
     private static UnitDims Of(IOperation operation, Session session, int depth)
     {

@@ -27,9 +27,6 @@ public sealed class RealBugSuiteTests
     /// </summary>
     private static readonly ImmutableHashSet<string> KnownFlaggedFixedVersions = ImmutableHashSet.Create(
         StringComparer.Ordinal,
-        // NG1019: the -inf key mask is built only for rows that keep at least one key (padding.logical_and(keep)); the
-        // engine does not follow that a row is never masked entirely.
-        "RB027.MultiheadAttentionMask.Fixed.cs",
         // NG1015: where(std > 0, (x - mean) / std, 0) on dataset statistics; no gradient flows there and the
         // forward value is finite.
         "RB055.WeatherStateStandardize.Fixed.cs");

@@ -210,6 +210,77 @@ public sealed class FullyMaskedSoftmaxTests
             """);
 
     [Fact]
+    public Task A_key_mask_kept_only_for_rows_with_an_unmasked_key_never_masks_a_whole_row() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            using System;
+
+            static class PaddedAttention
+            {
+                // padding.shape[1] is read before the unsqueeze: padding has 2 dims at least, and unsqueeze(1) keeps its last.
+                private static Tensor KeyMask(Tensor padding, long queries) =>
+                    torch.zeros(padding.shape[0], queries, padding.shape[1]).masked_fill(padding.unsqueeze(1), double.NegativeInfinity);
+
+                private static Tensor Sized(Tensor padding, long queries)
+                {
+                    var keys = padding.size(1);
+                    return torch.zeros(8, queries, keys).masked_fill(padding.unsqueeze(1), float.NegativeInfinity);
+                }
+
+                public static Tensor Attend(Tensor q, Tensor k, Tensor padding)
+                {
+                    var keep = padding.logical_not().any(-1, keepdim: true).unsqueeze(-1);
+                    var scores = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(64) + KeyMask(padding.logical_and(keep.squeeze(-1)), q.shape[1]);
+                    return scores.softmax(-1);
+                }
+
+                public static Tensor Swapped(Tensor q, Tensor k, Tensor padding)
+                {
+                    var anyKept = torch.any(padding.logical_not(), -1, true);
+                    return (q.matmul(k) + Sized(torch.logical_and(anyKept, padding), 4)).softmax(-1);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_key_mask_without_the_row_check_or_without_two_dims_is_flagged() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            static class PaddedAttention
+            {
+                private static Tensor KeyMask(Tensor padding, long queries) =>
+                    torch.zeros(padding.shape[0], queries, padding.shape[1]).masked_fill(padding.unsqueeze(1), double.NegativeInfinity);
+
+                // No read of a second dim: a 1-D mask would become a row along the new last dim.
+                private static Tensor Unsized(Tensor padding, long batch, long queries, long keys) =>
+                    torch.zeros(batch, queries, keys).masked_fill(padding.unsqueeze(1), double.NegativeInfinity);
+
+                // The second dim read only on one branch: it says nothing where the other runs.
+                private static Tensor Branched(Tensor padding, bool wide, long keys) =>
+                    torch.zeros(8, 4, wide ? padding.shape[1] : keys).masked_fill(padding.unsqueeze(1), double.NegativeInfinity);
+
+                // The and with another mask: a row of padding all true stays all true.
+                public static Tensor Other(Tensor q, Tensor padding, Tensor other) =>
+                    [|(q + KeyMask(padding.logical_and(other), 4)).softmax(-1)|];
+
+                // any over the batch dim, or without keepdim: not a flag of each row.
+                public static Tensor OverBatch(Tensor q, Tensor padding) =>
+                    [|(q + KeyMask(padding.logical_and(padding.logical_not().any(0, keepdim: true)), 4)).softmax(-1)|];
+
+                public static Tensor Flat(Tensor q, Tensor padding) =>
+                    [|(q + KeyMask(padding.logical_and(padding.logical_not().any(-1)), 4)).softmax(-1)|];
+
+                // The flag of another tensor's rows.
+                public static Tensor Another(Tensor q, Tensor padding, Tensor other) =>
+                    [|(q + KeyMask(padding.logical_and(other.logical_not().any(-1, keepdim: true)), 4)).softmax(-1)|];
+
+                public static Tensor OneDim(Tensor q, Tensor padding) =>
+                    [|(q + Unsized(padding.logical_and(padding.logical_not().any(-1, keepdim: true)), 8, 4, 16)).softmax(-1)|];
+
+                public static Tensor OnOneBranch(Tensor q, Tensor padding) =>
+                    [|(q + Branched(padding.logical_and(padding.logical_not().any(-1, keepdim: true)), true, 16)).softmax(-1)|];
+            }
+            """);
+
+    [Fact]
     public Task A_float16_expression_gets_no_fix() =>
         Verify.VerifyNoFixAsync(Usings + """
             class C
