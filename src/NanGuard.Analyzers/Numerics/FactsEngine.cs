@@ -21,14 +21,28 @@ internal sealed class Walk
 
     private ImmutableHashSet<IOperation> Writes { get; }
 
+    // How many times this thread's walks were cut (a member already walked or too deep, a write already being worked
+    // out): an answer worked out with no cut does not depend on the walk it was asked in, and can be kept for any.
+    [System.ThreadStatic]
+    private static int s_cuts;
+
+    /// <summary>The number of cuts this thread's walks have made so far.</summary>
+    public static int Cuts => s_cuts;
+
     /// <summary>The walk inside <paramref name="member"/>, or null where it is already being walked or the chain is too long.</summary>
     public Walk? Into(ISymbol member) =>
-        Members.Count >= MaxDepth || Members.Contains(member) ? null : new Walk(Members.Add(member), Writes);
+        Members.Count >= MaxDepth || Members.Contains(member) ? Cut() : new Walk(Members.Add(member), Writes);
 
     /// <summary>The walk into the value a local is written, or null where that value is already being worked out (a
     /// loop that writes the local from itself: <c>x = x * 2</c>).</summary>
     public Walk? IntoWrite(IOperation value) =>
-        Writes.Contains(value) ? null : new Walk(Members, Writes.Add(value));
+        Writes.Contains(value) ? Cut() : new Walk(Members, Writes.Add(value));
+
+    private static Walk? Cut()
+    {
+        s_cuts++;
+        return null;
+    }
 }
 
 /// <summary>
@@ -56,10 +70,17 @@ internal sealed class FactsEngine
     /// <summary>What the value of <paramref name="operation"/> can be.</summary>
     public Facts Of(IOperation operation) => Of(operation, Walk.Start);
 
-    internal Facts Of(IOperation operation, Walk walk) =>
-        walk == Walk.Start
-            ? _answers.TryGetValue(operation, out var known) ? known : _answers.GetOrAdd(operation, Evaluate(operation, walk))
-            : Evaluate(operation, walk);
+    internal Facts Of(IOperation operation, Walk walk)
+    {
+        if (_answers.TryGetValue(operation, out var known))
+            return known;
+        // Inside a walk, an answer is kept only where no cut was made under it (it is then the answer from the start
+        // too); without that, every rule asking about an operation would walk its locals' writes again, each time to
+        // the first write of the method.
+        var cuts = Walk.Cuts;
+        var facts = Evaluate(operation, walk);
+        return walk == Walk.Start || Walk.Cuts == cuts ? _answers.GetOrAdd(operation, facts) : facts;
+    }
 
     private Facts Evaluate(IOperation operation, Walk walk)
     {
