@@ -21,13 +21,28 @@ internal sealed class Walk
 
     private ImmutableHashSet<IOperation> Writes { get; }
 
-    // How many times this thread's walks were cut (a member already walked or too deep, a write already being worked
-    // out): an answer worked out with no cut does not depend on the walk it was asked in, and can be kept for any.
+    // The cuts of this thread's walks that are still open: a member already walked or too deep, or a write already
+    // being worked out further up. A cut at a write is closed once the walk into that write is done (the answer there
+    // holds the whole cycle, whatever walk asked), so an answer with no cut left open under it does not depend on the
+    // walk it was asked in, and can be kept for any.
     [System.ThreadStatic]
-    private static int s_cuts;
+    private static int s_openCuts;
 
-    /// <summary>The number of cuts this thread's walks have made so far.</summary>
-    public static int Cuts => s_cuts;
+    [System.ThreadStatic]
+    private static Dictionary<IOperation, int>? s_cutWrites;
+
+    /// <summary>The number of cuts this thread's walks have left open so far.</summary>
+    public static int Cuts => s_openCuts;
+
+    /// <summary>Closes the cuts made at <paramref name="value"/>: the walk into that write is done.</summary>
+    public static void Done(IOperation value)
+    {
+        if (s_cutWrites is { } writes && writes.TryGetValue(value, out var cuts))
+        {
+            writes.Remove(value);
+            s_openCuts -= cuts;
+        }
+    }
 
     /// <summary>The walk inside <paramref name="member"/>, or null where it is already being walked or the chain is too long.</summary>
     public Walk? Into(ISymbol member) =>
@@ -35,12 +50,18 @@ internal sealed class Walk
 
     /// <summary>The walk into the value a local is written, or null where that value is already being worked out (a
     /// loop that writes the local from itself: <c>x = x * 2</c>).</summary>
-    public Walk? IntoWrite(IOperation value) =>
-        Writes.Contains(value) ? Cut() : new Walk(Members, Writes.Add(value));
+    public Walk? IntoWrite(IOperation value)
+    {
+        if (!Writes.Contains(value))
+            return new Walk(Members, Writes.Add(value));
+        var writes = s_cutWrites ??= new Dictionary<IOperation, int>();
+        writes[value] = writes.TryGetValue(value, out var cuts) ? cuts + 1 : 1;
+        return Cut();
+    }
 
     private static Walk? Cut()
     {
-        s_cuts++;
+        s_openCuts++;
         return null;
     }
 }
@@ -80,6 +101,14 @@ internal sealed class FactsEngine
         var cuts = Walk.Cuts;
         var facts = Evaluate(operation, walk);
         return walk == Walk.Start || Walk.Cuts == cuts ? _answers.GetOrAdd(operation, facts) : facts;
+    }
+
+    // The value a local is written, in the walk that entered it: the cuts made at it close here.
+    private Facts OfWrite(IOperation value, Walk inner)
+    {
+        var facts = Of(value, inner);
+        Walk.Done(value);
+        return facts;
     }
 
     private Facts Evaluate(IOperation operation, Walk walk)
@@ -248,7 +277,7 @@ internal sealed class FactsEngine
         if (LocalWrites.Reaching(read, model, _session) is not { } values)
             return Named(read.Local.Name, read.Type, Deconstructed(read.Local, model, walk));
         return Named(read.Local.Name, read.Type, Facts.JoinAll(values.Select(v =>
-            v is not null && walk.IntoWrite(v) is { } inner ? Of(v, inner) : Facts.Unknown)));
+            v is not null && walk.IntoWrite(v) is { } inner ? OfWrite(v, inner) : Facts.Unknown)));
     }
 
     // A local a deconstruction declares and nothing writes again, var (mu, logvar) = encoder.call(x): the element of
@@ -283,7 +312,7 @@ internal sealed class FactsEngine
             || !assignment.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.SimpleAssignmentExpression)
             || model.GetOperation(assignment.Right) is not { } value || walk.IntoWrite(value) is not { } inner)
             return Facts.Unknown;
-        var facts = Of(value, inner);
+        var facts = OfWrite(value, inner);
         foreach (var index in path)
             facts = facts.Element(index);
         return facts;
