@@ -59,7 +59,8 @@ internal static class Plants
                 }
             }
             """, also: "NG2001"),
-        // NG2006: float16 training with no loss scaling.
+        // NG2006: float16 training with no loss scaling. Adam's default eps (1e-8) on the float16 parameters rounds to 0
+        // there, which is NG1020's too.
         Entry("NG2006", "Float16", (n, r) => $$"""
             internal static class {{n}}
             {
@@ -78,7 +79,7 @@ internal static class Plants
                     }
                 }
             }
-            """),
+            """, also: "NG1020"),
         // NG3004: a model given a forward hook, then run through forward().
         Entry("NG3004", "HookedForward", (n, r) => $$"""
             internal static class {{n}}
