@@ -350,9 +350,23 @@ internal sealed class FactsEngine
     {
         if (!(_session.IsTensor(field.Type) || _session.IsModule(field.Type)) || field.DeclaringSyntaxReferences.IsEmpty)
             return _session.IsModule(field.Type) ? ModuleOfType(field.Type, null) : Facts.Unknown;
+        // A field typed as one of TorchSharp's layers (Linear fc) is that layer whatever is assigned to it: its type says
+        // it without binding the constructors that assign it, unless its type's code converts a module's dtype.
+        if (field.Type is INamedTypeSymbol { IsAbstract: false } layer && SymbolEqualityComparer.Default.Equals(layer.ContainingAssembly, _session.Assembly)
+            && BuiltInLayer(layer.Name) is not null && !ConvertsDtypeIn(field.ContainingType))
+            return ModuleOfType(layer, null);
         return Summary(field.OriginalDefinition, walk, f => Name(f) + ", as assigned in its type",
             inner => Facts.JoinAll(MemberWrites.Of(field.OriginalDefinition, _session).Select(v => Of(v, inner))));
     }
+
+    // Whether a type's code may convert a module's dtype (half(), bfloat16(), to(Float16)): read off its text.
+    private static bool ConvertsDtypeIn(INamedTypeSymbol type) =>
+        type.DeclaringSyntaxReferences.Any(reference =>
+        {
+            var text = reference.SyntaxTree.GetText().ToString(reference.Span);
+            return text.IndexOf("half", System.StringComparison.Ordinal) >= 0 || text.IndexOf("float16", System.StringComparison.OrdinalIgnoreCase) >= 0
+                || text.IndexOf("bfloat16", System.StringComparison.OrdinalIgnoreCase) >= 0 || text.IndexOf("double(", System.StringComparison.Ordinal) >= 0;
+        });
 
     private Facts Property(IPropertyReferenceOperation read, Walk walk)
     {
