@@ -150,7 +150,7 @@ internal static class ValueFlow
             || around.DescendantNodes().Any(n => n is GotoStatementSyntax or LabeledStatementSyntax))
             return false;
         var loops = b.Ancestors().TakeWhile(n => n != around)
-            .Where(n => n is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax).ToList();
+            .Where(IsLoop).ToList();
         var function = a.Ancestors().FirstOrDefault(IsFunction);
         foreach (var write in WritesOf(symbol, model, session))
         {
@@ -165,6 +165,10 @@ internal static class ValueFlow
     /// <summary>A method, accessor, local function or lambda: code that runs when called, not where it is written.</summary>
     public static bool IsFunction(SyntaxNode node) =>
         node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax;
+
+    /// <summary>A for, foreach, while or do loop.</summary>
+    public static bool IsLoop(SyntaxNode node) =>
+        node is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax;
 
     /// <summary>
     /// An expression that reads only locals, parameters, fields, literals and tensor operators, so that writing it
@@ -331,8 +335,7 @@ internal static class ValueFlow
     {
         foreach (var ancestor in parameter.Ancestors())
         {
-            if (ancestor is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax
-                or AccessorDeclarationSyntax or TypeDeclarationSyntax)
+            if (IsFunction(ancestor) || ancestor is TypeDeclarationSyntax)
                 return ancestor;
         }
         return parameter.SyntaxTree.GetRoot();

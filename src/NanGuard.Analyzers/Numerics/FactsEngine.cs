@@ -83,6 +83,9 @@ internal sealed class FactsEngine
     // operands of nested operations (a chain of 3,000 calls), and each answer holds the ones below it.
     private readonly ConcurrentDictionary<IOperation, Facts> _answers = new();
 
+    // Whether a type's code may convert a module's dtype, read off its text once per type.
+    private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _convertsDtype = new(SymbolEqualityComparer.Default);
+
     public FactsEngine(Session session) => _session = session;
 
     /// <summary>The session the engine answers for.</summary>
@@ -229,7 +232,7 @@ internal sealed class FactsEngine
             return null;
         foreach (var ancestor in read.Syntax.Ancestors())
         {
-            if (ancestor is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or AccessorDeclarationSyntax)
+            if (ValueFlow.IsFunction(ancestor))
                 break;
             if (ancestor is not BlockSyntax block)
                 continue;
@@ -353,13 +356,13 @@ internal sealed class FactsEngine
         // A field typed as one of TorchSharp's layers (Linear fc) is that layer whatever is assigned to it: its type says
         // it without binding the constructors that assign it, unless its type's code converts a module's dtype.
         if (field.Type is INamedTypeSymbol { IsAbstract: false } layer && SymbolEqualityComparer.Default.Equals(layer.ContainingAssembly, _session.Assembly)
-            && BuiltInLayer(layer.Name) is not null && !ConvertsDtypeIn(field.ContainingType))
+            && BuiltInLayer(layer.Name) is not null && !_convertsDtype.GetOrAdd(field.ContainingType, ConvertsDtypeIn))
             return ModuleOfType(layer, null);
         return Summary(field.OriginalDefinition, walk, f => Name(f) + ", as assigned in its type",
             inner => Facts.JoinAll(MemberWrites.Of(field.OriginalDefinition, _session).Select(v => Of(v, inner))));
     }
 
-    // Whether a type's code may convert a module's dtype (half(), bfloat16(), to(Float16)): read off its text.
+    // Whether a type's code may convert a module's dtype (half(), bfloat16(), to(Float16)), from its text.
     private static bool ConvertsDtypeIn(INamedTypeSymbol type) =>
         type.DeclaringSyntaxReferences.Any(reference =>
         {

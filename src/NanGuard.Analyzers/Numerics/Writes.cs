@@ -42,7 +42,7 @@ internal static class LocalWrites
             reaching.AddRange(before.Where(w => dominating.Statement is null || w.Position >= dominating.Position).Select(w => w.Value));
             foreach (var loop in readSyntax.Ancestors().TakeWhile(a => a != declarator.Parent?.Parent?.Parent))
             {
-                if (loop is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax)
+                if (ValueFlow.IsLoop(loop))
                     reaching.AddRange(writes.Where(w => w.Position > position && loop.Span.Contains(w.Position) || Contains(w, readSyntax) && loop.Span.Contains(w.Position)).Select(w => w.Value));
             }
         }
