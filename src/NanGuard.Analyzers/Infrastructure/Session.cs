@@ -65,8 +65,18 @@ internal sealed class Session
     /// <summary>The options the analysis runs with (.editorconfig, see <see cref="NanGuardOptions"/>).</summary>
     public AnalyzerOptions Options { get; }
 
-    /// <summary>The names written in each scope (a method body, a block), found by one walk of its syntax.</summary>
-    public ConcurrentDictionary<SyntaxNode, ILookup<string, IdentifierNameSyntax>> WritesByScope { get; } = new();
+    /// <summary>The names written in each member with no body operation (a property, a field initializer), found by
+    /// one walk of its syntax; a method's writes are in <see cref="WritesByMember"/>.</summary>
+    public ConcurrentDictionary<SyntaxNode, ILookup<string, IdentifierNameSyntax>> WriteNamesByMember { get; } = new();
+
+    /// <summary>The writes of the locals and parameters of each member, read off its operations once per member.</summary>
+    public ConcurrentDictionary<SyntaxNode, object> WritesByMember { get; } = new();
+
+    /// <summary>The places each local or parameter is written after its declaration, bound once per variable.</summary>
+    public ConcurrentDictionary<ISymbol, ImmutableArray<IdentifierNameSyntax>> WritesOfVariable { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The writes of each local that <c>LocalWrites</c> reads reaching writes from, in source order, found once per local.</summary>
+    public ConcurrentDictionary<ILocalSymbol, object> LocalWriteLists { get; } = new(SymbolEqualityComparer.Default);
 
     /// <summary>What each loop body does to gradients (see <c>TrainingLoop</c>), found once per loop.</summary>
     public ConcurrentDictionary<ILoopOperation, object> LoopScans { get; } = new();
@@ -267,7 +277,8 @@ internal sealed class Session
 
     private static bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? baseType)
     {
-        if (baseType is null)
+        // Numbers, strings, tuples and other structs are asked about most often and are never a TorchSharp class.
+        if (baseType is null || type is null || type.IsValueType || type.SpecialType != SpecialType.None)
             return false;
         for (var current = type; current is not null; current = current.BaseType)
         {

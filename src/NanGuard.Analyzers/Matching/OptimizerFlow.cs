@@ -160,14 +160,23 @@ internal static class OptimizerFlow
                 if (identifier.Identifier.ValueText != holder.Name)
                     continue;
                 var expression = identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier ? access : (ExpressionSyntax)identifier;
-                if (!MayCarry(expression)
-                    || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier).Symbol?.OriginalDefinition, holder))
-                    continue;
-                if (model.GetOperation(expression) is { } read)
+                // The read's operation says which variable it reads: nothing is bound a second time to ask its symbol.
+                if (MayCarry(expression) && model.GetOperation(expression) is { } read
+                    && SymbolEqualityComparer.Default.Equals(Read(read)?.OriginalDefinition, holder))
                     yield return read;
             }
         }
     }
+
+    // The variable a reference reads.
+    private static ISymbol? Read(IOperation reference) => reference switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        IFieldReferenceOperation field => field.Field,
+        IPropertyReferenceOperation property => property.Property,
+        _ => null,
+    };
 
     // True where a read, by its syntax, may be a step or hand the optimizer on: called step(), passed as an argument,
     // assigned, initializing a variable, returned (through parentheses and casts). A read that is not, such as the
@@ -298,7 +307,10 @@ internal static class OptimizerFlow
                 var model = session.ModelOf(declaration.SyntaxTree);
                 var returned = arrow is not null
                     ? new[] { arrow.Expression }
-                    : body?.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+                    // Returns are statements: the walk enters statements and clauses, never an expression (nor a
+                    // lambda or local function, whose returns are their own).
+                    : body?.DescendantNodes(n => n is StatementSyntax and not LocalFunctionStatementSyntax
+                            or ElseClauseSyntax or SwitchSectionSyntax or CatchClauseSyntax or FinallyClauseSyntax)
                         .OfType<ReturnStatementSyntax>()
                         .Select(r => r.Expression)
                         .OfType<ExpressionSyntax>() ?? Enumerable.Empty<ExpressionSyntax>();

@@ -245,7 +245,7 @@ internal static class ValueFlow
             return false;
         if (local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: { } initializer } declarator)
             return false;
-        if (declarator.SyntaxTree != model.SyntaxTree || writesFrom is not null && IsWrittenAfterDeclaration(local, declarator, model, writesFrom))
+        if (declarator.SyntaxTree != model.SyntaxTree || writesFrom is not null && IsWrittenAfterDeclaration(local, model, writesFrom))
             return false;
         if (model.GetOperation(initializer) is not { } operation)
             return false;
@@ -262,43 +262,92 @@ internal static class ValueFlow
         if (declaration is null || declaration.SyntaxTree != model.SyntaxTree)
             return true;
         return symbol is ILocalSymbol local
-            ? local.IsRef || IsWrittenAfterDeclaration(local, declaration, model, session)
-            : IsWritten(symbol, ScopeOfParameter(declaration), model, session);
+            ? local.IsRef || IsWrittenAfterDeclaration(local, model, session)
+            : !WritesOf(symbol, model, session).IsEmpty;
     }
 
-    /// <summary>The places a local or a parameter is written after its declaration (assigned, incremented, passed by ref).</summary>
-    public static IEnumerable<IdentifierNameSyntax> WritesOf(ISymbol variable, SemanticModel model, Session session)
+    /// <summary>The places a local or a parameter is written after its declaration (assigned, incremented, passed by
+    /// ref), bound once per variable and session.</summary>
+    public static ImmutableArray<IdentifierNameSyntax> WritesOf(ISymbol variable, SemanticModel model, Session session)
     {
+        if (session.WritesOfVariable.TryGetValue(variable, out var known))
+            return known;
         var declaration = variable.DeclaringSyntaxReferences[0].GetSyntax();
         var scope = variable is IParameterSymbol ? ScopeOfParameter(declaration) : ScopeOfLocal(declaration);
-        foreach (var identifier in WritesIn(scope, session)[variable.Name])
+        var member = MemberOf(scope);
+        var writes = ImmutableArray.CreateBuilder<IdentifierNameSyntax>();
+        if (WritesInBody(member, model, session) is { } byVariable)
         {
-            if (SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier).Symbol, variable))
-                yield return identifier;
+            if (byVariable.TryGetValue(variable, out var found))
+                writes.AddRange(found);
         }
+        else
+        {
+            foreach (var identifier in WritesIn(member, session)[variable.Name])
+            {
+                if (scope.Span.Contains(identifier.Span) && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier).Symbol, variable))
+                    writes.Add(identifier);
+            }
+        }
+        return session.WritesOfVariable.GetOrAdd(variable, writes.ToImmutable());
     }
 
-    private static bool IsWrittenAfterDeclaration(ILocalSymbol local, SyntaxNode declaration, SemanticModel model, Session session) =>
-        IsWritten(local, ScopeOfLocal(declaration), model, session);
-
-    private static bool IsWritten(ISymbol symbol, SyntaxNode scope, SemanticModel model, Session session)
+    // The writes of every local and parameter in a member's body, read off its operations once per member: each
+    // reference knows its variable, so nothing is bound again. Null where the member has no body operation (a field's
+    // initializer, a property's accessors): the syntax is searched instead.
+    private static Dictionary<ISymbol, List<IdentifierNameSyntax>>? WritesInBody(SyntaxNode member, SemanticModel model, Session session)
     {
-        foreach (var identifier in WritesIn(scope, session)[symbol.Name])
+        if (session.WritesByMember.TryGetValue(member, out var known))
+            return known as Dictionary<ISymbol, List<IdentifierNameSyntax>>;
+        object index = false;
+        if (member is BaseMethodDeclarationSyntax && member.SyntaxTree == model.SyntaxTree && model.GetOperation(member) is { } body)
         {
-            if (SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier).Symbol, symbol))
-                return true;
+            var byVariable = new Dictionary<ISymbol, List<IdentifierNameSyntax>>(SymbolEqualityComparer.Default);
+            foreach (var operation in body.Descendants())
+            {
+                var variable = operation switch
+                {
+                    ILocalReferenceOperation local => (ISymbol)local.Local,
+                    IParameterReferenceOperation parameter => parameter.Parameter,
+                    _ => null,
+                };
+                if (variable is null || operation.Syntax is not IdentifierNameSyntax identifier || !IsWritePosition(identifier))
+                    continue;
+                if (!byVariable.TryGetValue(variable, out var list))
+                    byVariable[variable] = list = new List<IdentifierNameSyntax>();
+                list.Add(identifier);
+            }
+            index = byVariable;
         }
-        return false;
+        return session.WritesByMember.GetOrAdd(member, index) as Dictionary<ISymbol, List<IdentifierNameSyntax>>;
     }
 
-    // The names written in a scope, found by one walk of its syntax and kept for the session (syntax is immutable, so
-    // the index never goes stale). Without it every question about a local walks its whole method again: quadratic in
+    private static bool IsWrittenAfterDeclaration(ILocalSymbol local, SemanticModel model, Session session) =>
+        !WritesOf(local, model, session).IsEmpty;
+
+    // The names written in a member (its body, with the lambdas and local functions in it), found by one walk of its
+    // syntax and kept for the session (syntax is immutable, so the index never goes stale). Every local and parameter
+    // of the member is looked up in it: without it every question about a local walks its method again, quadratic in
     // a method with many locals or many training steps.
-    private static ILookup<string, IdentifierNameSyntax> WritesIn(SyntaxNode scope, Session session) =>
-        session.WritesByScope.GetOrAdd(scope, static node => node.DescendantNodes()
+    private static ILookup<string, IdentifierNameSyntax> WritesIn(SyntaxNode member, Session session) =>
+        session.WriteNamesByMember.GetOrAdd(member, static node => node.DescendantNodes()
             .OfType<IdentifierNameSyntax>()
             .Where(IsWritePosition)
             .ToLookup(identifier => identifier.Identifier.ValueText, System.StringComparer.Ordinal));
+
+    // The member a scope is in: the outermost node under a type or namespace declaration (a method, an accessor's
+    // property, a field's initializer), or the file for top-level statements.
+    private static SyntaxNode MemberOf(SyntaxNode scope)
+    {
+        var member = scope;
+        foreach (var ancestor in scope.AncestorsAndSelf())
+        {
+            if (ancestor is BaseTypeDeclarationSyntax or BaseNamespaceDeclarationSyntax or CompilationUnitSyntax)
+                return ancestor is CompilationUnitSyntax && member is GlobalStatementSyntax ? ancestor : member;
+            member = ancestor;
+        }
+        return member;
+    }
 
     private static bool IsWritePosition(IdentifierNameSyntax identifier)
     {

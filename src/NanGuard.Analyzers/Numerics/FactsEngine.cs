@@ -8,18 +8,19 @@ internal sealed class Walk
 {
     private const int MaxDepth = 4;
 
-    public static Walk Start { get; } = new(
-        ImmutableHashSet<ISymbol>.Empty.WithComparer(SymbolEqualityComparer.Default), ImmutableHashSet<IOperation>.Empty);
+    public static Walk Start { get; } = new(null, 0, null);
 
-    private Walk(ImmutableHashSet<ISymbol> members, ImmutableHashSet<IOperation> writes)
+    private Walk(Chain<ISymbol>? members, int depth, Chain<IOperation>? writes)
     {
-        Members = members;
-        Writes = writes;
+        _members = members;
+        _depth = depth;
+        _writes = writes;
     }
 
-    private ImmutableHashSet<ISymbol> Members { get; }
-
-    private ImmutableHashSet<IOperation> Writes { get; }
+    // The members and the writes entered, innermost first: short chains, so a list is searched faster than a set is built.
+    private readonly Chain<ISymbol>? _members;
+    private readonly int _depth;
+    private readonly Chain<IOperation>? _writes;
 
     // The cuts of this thread's walks that are still open: a member already walked or too deep, or a write already
     // being worked out further up. A cut at a write is closed once the walk into that write is done (the answer there
@@ -46,14 +47,16 @@ internal sealed class Walk
 
     /// <summary>The walk inside <paramref name="member"/>, or null where it is already being walked or the chain is too long.</summary>
     public Walk? Into(ISymbol member) =>
-        Members.Count >= MaxDepth || Members.Contains(member) ? Cut() : new Walk(Members.Add(member), Writes);
+        _depth >= MaxDepth || Chain<ISymbol>.Contains(_members, member, SymbolEqualityComparer.Default)
+            ? Cut()
+            : new Walk(new Chain<ISymbol>(member, _members), _depth + 1, _writes);
 
     /// <summary>The walk into the value a local is written, or null where that value is already being worked out (a
     /// loop that writes the local from itself: <c>x = x * 2</c>).</summary>
     public Walk? IntoWrite(IOperation value)
     {
-        if (!Writes.Contains(value))
-            return new Walk(Members, Writes.Add(value));
+        if (!Chain<IOperation>.Contains(_writes, value, EqualityComparer<IOperation>.Default))
+            return new Walk(_members, _depth, new Chain<IOperation>(value, _writes));
         var writes = s_cutWrites ??= new Dictionary<IOperation, int>();
         writes[value] = writes.TryGetValue(value, out var cuts) ? cuts + 1 : 1;
         return Cut();
@@ -63,6 +66,30 @@ internal sealed class Walk
     {
         s_openCuts++;
         return null;
+    }
+}
+
+/// <summary>An immutable list, newest first.</summary>
+internal sealed class Chain<T>
+{
+    public Chain(T head, Chain<T>? tail)
+    {
+        Head = head;
+        Tail = tail;
+    }
+
+    public T Head { get; }
+
+    public Chain<T>? Tail { get; }
+
+    public static bool Contains(Chain<T>? chain, T item, IEqualityComparer<T> comparer)
+    {
+        for (; chain is not null; chain = chain.Tail)
+        {
+            if (comparer.Equals(chain.Head, item))
+                return true;
+        }
+        return false;
     }
 }
 
@@ -227,8 +254,7 @@ internal sealed class FactsEngine
             IFieldReferenceOperation { Field.IsReadOnly: true } field => field.Field,
             _ => null,
         };
-        if (variable is null || read.SemanticModel is not { } model
-            || variable is not IFieldSymbol && ValueFlow.IsReassigned(variable, model, _session))
+        if (variable is null || read.SemanticModel is not { } model)
             return null;
         foreach (var ancestor in read.Syntax.Ancestors())
         {
@@ -243,7 +269,7 @@ internal sealed class FactsEngine
                     && access.Name.Identifier.ValueText is "half" or "bfloat16" or "float" or "double" or "to"
                     && model.GetOperation(call) is IInvocationOperation invocation && ModuleConversion(invocation) is { } conversion
                     && SymbolEqualityComparer.Default.Equals(Referenced(conversion.Module), variable))
-                    return conversion;
+                    return variable is not IFieldSymbol && ValueFlow.IsReassigned(variable, model, _session) ? null : conversion;
             }
         }
         return null;
@@ -460,9 +486,15 @@ internal sealed class FactsEngine
 
     private Facts ModuleLayers(Facts module, IInvocationOperation call, Walk walk)
     {
-        var output = Of(call.Arguments[0], walk);
-        foreach (var layer in module.Layers)
+        // Every layer but one that keeps its input makes its output whatever came in: the input is read only where
+        // nothing but such layers follow it.
+        var from = module.Layers.Length - 1;
+        while (from >= 0 && module.Layers[from].Op == "keep")
+            from--;
+        var output = from < 0 ? Of(call.Arguments[0], walk) : Facts.Unknown;
+        for (var i = System.Math.Max(from, 0); i < module.Layers.Length; i++)
         {
+            var layer = module.Layers[i];
             output = layer.Op switch
             {
                 "sigmoid" or "softmax" => Facts.Of(ValueKind.Probability, 0, 1, "a " + layer.Op + " that underflows", call, layer.Op),

@@ -15,44 +15,116 @@ internal static class LocalWrites
     /// a compound assignment, a deconstruction, an out or ref argument), or null where the writes cannot be read off.</summary>
     public static IReadOnlyList<IOperation?>? Reaching(ILocalReferenceOperation read, SemanticModel model, Session session)
     {
-        var local = read.Local;
-        if (local.IsRef || local.DeclaringSyntaxReferences.Length != 1
-            || local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax declarator
-            || declarator.SyntaxTree != model.SyntaxTree)
+        if (WritesOf(read.Local, model, session) is not { } list)
             return null;
-        var writes = new List<(SyntaxNode Statement, int Position, ExpressionSyntax? Value)>();
-        if (declarator.Initializer is { } initializer)
-            writes.Add((declarator.Ancestors().First(a => a is StatementSyntax), declarator.SpanStart, initializer.Value));
-        foreach (var identifier in ValueFlow.WritesOf(local, model, session))
-            writes.Add((identifier.Ancestors().FirstOrDefault(a => a is StatementSyntax) ?? identifier, identifier.SpanStart, AssignedValue(identifier)));
-
+        var writes = list.Writes;
         var readSyntax = read.Syntax;
         var position = readSyntax.SpanStart;
-        var capturedElsewhere = IsInsideFunctionOf(readSyntax, declarator);
-        var reaching = new List<ExpressionSyntax?>();
-        if (capturedElsewhere)
+        var reaching = new List<IOperation?>();
+        if (IsInsideFunctionOf(readSyntax, list.Declarator))
         {
-            reaching.AddRange(writes.Select(w => w.Value));
+            foreach (var write in writes)
+                reaching.Add(write.Value);
+            return reaching.Count == 0 ? null : reaching;
         }
-        else
+        // The writes before the read, from the last one in a statement of a block around the read (it runs whenever
+        // the read does) on; any nested write between that one and the read may be the one taken.
+        var first = -1;
+        var last = -1;
+        for (var i = 0; i < writes.Length && writes[i].Position < position; i++)
         {
-            var before = writes.Where(w => w.Position < position && !Contains(w, readSyntax)).OrderBy(w => w.Position).ToList();
-            var dominating = before.LastOrDefault(w => w.Statement.Parent is { } block && block.Span.Contains(readSyntax.Span)
-                && !w.Statement.Span.Contains(readSyntax.Span));
-            reaching.AddRange(before.Where(w => dominating.Statement is null || w.Position >= dominating.Position).Select(w => w.Value));
-            foreach (var loop in readSyntax.Ancestors().TakeWhile(a => a != declarator.Parent?.Parent?.Parent))
+            if (Contains(writes[i], readSyntax))
+                continue;
+            last = i;
+            if (writes[i].Statement.Parent is { } block && block.Span.Contains(readSyntax.Span) && !writes[i].Statement.Span.Contains(readSyntax.Span))
+                first = i;
+        }
+        for (var i = first < 0 ? 0 : first; i <= last; i++)
+        {
+            if (writes[i].Position < position && !Contains(writes[i], readSyntax))
+                reaching.Add(writes[i].Value);
+        }
+        // In a loop, the writes after the read in the same loop, and one the read is part of, reach the next iteration.
+        var outermost = list.Declarator.Parent?.Parent?.Parent;
+        foreach (var loop in readSyntax.Ancestors())
+        {
+            if (loop == outermost)
+                break;
+            if (!ValueFlow.IsLoop(loop))
+                continue;
+            foreach (var write in writes)
             {
-                if (ValueFlow.IsLoop(loop))
-                    reaching.AddRange(writes.Where(w => w.Position > position && loop.Span.Contains(w.Position) || Contains(w, readSyntax) && loop.Span.Contains(w.Position)).Select(w => w.Value));
+                if ((write.Position > position || Contains(write, readSyntax)) && loop.Span.Contains(write.Position))
+                    reaching.Add(write.Value);
             }
         }
-        if (reaching.Count == 0)
-            return null;
-        return reaching.Select(value => value is null ? null : model.GetOperation(value)).ToList();
+        return reaching.Count == 0 ? null : reaching;
     }
 
-    private static bool Contains((SyntaxNode Statement, int Position, ExpressionSyntax? Value) write, SyntaxNode read) =>
-        write.Value is not null && write.Value.Span.Contains(read.Span);
+    // A local's writes in source order (its initializer first), each with the statement it is in and its value, found
+    // once per local and session; null where they cannot be read off (a ref local, a local of another kind of declaration).
+    private static WriteList? WritesOf(ILocalSymbol local, SemanticModel model, Session session)
+    {
+        if (session.LocalWriteLists.TryGetValue(local, out var known))
+            return known as WriteList;
+        object list = local.IsRef || local.DeclaringSyntaxReferences.Length != 1
+            || local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax declarator
+            || declarator.SyntaxTree != model.SyntaxTree
+                ? false
+                : new WriteList(declarator, ListWrites(local, declarator, model, session));
+        return session.LocalWriteLists.GetOrAdd(local, list) as WriteList;
+    }
+
+    private static ImmutableArray<Write> ListWrites(ILocalSymbol local, VariableDeclaratorSyntax declarator, SemanticModel model, Session session)
+    {
+        var writes = new List<Write>();
+        if (declarator.Initializer is { } initializer)
+            writes.Add(new Write(declarator.Ancestors().First(a => a is StatementSyntax), declarator.SpanStart, initializer.Value, model.GetOperation(initializer.Value)));
+        foreach (var identifier in ValueFlow.WritesOf(local, model, session))
+        {
+            var value = AssignedValue(identifier);
+            writes.Add(new Write(identifier.Ancestors().FirstOrDefault(a => a is StatementSyntax) ?? identifier, identifier.SpanStart,
+                value, value is null ? null : model.GetOperation(value)));
+        }
+        writes.Sort((a, b) => a.Position.CompareTo(b.Position));
+        return writes.ToImmutableArray();
+    }
+
+    private sealed class WriteList
+    {
+        public WriteList(VariableDeclaratorSyntax declarator, ImmutableArray<Write> writes)
+        {
+            Declarator = declarator;
+            Writes = writes;
+        }
+
+        public VariableDeclaratorSyntax Declarator { get; }
+
+        public ImmutableArray<Write> Writes { get; }
+    }
+
+    // One write: the statement it is in, where it starts, the expression written (null for a write of another kind) and its operation.
+    private readonly struct Write
+    {
+        public Write(SyntaxNode statement, int position, ExpressionSyntax? valueSyntax, IOperation? value)
+        {
+            Statement = statement;
+            Position = position;
+            ValueSyntax = valueSyntax;
+            Value = value;
+        }
+
+        public SyntaxNode Statement { get; }
+
+        public int Position { get; }
+
+        public ExpressionSyntax? ValueSyntax { get; }
+
+        public IOperation? Value { get; }
+    }
+
+    private static bool Contains(Write write, SyntaxNode read) =>
+        write.ValueSyntax is not null && write.ValueSyntax.Span.Contains(read.Span);
 
     // A read in a lambda or local function declared after the local can run after any of its writes.
     private static bool IsInsideFunctionOf(SyntaxNode read, SyntaxNode declarator)

@@ -27,7 +27,7 @@ public sealed class VanishingEpsilonAnalyzer : Rule<VanishingEpsilonMatch>
             var (tensor, constant) = NumericPatterns.IsTensor(binary.LeftOperand, session) ? (binary.LeftOperand, binary.RightOperand)
                 : NumericPatterns.IsTensor(binary.RightOperand, session) ? (binary.RightOperand, binary.LeftOperand)
                 : (null, null);
-            if (tensor is not null && constant is not null && Erased(constant, session.Facts.Of(tensor).Dtype) is { } erased)
+            if (tensor is not null && constant is not null && MayBeErased(constant) && Erased(constant, session.Facts.Of(tensor).Dtype) is { } erased)
                 yield return new VanishingEpsilonMatch(anchor, erased);
             yield break;
         }
@@ -44,12 +44,18 @@ public sealed class VanishingEpsilonAnalyzer : Rule<VanishingEpsilonMatch>
         var call = new TorchCall(invocation);
         if (call.Input is not { } input)
             yield break;
-        var dtype = session.Facts.Of(input).Dtype;
+        string? dtype = null;
+        var asked = false;
         foreach (var argument in invocation.Arguments)
         {
             if (argument.ArgumentKind == ArgumentKind.DefaultValue || argument.Parameter?.Name is not ({ } name) || name == "alpha"
-                || argument.Parameter.Type.Name != "Scalar")
+                || argument.Parameter.Type.Name != "Scalar" || !MayBeErased(argument.Value))
                 continue;
+            if (!asked)
+            {
+                dtype = session.Facts.Of(input).Dtype;
+                asked = true;
+            }
             if (Erased(argument.Value, dtype) is { } erased)
                 yield return new VanishingEpsilonMatch(anchor, erased);
         }
@@ -95,6 +101,11 @@ public sealed class VanishingEpsilonAnalyzer : Rule<VanishingEpsilonMatch>
     }
 
     // The constant operand whose epsilon rounding erases in dtype, or null.
+    // Whether a constant vanishes in any floating dtype: only then is the tensor's dtype worth asking the engine.
+    private static bool MayBeErased(IOperation operand) =>
+        NumericPatterns.Constant(operand) is not null
+        && (Erased(operand, "float16") ?? Erased(operand, "bfloat16") ?? Erased(operand, null) ?? Erased(operand, "float64")) is not null;
+
     private static ErasedEpsilon? Erased(IOperation operand, string? dtype)
     {
         if (NumericPatterns.Constant(operand) is not { } value)
