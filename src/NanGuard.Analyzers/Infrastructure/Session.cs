@@ -28,6 +28,8 @@ internal sealed class Session
     private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new();
     private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _callsByName = new(System.StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _allCallsByName = new(System.StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<SyntaxTree, string> _texts = new();
+    private readonly ConcurrentDictionary<string, bool> _mentions = new(System.StringComparer.Ordinal);
     private System.Lazy<bool>? _registersForwardHooks;
 
     private Session(Compilation compilation, AnalyzerOptions options, IAssemblySymbol assembly, INamedTypeSymbol torch, INamedTypeSymbol tensor, IAssemblySymbol? runtime)
@@ -174,6 +176,16 @@ internal sealed class Session
         _models.GetOrAdd(tree, t => Compilation.GetSemanticModel(t));
 #pragma warning restore RS1030
 
+    /// <summary>The source text of <paramref name="tree"/>, as one string per tree and session, for searches by name.</summary>
+    public string TextOf(SyntaxTree tree) => _texts.GetOrAdd(tree, static t => t.GetText().ToString());
+
+    /// <summary>
+    /// True where the text of some file of the compilation holds <paramref name="name"/>, found once per name and
+    /// session: a rule whose hazard needs a call of that name asks here before it asks anything of the engine.
+    /// </summary>
+    public bool Mentions(string name) =>
+        _mentions.GetOrAdd(name, n => Compilation.SyntaxTrees.Any(tree => TextOf(tree).IndexOf(n, System.StringComparison.Ordinal) >= 0));
+
     /// <summary>
     /// The invocations and object creations in the compilation that call a method named <paramref name="name"/>, as
     /// syntax (to bind with <see cref="ModelOf"/>), found once per name and session and only when a rule asks: a file
@@ -215,7 +227,7 @@ internal sealed class Session
         var calls = new List<SyntaxNode>();
         foreach (var tree in Compilation.SyntaxTrees)
         {
-            if (tree.GetText().ToString().IndexOf(name, System.StringComparison.Ordinal) >= 0
+            if (TextOf(tree).IndexOf(name, System.StringComparison.Ordinal) >= 0
                 && CallsNamedUnder(tree.GetRoot(), name, calls, withoutArguments) is null)
                 return ImmutableArray<SyntaxNode>.Empty;
         }

@@ -195,7 +195,7 @@ internal static class MemberWrites
         foreach (var typeReference in type.DeclaringSyntaxReferences)
         {
             var typeDeclaration = typeReference.GetSyntax();
-            if (typeDeclaration.SyntaxTree.GetText().ToString().IndexOf(member.Name, System.StringComparison.Ordinal) < 0)
+            if (session.TextOf(typeDeclaration.SyntaxTree).IndexOf(member.Name, System.StringComparison.Ordinal) < 0)
                 continue;
             var model = session.ModelOf(typeDeclaration.SyntaxTree);
             foreach (var assignment in typeDeclaration.DescendantNodes().OfType<AssignmentExpressionSyntax>())

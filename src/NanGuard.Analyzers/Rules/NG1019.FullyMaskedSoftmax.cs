@@ -18,7 +18,10 @@ public sealed class FullyMaskedSoftmaxAnalyzer : Rule<FullyMaskedSoftmaxMatch>
     internal override IEnumerable<FullyMaskedSoftmaxMatch> Find(IOperation anchor, Session session)
     {
         var call = new TorchCall((IInvocationOperation)anchor);
-        if (!(session.IsOp(call.Method, "softmax") || session.IsOp(call.Method, "log_softmax")) || call.Input is not { } input)
+        // A row of -inf only comes from masked_fill(mask, -inf): a compilation that never calls it has no such row, and
+        // the engine is not asked about every softmax's input to learn that.
+        if (!(session.IsOp(call.Method, "softmax") || session.IsOp(call.Method, "log_softmax")) || call.Input is not { } input
+            || !session.Mentions("masked_fill"))
             yield break;
         var facts = session.Facts.Of(input);
         if (RowFacts.IsNegativeInfinityFill(facts) && !LeavesEveryRow(facts, call, input, session)

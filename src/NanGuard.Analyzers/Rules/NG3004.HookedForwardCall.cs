@@ -85,7 +85,7 @@ public sealed class HookedForwardCallAnalyzer : Rule<HookedForwardCallMatch>
     {
         foreach (var tree in session.Compilation.SyntaxTrees)
         {
-            var text = tree.GetText().ToString();
+            var text = session.TextOf(tree);
             if (text.IndexOf("register_forward_", System.StringComparison.Ordinal) < 0
                 && (session.NanDetector is null || text.IndexOf("NanDetector", System.StringComparison.Ordinal) < 0))
                 continue;
