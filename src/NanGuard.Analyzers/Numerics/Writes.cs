@@ -26,29 +26,55 @@ internal static class LocalWrites
         foreach (var identifier in ValueFlow.WritesOf(local, model, session))
             writes.Add((identifier.Ancestors().FirstOrDefault(a => a is StatementSyntax) ?? identifier, identifier.SpanStart, AssignedValue(identifier)));
 
-        var readSyntax = read.Syntax;
+        var reaching = Reach(writes, read.Syntax, declarator, declarator.Parent?.Parent?.Parent);
+        return reaching.Count == 0 ? null : reaching.Select(w => w.Value is null ? null : model.GetOperation(w.Value)).ToList();
+    }
+
+    /// <summary>
+    /// The writes of a parameter of a method or local function that can reach <paramref name="read"/>, as for a local,
+    /// and whether the value the caller passed (the parameter as the method was entered) can reach it too; null where
+    /// the writes cannot be read off (a ref or out parameter, a lambda's).
+    /// </summary>
+    public static (IReadOnlyList<IOperation?> Writes, bool Entry)? Reaching(IParameterReferenceOperation read, SemanticModel model, Session session)
+    {
+        var parameter = read.Parameter;
+        if (parameter.RefKind != RefKind.None || parameter.DeclaringSyntaxReferences.Length != 1
+            || parameter.DeclaringSyntaxReferences[0].GetSyntax() is not ParameterSyntax declaration || declaration.SyntaxTree != model.SyntaxTree
+            || declaration.Parent?.Parent is not { } function || function is not (BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax))
+            return null;
+        // The value passed is a write at the parameter itself: before every read, dominating none.
+        var writes = new List<(SyntaxNode Statement, int Position, ExpressionSyntax? Value)> { (declaration, declaration.SpanStart, null) };
+        foreach (var identifier in ValueFlow.WritesOf(parameter, model, session))
+            writes.Add((identifier.Ancestors().FirstOrDefault(a => a is StatementSyntax) ?? identifier, identifier.SpanStart, AssignedValue(identifier)));
+        var reaching = Reach(writes, read.Syntax, declaration, function.Parent);
+        return (reaching.Where(w => w.Statement != declaration).Select(w => w.Value is null ? null : model.GetOperation(w.Value)).ToList(),
+            reaching.Any(w => w.Statement == declaration));
+    }
+
+    // The writes that reach the read, of those of a variable declared at declarator whose scope ends at scopeEnd.
+    private static List<(SyntaxNode Statement, int Position, ExpressionSyntax? Value)> Reach(
+        List<(SyntaxNode Statement, int Position, ExpressionSyntax? Value)> writes, SyntaxNode readSyntax, SyntaxNode declarator, SyntaxNode? scopeEnd)
+    {
         var position = readSyntax.SpanStart;
         var capturedElsewhere = IsInsideFunctionOf(readSyntax, declarator);
-        var reaching = new List<ExpressionSyntax?>();
+        var reaching = new List<(SyntaxNode Statement, int Position, ExpressionSyntax? Value)>();
         if (capturedElsewhere)
         {
-            reaching.AddRange(writes.Select(w => w.Value));
+            reaching.AddRange(writes);
         }
         else
         {
             var before = writes.Where(w => w.Position < position && !Contains(w, readSyntax)).OrderBy(w => w.Position).ToList();
             var dominating = before.LastOrDefault(w => w.Statement.Parent is { } block && block.Span.Contains(readSyntax.Span)
                 && !w.Statement.Span.Contains(readSyntax.Span));
-            reaching.AddRange(before.Where(w => dominating.Statement is null || w.Position >= dominating.Position).Select(w => w.Value));
-            foreach (var loop in readSyntax.Ancestors().TakeWhile(a => a != declarator.Parent?.Parent?.Parent))
+            reaching.AddRange(before.Where(w => dominating.Statement is null || w.Position >= dominating.Position));
+            foreach (var loop in readSyntax.Ancestors().TakeWhile(a => a != scopeEnd))
             {
                 if (ValueFlow.IsLoop(loop))
-                    reaching.AddRange(writes.Where(w => w.Position > position && loop.Span.Contains(w.Position) || Contains(w, readSyntax) && loop.Span.Contains(w.Position)).Select(w => w.Value));
+                    reaching.AddRange(writes.Where(w => w.Position > position && loop.Span.Contains(w.Position) || Contains(w, readSyntax) && loop.Span.Contains(w.Position)));
             }
         }
-        if (reaching.Count == 0)
-            return null;
-        return reaching.Select(value => value is null ? null : model.GetOperation(value)).ToList();
+        return reaching;
     }
 
     private static bool Contains((SyntaxNode Statement, int Position, ExpressionSyntax? Value) write, SyntaxNode read) =>
