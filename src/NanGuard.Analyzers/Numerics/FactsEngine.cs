@@ -186,7 +186,13 @@ internal sealed class FactsEngine
         if (Session.Is(method.ContainingType, _session.Nn) && _session.IsModule(method.ReturnType))
             return ModuleFactory(invocation, walk);
         if (OptimizerFlow.IsFollowed(method, _session) && (_session.IsTensor(method.ReturnType) || _session.IsModule(method.ReturnType)))
-            return Returns(method, walk, "returned by ");
+        {
+            // Where the join of every return knows nothing, or no dtype, what this call's own arguments make of it.
+            var returned = Returns(method, walk, "returned by ");
+            return returned.Dtype is not null || !_session.IsTensor(method.ReturnType) || invocation.Arguments.IsEmpty
+                ? returned
+                : CallSites.Result(invocation, method, returned, this, walk, _session) ?? returned;
+        }
         return Facts.Unknown;
     }
 

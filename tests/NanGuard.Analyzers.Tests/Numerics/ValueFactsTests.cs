@@ -109,6 +109,27 @@ public sealed class ValueFactsTests
             """);
 
     [Fact]
+    public Task A_call_that_passes_a_constant_flag_takes_its_branch_of_the_helpers_return() =>
+        LogOfSigmoid.VerifyNoFixAsync(Usings + """
+            static class Heads
+            {
+                public static Tensor Score(Tensor h, Tensor w, bool probability = true)
+                {
+                    var logit = h.matmul(w).squeeze(-1);
+                    return probability ? logit.sigmoid() : logit;
+                }
+            }
+            class Critic
+            {
+                Tensor A(Tensor h, Tensor w) => [|Heads.Score(h, w, probability: true).log()|];
+                Tensor B(Tensor h, Tensor w) => [|torch.log(Heads.Score(h, w))|].sum();
+                // The other branch, or a flag the call does not fix: nothing is known.
+                Tensor D(Tensor h, Tensor w) => Heads.Score(h, w, probability: false).log();
+                Tensor E(Tensor h, Tensor w, bool p) => torch.log(Heads.Score(h, w, p));
+            }
+            """);
+
+    [Fact]
     public Task Softmax_returned_by_a_modules_forward_is_reported_where_another_class_logs_it() =>
         LogOfSoftmax.VerifyNoFixAsync(Usings + """
             sealed class Classifier : nn.Module<Tensor, Tensor>
