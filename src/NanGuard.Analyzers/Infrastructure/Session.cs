@@ -89,6 +89,10 @@ internal sealed class Session
     /// <summary>The expressions a user method returns, found once per method.</summary>
     public ConcurrentDictionary<IMethodSymbol, ImmutableArray<IOperation>> ReturnedValues { get; } = new(SymbolEqualityComparer.Default);
 
+    /// <summary>The one tensor parameter whose dtype a user method's result has (the value engine's CallSites), or null;
+    /// found once per method.</summary>
+    public ConcurrentDictionary<IMethodSymbol, IParameterSymbol?> DtypeSources { get; } = new(SymbolEqualityComparer.Default);
+
     /// <summary>The modules given forward hooks in each scope (a member body, a type), found by one walk of its syntax.</summary>
     public ConcurrentDictionary<SyntaxNode, object> ForwardHooks { get; } = new();
 

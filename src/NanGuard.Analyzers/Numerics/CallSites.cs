@@ -33,11 +33,6 @@ internal static class CallSites
         // A branch is taken only where the summary knows nothing: a known summary holds every branch already.
         var reached = summary.IsKnown ? returned.ToList() : returned.Select(v => Taken(v, call, method, session)).ToList();
         var chosen = !reached.SequenceEqual(returned);
-        // Only where the call passes a tensor whose dtype the code shows is the dtype worth following.
-        var dtypes = call.Arguments.Where(a => a.Parameter is not null && session.IsTensor(a.Parameter.Type))
-            .Select(a => (a.Parameter!, engine.Of(a, walk).Dtype)).Where(p => p.Dtype is not null).ToList();
-        if (!chosen && dtypes.Count == 0)
-            return null;
         var facts = summary;
         if (chosen)
         {
@@ -45,20 +40,29 @@ internal static class CallSites
                 return null;
             facts = Facts.JoinAll(reached.Select(v => engine.Of(v, inner)));
         }
-        if (facts.Dtype is null && dtypes.Count > 0)
-        {
-            var sources = new HashSet<IParameterSymbol>(SymbolEqualityComparer.Default);
-            if (reached.All(v => Sources(v, method, sources, session, 0)) && sources.Count == 1
-                && dtypes.FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Item1.OriginalDefinition, sources.First().OriginalDefinition)).Dtype is { } dtype)
-                facts = facts.WithDtype(dtype);
-        }
-        if (facts.Dtype is null && !chosen || !facts.IsKnown && facts.Dtype is null)
+        // Only the argument passed for the method's one dtype source is looked at.
+        if (facts.Dtype is null && DtypeSource(method, session) is { } source
+            && call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == source.Ordinal) is { } argument
+            && engine.Of(argument, walk).Dtype is { } dtype)
+            facts = facts.WithDtype(dtype);
+        if (!chosen && facts.Dtype is null || !facts.IsKnown && facts.Dtype is null)
             return null;
         // A known summary has come through the method already.
         return !summary.IsKnown && method.Locations.FirstOrDefault(l => l.IsInSource) is { } location
             ? facts.Through(new Evidence(location, "returned by " + method.ContainingType?.Name + "." + method.Name + " for this call's arguments"))
             : facts;
     }
+
+    // The one tensor parameter every return of the method is computed from by ops that keep its dtype, or null; kept
+    // for the session.
+    private static IParameterSymbol? DtypeSource(IMethodSymbol method, Session session) =>
+        session.DtypeSources.GetOrAdd(method.OriginalDefinition, m =>
+        {
+            var sources = new HashSet<IParameterSymbol>(SymbolEqualityComparer.Default);
+            return OptimizerFlow.ReturnedValues(m, session).All(v => Sources(v, m, sources, session, 0)) && sources.Count == 1
+                ? sources.First()
+                : null;
+        });
 
     // The branch a call takes of flag ? a : b, for a bool parameter it passes a constant for (or leaves at its default).
     private static IOperation Taken(IOperation value, IInvocationOperation call, IMethodSymbol method, Session session)
