@@ -54,11 +54,9 @@ public sealed class RootAtBoundaryAnalyzer : Rule<RootAtBoundaryMatch>
         if (NumericPatterns.Constant(argument) is { } p)
             return p != System.Math.Floor(p) && !double.IsInfinity(p) ? (p, "pow(x, " + Ops.Format(p) + ")", null) : null;
         if (ValueFlow.SkipConversions(argument.Value) is IParameterReferenceOperation exponent
-            && PassedNumbers.Reaching(exponent, q => q > -1 && q < 1 && q != System.Math.Floor(q), session) is { } passed)
+            && Passed.Number(exponent, q => q > -1 && q < 1 && q != System.Math.Floor(q), session) is { } passed)
         {
-            var caller = passed.Argument.SemanticModel?.GetEnclosingSymbol(passed.Argument.Syntax.SpanStart) is { } symbol
-                ? (symbol.ContainingType is { } type ? type.Name + "." : "") + symbol.Name
-                : "a caller";
+            var caller = Passed.Caller(passed.Argument);
             var name = exponent.Parameter.Name;
             return (passed.Value, "pow(x, " + name + ") with " + name + " " + Ops.Format(passed.Value) + " (as " + caller + " calls it)", passed.Argument);
         }

@@ -4,21 +4,81 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace NanGuard.Analyzers.Numerics;
 
 /// <summary>
-/// The numbers the calls in the compilation pass for a parameter (a hyper-parameter such as an exponent), where they
-/// reach a read of it: a call passes a constant (or leaves out a parameter with a default), and every condition on the
-/// way from the method's start to the read that compares the parameter with a constant holds for it (an enclosing
-/// <c>if</c> or <c>?:</c>, an <c>if (...) return</c> before it). A condition that reads the parameter in any other way
-/// stops the search: nothing is claimed. Whatever else a public method is called with outside the compilation, the
-/// call found is one that runs the read with that number.
+/// What the calls in the compilation pass for a parameter of a method whose parameters the engine does not follow (a
+/// public method: other callers may pass anything), where a rule reports a hazard on the path of one such call. A
+/// number (a hyper-parameter such as an exponent) reaches a read of it where the call passes a constant (or leaves out
+/// a parameter with a default), and every condition on the way from the method's start to the read that compares the
+/// parameter with a constant holds for it (an enclosing <c>if</c> or <c>?:</c>, an <c>if (...) return</c> before it); a
+/// condition that reads the parameter in any other way stops the search. A tensor reaches a value computed from the
+/// parameter by selections, reshapes and scaling by a positive constant. Whatever else the method is called with
+/// outside the compilation, the call found is one that runs the code with that value.
 /// </summary>
-internal static class PassedNumbers
+internal static class Passed
 {
+    private static readonly ImmutableHashSet<string> Selections = ImmutableHashSet.Create(System.StringComparer.Ordinal,
+        "reshape", "view", "view_as", "unsqueeze", "squeeze", "transpose", "t", "permute", "flatten", "unflatten", "contiguous", "clone",
+        "detach", "index_select", "select", "narrow", "gather", "flip", "roll");
+
+    /// <summary>
+    /// The facts of the first tensor a call in the compilation passes for the parameter <paramref name="value"/> is
+    /// computed from that <paramref name="wanted"/> accepts, with the call's argument named as the place it came
+    /// through; null where there is none, or where the value is not computed from a parameter by selections, reshapes
+    /// and positive scaling.
+    /// </summary>
+    public static Facts? Tensor(IOperation value, System.Func<Facts, bool> wanted, Session session)
+    {
+        if (ParameterOf(value, session, 0) is not { } read || read.SemanticModel is not { } model
+            || ValueFlow.IsReassigned(read.Parameter, model, session))
+            return null;
+        foreach (var argument in OptimizerFlow.ArgumentsFor(read.Parameter, session))
+        {
+            var facts = session.Facts.Of(argument);
+            if (facts.IsKnown && wanted(facts))
+                return facts.Through(new Evidence(argument.Syntax.GetLocation(),
+                    "passed for " + read.Parameter.Name + " by " + Caller(argument)));
+        }
+        return null;
+    }
+
+    /// <summary>The method a call passing <paramref name="argument"/> is in, as a message names it.</summary>
+    public static string Caller(IOperation argument) =>
+        argument.SemanticModel?.GetEnclosingSymbol(argument.Syntax.SpanStart) is { } symbol
+            ? (symbol.ContainingType is { } type ? type.Name + "." : "") + symbol.Name
+            : "a caller";
+
+    // The parameter a value is computed from by selections, reshapes, and scaling by or adding a constant.
+    private static IParameterReferenceOperation? ParameterOf(IOperation operation, Session session, int depth)
+    {
+        if (depth > 16)
+            return null;
+        switch (ValueFlow.Unwrap(operation, session))
+        {
+            case IParameterReferenceOperation parameter when session.IsTensor(parameter.Type):
+                return parameter;
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } indexed } when session.IsTensor(indexed.Type):
+                return ParameterOf(indexed, session, depth + 1);
+            case IInvocationOperation invocation when Selections.Contains(invocation.TargetMethod.Name)
+                && session.IsOp(invocation.TargetMethod, invocation.TargetMethod.Name) && new TorchCall(invocation).Input is { } input:
+                return ParameterOf(input, session, depth + 1);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Multiply or BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } binary
+                when session.IsOperator(binary.OperatorMethod):
+                var (tensor, constant) = NumericPatterns.Constant(binary.RightOperand) is { } right ? (binary.LeftOperand, right)
+                    : NumericPatterns.Constant(binary.LeftOperand) is { } left && binary.OperatorKind != BinaryOperatorKind.Subtract ? (binary.RightOperand, left)
+                    : (null, 0);
+                return tensor is not null && (binary.OperatorKind != BinaryOperatorKind.Multiply || constant > 0)
+                    ? ParameterOf(tensor, session, depth + 1)
+                    : null;
+            default:
+                return null;
+        }
+    }
+
     /// <summary>
     /// The first number a call in the compilation passes for the parameter <paramref name="read"/> reads that
     /// <paramref name="wanted"/> accepts and that reaches the read, with the argument that passes it; null where none
     /// does (the parameter is written in its method, or its method is not one whose calls are followed).
     /// </summary>
-    public static (double Value, IOperation Argument)? Reaching(IParameterReferenceOperation read, System.Func<double, bool> wanted, Session session)
+    public static (double Value, IOperation Argument)? Number(IParameterReferenceOperation read, System.Func<double, bool> wanted, Session session)
     {
         var parameter = read.Parameter;
         if (parameter.Type.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32 or SpecialType.System_Int64)
