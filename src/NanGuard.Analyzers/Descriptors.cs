@@ -211,7 +211,7 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor FullyMaskedSoftmax = Create(
         DiagnosticIds.FullyMaskedSoftmax, Numerics, DiagnosticSeverity.Info,
         "Softmax over a row that can be entirely -inf",
-        "{0} of a tensor filled with -inf by masked_fill{1}: a row the mask covers entirely gives NaN; fill with {2}",
+        "{0} of a tensor filled with -inf by {1}{2}: a row the mask covers entirely gives NaN; {3}",
         "softmax (and log_softmax) of a row that is -inf throughout is NaN: its largest value is -inf and x - max is -inf - (-inf). A padding mask that covers a whole row (a padding-only sequence) does that. Fill with the dtype's lowest finite value instead: a fully masked row becomes uniform and any other row is unchanged.");
 
     /// <summary>NG1020.</summary>

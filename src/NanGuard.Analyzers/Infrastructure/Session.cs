@@ -29,7 +29,6 @@ internal sealed class Session
     private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _callsByName = new(System.StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _allCallsByName = new(System.StringComparer.Ordinal);
     private readonly ConcurrentDictionary<SyntaxTree, string> _texts = new();
-    private readonly ConcurrentDictionary<string, bool> _mentions = new(System.StringComparer.Ordinal);
     private System.Lazy<bool>? _registersForwardHooks;
 
     private Session(Compilation compilation, AnalyzerOptions options, IAssemblySymbol assembly, INamedTypeSymbol torch, INamedTypeSymbol tensor, IAssemblySymbol? runtime)
@@ -77,8 +76,8 @@ internal sealed class Session
     /// <summary>The places each local or parameter is written after its declaration, bound once per variable.</summary>
     public ConcurrentDictionary<ISymbol, ImmutableArray<IdentifierNameSyntax>> WritesOfVariable { get; } = new(SymbolEqualityComparer.Default);
 
-    /// <summary>The writes of each local that <c>LocalWrites</c> reads reaching writes from, in source order, found once per local.</summary>
-    public ConcurrentDictionary<ILocalSymbol, object> LocalWriteLists { get; } = new(SymbolEqualityComparer.Default);
+    /// <summary>The writes of each local and parameter that <c>LocalWrites</c> reads reaching writes from, in source order, found once per variable.</summary>
+    public ConcurrentDictionary<ISymbol, object> VariableWriteLists { get; } = new(SymbolEqualityComparer.Default);
 
     /// <summary>What each loop body does to gradients (see <c>TrainingLoop</c>), found once per loop.</summary>
     public ConcurrentDictionary<ILoopOperation, object> LoopScans { get; } = new();
@@ -100,6 +99,10 @@ internal sealed class Session
 
     /// <summary>The expressions a user method returns, found once per method.</summary>
     public ConcurrentDictionary<IMethodSymbol, ImmutableArray<IOperation>> ReturnedValues { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The one tensor parameter whose dtype a user method's result has (the value engine's CallSites), or null;
+    /// found once per method.</summary>
+    public ConcurrentDictionary<IMethodSymbol, IParameterSymbol?> DtypeSources { get; } = new(SymbolEqualityComparer.Default);
 
     /// <summary>The modules given forward hooks in each scope (a member body, a type), found by one walk of its syntax.</summary>
     public ConcurrentDictionary<SyntaxNode, object> ForwardHooks { get; } = new();
@@ -178,13 +181,6 @@ internal sealed class Session
 
     /// <summary>The source text of <paramref name="tree"/>, as one string per tree and session, for searches by name.</summary>
     public string TextOf(SyntaxTree tree) => _texts.GetOrAdd(tree, static t => t.GetText().ToString());
-
-    /// <summary>
-    /// True where the text of some file of the compilation holds <paramref name="name"/>, found once per name and
-    /// session: a rule whose hazard needs a call of that name asks here before it asks anything of the engine.
-    /// </summary>
-    public bool Mentions(string name) =>
-        _mentions.GetOrAdd(name, n => Compilation.SyntaxTrees.Any(tree => TextOf(tree).IndexOf(n, System.StringComparison.Ordinal) >= 0));
 
     /// <summary>
     /// The invocations and object creations in the compilation that call a method named <paramref name="name"/>, as

@@ -228,7 +228,13 @@ internal sealed class Facts
     public static Facts Join(Facts a, Facts b)
     {
         if (!a.IsKnown || !b.IsKnown)
+        {
+            // A -inf fill on one side (a mask applied on one branch only) may reach every row of the join: a row the
+            // mask covers is -inf on that side, whatever the other side is.
+            if ((RowFacts.IsNegativeInfinityFill(a) ? a : RowFacts.IsNegativeInfinityFill(b) ? b : null) is { } fill)
+                return fill.Derived().WithRange(fill.Lo, double.PositiveInfinity, null).WithDtype(a.Dtype == b.Dtype ? a.Dtype : null).WithRows(fill.Rows);
             return a.Dtype is { } dtype && dtype == b.Dtype ? Unknown.WithDtype(dtype) : Unknown;
+        }
         if (ReferenceEquals(a, b))
             return a;
         if (a.Kind == ValueKind.Tuple || b.Kind == ValueKind.Tuple)
@@ -271,10 +277,14 @@ internal sealed class Facts
         Facts? joined = null;
         foreach (var value in values)
         {
-            // Where one value is unknown so is the join (keeping only a dtype every value shares): the rest are not
-            // worked out once nothing is left to keep.
+            // Where one value is unknown so is the join (keeping only a dtype every value shares, or a -inf fill
+            // another value is): once nothing else is left to keep, only a fill among the rest changes it.
             if (joined is not null && !joined.IsKnown && joined.Dtype is null)
-                return Unknown;
+            {
+                if (RowFacts.IsNegativeInfinityFill(value))
+                    joined = Join(joined, value);
+                continue;
+            }
             joined = joined is null ? value : Join(joined, value);
         }
         // One value is itself, its producer kept even where nothing else is known of it (the mean a std pairs with).

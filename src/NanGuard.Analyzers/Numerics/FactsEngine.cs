@@ -213,7 +213,13 @@ internal sealed class FactsEngine
         if (Session.Is(method.ContainingType, _session.Nn) && _session.IsModule(method.ReturnType))
             return ModuleFactory(invocation, walk);
         if (OptimizerFlow.IsFollowed(method, _session) && (_session.IsTensor(method.ReturnType) || _session.IsModule(method.ReturnType)))
-            return Returns(method, walk, "returned by ");
+        {
+            // Where the join of every return knows nothing, or no dtype, what this call's own arguments make of it.
+            var returned = Returns(method, walk, "returned by ");
+            return returned.Dtype is not null || !_session.IsTensor(method.ReturnType) || invocation.Arguments.IsEmpty
+                ? returned
+                : CallSites.Result(invocation, method, returned, this, walk, _session) ?? returned;
+        }
         return Facts.Unknown;
     }
 
@@ -360,14 +366,26 @@ internal sealed class FactsEngine
     private Facts Parameter(IParameterReferenceOperation read, Walk walk)
     {
         var parameter = read.Parameter;
-        if (parameter.ContainingSymbol is not IMethodSymbol method
-            || !(method.MethodKind == MethodKind.LocalFunction || method.DeclaredAccessibility == Accessibility.Private)
-            || read.SemanticModel is not { } model || ValueFlow.IsReassigned(parameter, model, _session))
+        if (read.SemanticModel is not { } model)
             return Named(parameter.Name, read.Type, Facts.Unknown);
-        var facts = Summary(parameter.OriginalDefinition, walk, p => "passed by every caller of " + Name(p.ContainingSymbol),
-            inner => Facts.JoinAll(OptimizerFlow.ValuesFor(parameter, _session).Select(v => Of(v, inner))));
-        return Named(parameter.Name, read.Type, facts);
+        if (!ValueFlow.IsReassigned(parameter, model, _session))
+            return Named(parameter.Name, read.Type, Passed(parameter, walk));
+        // A parameter the method writes again (x = x.view(...)): the join of the writes that reach the read, and of the
+        // value passed where that reaches it too.
+        if (!_session.IsTensor(read.Type) || LocalWrites.Reaching(read, model, _session) is not { } reaching)
+            return Named(parameter.Name, read.Type, Facts.Unknown);
+        var values = reaching.Writes.Select(v => v is not null && walk.IntoWrite(v) is { } inner ? OfWrite(v, inner) : Facts.Unknown);
+        return Named(parameter.Name, read.Type, Facts.JoinAll(reaching.Entry ? values.Append(Passed(parameter, walk)) : values));
     }
+
+    // What the callers pass for a parameter of a private method or local function (the join of the arguments at every
+    // call site); unknown for any other parameter.
+    private Facts Passed(IParameterSymbol parameter, Walk walk) =>
+        parameter.ContainingSymbol is IMethodSymbol method
+            && (method.MethodKind == MethodKind.LocalFunction || method.DeclaredAccessibility == Accessibility.Private)
+            ? Summary(parameter.OriginalDefinition, walk, p => "passed by every caller of " + Name(p.ContainingSymbol),
+                inner => Facts.JoinAll(OptimizerFlow.ValuesFor(parameter, _session).Select(v => Of(v, inner))))
+            : Facts.Unknown;
 
     // A heuristic the P2 rules have always had: a tensor named as a mask, of which nothing else is known, holds 0/1.
     private Facts Named(string name, ITypeSymbol? type, Facts facts) =>

@@ -167,11 +167,14 @@ public static class Ops
         new("bounded activations", "[-1, 1]",
             new[] { "tanh", "cosine_similarity", "cos", "sin" },
             op => Facts.Of(ValueKind.Bounded, -1, 1, null, op.Call.Invocation, op.Call.Method.Name)),
-        new("log", "the log of a probability is a log-probability",
+        new("log", "the log of a probability is a log-probability; the log of a 0/1 mask is a fill of -inf where the mask is 0 (added to scores, an additive mask), unless every row of the mask has a 1",
             new[] { "log" },
             op => op.Input.Kind == ValueKind.Probability
                 ? Facts.Of(ValueKind.LogProbability, double.NegativeInfinity, 0, null, op.Call.Invocation, "log")
-                : Facts.Unknown),
+                : op.Input is { Kind: ValueKind.Mask, CanBeZero: true } mask && mask.ProducerName != "one_hot"
+                    ? Facts.Of(ValueKind.Bounded, double.NegativeInfinity, 0, null, op.Call.Invocation, RowFacts.LogOfMask)
+                        .WithDtype(mask.Dtype).WithRows(RowFacts.Logged(mask))
+                    : Facts.Unknown),
         new("pow", "pow(x, 2) is a square (of [-1, 1], in [0, 1]), 0 only where x can be (a number the code passes that is known not to be 0 squares to no 0, an unknown number to nothing known); pow(x, 0.5) a square root; a constant to a constant power is folded",
             new[] { "pow" },
             op => Pow(op)),

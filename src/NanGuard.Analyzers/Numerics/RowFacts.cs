@@ -111,8 +111,16 @@ internal static class RowFacts
         return (rows & RowHolds.Zero) != RowHolds.None ? RowHolds.Unfilled | (rows & RowHolds.AtFirst) : RowHolds.None;
     }
 
-    /// <summary>True for a masked_fill with -inf, or a value computed from one that keeps its -inf.</summary>
-    public static bool IsNegativeInfinityFill(Facts value) => value.ProducerName == "masked_fill" && double.IsNegativeInfinity(value.Lo);
+    /// <summary>The producer name of the log of a 0/1 mask: -inf where the mask is 0, a fill as masked_fill's.</summary>
+    public const string LogOfMask = "log of a mask";
+
+    /// <summary>True for a masked_fill with -inf or the log of a mask, or a value computed from one that keeps its -inf.</summary>
+    public static bool IsNegativeInfinityFill(Facts value) =>
+        value.ProducerName is "masked_fill" or LogOfMask && double.IsNegativeInfinity(value.Lo);
+
+    /// <summary>The log of a 0/1 mask: where the mask has a 1 in every row, every row keeps an entry that is not -inf.</summary>
+    public static RowHolds Logged(Facts mask) =>
+        (mask.Rows & RowHolds.One) != RowHolds.None ? RowHolds.Unfilled | (mask.Rows & RowHolds.AtFirst) : RowHolds.None;
 
     /// <summary>What the rows of a -inf fill hold once it is scaled by <paramref name="factor"/> or shifted: the same
     /// entries stay uncovered where the factor is positive.</summary>

@@ -17,15 +17,45 @@ internal static class LocalWrites
     {
         if (WritesOf(read.Local, model, session) is not { } list)
             return null;
-        var writes = list.Writes;
-        var readSyntax = read.Syntax;
-        var position = readSyntax.SpanStart;
         var reaching = new List<IOperation?>();
-        if (IsInsideFunctionOf(readSyntax, list.Declarator))
+        foreach (var write in Reach(list, read.Syntax))
+            reaching.Add(write.Value);
+        return reaching.Count == 0 ? null : reaching;
+    }
+
+    /// <summary>
+    /// The writes of a parameter of a method or local function that can reach <paramref name="read"/>, as for a local,
+    /// and whether the value the caller passed (the parameter as the method was entered) can reach it too; null where
+    /// the writes cannot be read off (a ref or out parameter, a lambda's).
+    /// </summary>
+    public static (IReadOnlyList<IOperation?> Writes, bool Entry)? Reaching(IParameterReferenceOperation read, SemanticModel model, Session session)
+    {
+        if (WritesOf(read.Parameter, model, session) is not { } list)
+            return null;
+        var writes = new List<IOperation?>();
+        var entry = false;
+        foreach (var write in Reach(list, read.Syntax))
         {
-            foreach (var write in writes)
-                reaching.Add(write.Value);
-            return reaching.Count == 0 ? null : reaching;
+            if (write.IsEntry)
+                entry = true;
+            else
+                writes.Add(write.Value);
+        }
+        return (writes, entry);
+    }
+
+    // The writes of a variable that reach a read: the last write in a statement that comes before the read in a block
+    // around it and the writes after it up to the read, every write before the read where the read is in a lambda or
+    // local function declared after the variable, and the writes later in a loop around the read.
+    private static List<Write> Reach(WriteList list, SyntaxNode readSyntax)
+    {
+        var writes = list.Writes;
+        var position = readSyntax.SpanStart;
+        var reaching = new List<Write>();
+        if (IsInsideFunctionOf(readSyntax, list.Declaration))
+        {
+            reaching.AddRange(writes);
+            return reaching;
         }
         // The writes before the read, from the last one in a statement of a block around the read (it runs whenever
         // the read does) on; any nested write between that one and the read may be the one taken.
@@ -41,46 +71,61 @@ internal static class LocalWrites
         }
         for (var i = first < 0 ? 0 : first; i <= last; i++)
         {
-            if (writes[i].Position < position && !Contains(writes[i], readSyntax))
-                reaching.Add(writes[i].Value);
+            if (!Contains(writes[i], readSyntax))
+                reaching.Add(writes[i]);
         }
         // In a loop, the writes after the read in the same loop, and one the read is part of, reach the next iteration.
-        var outermost = list.Declarator.Parent?.Parent?.Parent;
         foreach (var loop in readSyntax.Ancestors())
         {
-            if (loop == outermost)
+            if (loop == list.ScopeEnd)
                 break;
             if (!ValueFlow.IsLoop(loop))
                 continue;
             foreach (var write in writes)
             {
                 if ((write.Position > position || Contains(write, readSyntax)) && loop.Span.Contains(write.Position))
-                    reaching.Add(write.Value);
+                    reaching.Add(write);
             }
         }
-        return reaching.Count == 0 ? null : reaching;
+        return reaching;
     }
 
     // A local's writes in source order (its initializer first), each with the statement it is in and its value, found
     // once per local and session; null where they cannot be read off (a ref local, a local of another kind of declaration).
     private static WriteList? WritesOf(ILocalSymbol local, SemanticModel model, Session session)
     {
-        if (session.LocalWriteLists.TryGetValue(local, out var known))
+        if (session.VariableWriteLists.TryGetValue(local, out var known))
             return known as WriteList;
         object list = local.IsRef || local.DeclaringSyntaxReferences.Length != 1
             || local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax declarator
             || declarator.SyntaxTree != model.SyntaxTree
                 ? false
-                : new WriteList(declarator, ListWrites(local, declarator, model, session));
-        return session.LocalWriteLists.GetOrAdd(local, list) as WriteList;
+                : new WriteList(declarator, declarator.Parent?.Parent?.Parent, ListWrites(local, declarator.Initializer is { } initializer
+                    ? new Write(declarator.Ancestors().First(a => a is StatementSyntax), declarator.SpanStart, initializer.Value, model.GetOperation(initializer.Value))
+                    : null, model, session));
+        return session.VariableWriteLists.GetOrAdd(local, list) as WriteList;
     }
 
-    private static ImmutableArray<Write> ListWrites(ILocalSymbol local, VariableDeclaratorSyntax declarator, SemanticModel model, Session session)
+    // A parameter's writes in source order, the value passed first: a write at the parameter itself, before every read
+    // and dominating none. Null for a ref or out parameter, or a lambda's.
+    private static WriteList? WritesOf(IParameterSymbol parameter, SemanticModel model, Session session)
+    {
+        if (session.VariableWriteLists.TryGetValue(parameter, out var known))
+            return known as WriteList;
+        object list = parameter.RefKind != RefKind.None || parameter.DeclaringSyntaxReferences.Length != 1
+            || parameter.DeclaringSyntaxReferences[0].GetSyntax() is not ParameterSyntax declaration || declaration.SyntaxTree != model.SyntaxTree
+            || declaration.Parent?.Parent is not { } function || function is not (BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax)
+                ? false
+                : new WriteList(declaration, function.Parent, ListWrites(parameter, new Write(declaration, declaration.SpanStart, null, null, isEntry: true), model, session));
+        return session.VariableWriteLists.GetOrAdd(parameter, list) as WriteList;
+    }
+
+    private static ImmutableArray<Write> ListWrites(ISymbol variable, Write? declared, SemanticModel model, Session session)
     {
         var writes = new List<Write>();
-        if (declarator.Initializer is { } initializer)
-            writes.Add(new Write(declarator.Ancestors().First(a => a is StatementSyntax), declarator.SpanStart, initializer.Value, model.GetOperation(initializer.Value)));
-        foreach (var identifier in ValueFlow.WritesOf(local, model, session))
+        if (declared is { } first)
+            writes.Add(first);
+        foreach (var identifier in ValueFlow.WritesOf(variable, model, session))
         {
             var value = AssignedValue(identifier);
             writes.Add(new Write(identifier.Ancestors().FirstOrDefault(a => a is StatementSyntax) ?? identifier, identifier.SpanStart,
@@ -90,28 +135,35 @@ internal static class LocalWrites
         return writes.ToImmutableArray();
     }
 
+    // A variable's writes, with where it is declared and the node its scope ends at (a loop above that holds every
+    // write and read alike, and is no loop the read is in).
     private sealed class WriteList
     {
-        public WriteList(VariableDeclaratorSyntax declarator, ImmutableArray<Write> writes)
+        public WriteList(SyntaxNode declaration, SyntaxNode? scopeEnd, ImmutableArray<Write> writes)
         {
-            Declarator = declarator;
+            Declaration = declaration;
+            ScopeEnd = scopeEnd;
             Writes = writes;
         }
 
-        public VariableDeclaratorSyntax Declarator { get; }
+        public SyntaxNode Declaration { get; }
+
+        public SyntaxNode? ScopeEnd { get; }
 
         public ImmutableArray<Write> Writes { get; }
     }
 
-    // One write: the statement it is in, where it starts, the expression written (null for a write of another kind) and its operation.
+    // One write: the statement it is in, where it starts, the expression written (null for a write of another kind or
+    // the value a parameter is passed) and its operation, and whether it is that value passed.
     private readonly struct Write
     {
-        public Write(SyntaxNode statement, int position, ExpressionSyntax? valueSyntax, IOperation? value)
+        public Write(SyntaxNode statement, int position, ExpressionSyntax? valueSyntax, IOperation? value, bool isEntry = false)
         {
             Statement = statement;
             Position = position;
             ValueSyntax = valueSyntax;
             Value = value;
+            IsEntry = isEntry;
         }
 
         public SyntaxNode Statement { get; }
@@ -121,6 +173,8 @@ internal static class LocalWrites
         public ExpressionSyntax? ValueSyntax { get; }
 
         public IOperation? Value { get; }
+
+        public bool IsEntry { get; }
     }
 
     private static bool Contains(Write write, SyntaxNode read) =>

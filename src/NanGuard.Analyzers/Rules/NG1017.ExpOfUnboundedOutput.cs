@@ -4,7 +4,8 @@ namespace NanGuard.Analyzers.Rules;
 
 /// <summary>
 /// NG1017: <c>torch.exp(v)</c> / <c>v.exp()</c> where v is a Linear or Conv output or a learned parameter (also scaled
-/// by a constant, negated, or through members) with no upper bound below exp's overflow (88.7 in float32, 11.1 in
+/// by a constant, negated, or through members, or passed by a call in the compilation for a parameter the engine does
+/// not follow) with no upper bound below exp's overflow (88.7 in float32, 11.1 in
 /// float16). NG1005, NG1006 and NG1007 outrank it: an exp inside a log-sum-exp, a hand-written softmax or softplus is
 /// theirs. The bound the fix clamps the exponent to travels in the "bound" property.
 /// </summary>
@@ -31,9 +32,14 @@ public sealed class ExpOfUnboundedOutputAnalyzer : Rule<ExpOfUnboundedOutputMatc
         if (!session.IsOp(call.Method, "exp") || call.Input is not { } input)
             yield break;
         var exponent = session.Facts.Of(input);
-        if (exponent.Kind == ValueKind.ModelOutput && exponent.Hi > Ops.ExpOverflow(exponent.Dtype))
+        // A parameter of which nothing is known (a public method's): the layer output a call in the compilation passes.
+        if (!exponent.IsKnown && Passed.Tensor(input, IsUnbounded, session) is { } passed)
+            exponent = passed;
+        if (IsUnbounded(exponent))
             yield return new ExpOfUnboundedOutputMatch(call, exponent);
     }
+
+    private static bool IsUnbounded(Facts exponent) => exponent.Kind == ValueKind.ModelOutput && exponent.Hi > Ops.ExpOverflow(exponent.Dtype);
 
     internal override IEnumerable<Location> AdditionalLocations(ExpOfUnboundedOutputMatch match) => Explain.Locations(match.Facts);
 

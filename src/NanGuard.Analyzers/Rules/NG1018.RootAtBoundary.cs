@@ -22,15 +22,16 @@ public sealed class RootAtBoundaryAnalyzer : Rule<RootAtBoundaryMatch>
         var call = new TorchCall((IInvocationOperation)anchor);
         if (call.Input is not { } input || Root(call, session) is not { } root)
             yield break;
+        var passed = root.Passed is { } argument ? argument.Syntax.GetLocation() : null;
         var facts = session.Facts.Of(input);
         if (!facts.IsKnown || facts.Kind is ValueKind.Constant or ValueKind.Module
             || facts.Kind == ValueKind.Complement && facts.CanBeNegative)
             yield break;
         if (facts.CanBeNegative && root.Exponent != 0)
-            yield return new RootAtBoundaryMatch(call, input, root.Text, facts, negative: true, isReciprocal: root.Exponent < 0);
+            yield return new RootAtBoundaryMatch(call, input, root.Text, facts, negative: true, isReciprocal: root.Exponent < 0, passed);
         else if (facts.CanBeZero && root.Exponent is > -1 and < 1 && !(root.Exponent > 0 && IsReluZero(facts))
             && !Guards.KeepsFromZero(input, anchor, session))
-            yield return new RootAtBoundaryMatch(call, input, root.Text, facts, negative: false, isReciprocal: root.Exponent < 0);
+            yield return new RootAtBoundaryMatch(call, input, root.Text, facts, negative: false, isReciprocal: root.Exponent < 0, passed);
     }
 
     // A 0 a relu makes: the relu's backward selects (0 where its input is not positive) rather than multiplies, so the
@@ -39,20 +40,31 @@ public sealed class RootAtBoundaryAnalyzer : Rule<RootAtBoundaryMatch>
     private static bool IsReluZero(Facts facts) => facts.ZeroCause is "a relu" or "a relu6" or Ops.ClampAtZero;
 
     // The exponent of a root the rule looks at (0.5 for sqrt, -0.5 for rsqrt, p of pow(x, p) where p is a non-integer
-    // constant), as the message names it; null for anything else (pow(x, 2), pow(x, t) of a tensor).
-    private static (double Exponent, string Text)? Root(TorchCall call, Session session)
+    // constant, or a parameter that a call in the compilation passes a fractional number between -1 and 1 that reaches
+    // the pow), as the message names it, with the argument that passes it; null for anything else (pow(x, 2), pow(x, t)
+    // of a tensor).
+    private static (double Exponent, string Text, IOperation? Passed)? Root(TorchCall call, Session session)
     {
         if (session.IsOp(call.Method, "sqrt"))
-            return (0.5, "sqrt");
+            return (0.5, "sqrt", null);
         if (session.IsOp(call.Method, "rsqrt"))
-            return (-0.5, "rsqrt");
-        if (session.IsOp(call.Method, "pow") && call.Argument("exponent") is { } argument && NumericPatterns.Constant(argument) is { } p
-            && p != System.Math.Floor(p) && !double.IsInfinity(p))
-            return (p, "pow(x, " + Ops.Format(p) + ")");
+            return (-0.5, "rsqrt", null);
+        if (!session.IsOp(call.Method, "pow") || call.Argument("exponent") is not { } argument)
+            return null;
+        if (NumericPatterns.Constant(argument) is { } p)
+            return p != System.Math.Floor(p) && !double.IsInfinity(p) ? (p, "pow(x, " + Ops.Format(p) + ")", null) : null;
+        if (ValueFlow.SkipConversions(argument.Value) is IParameterReferenceOperation exponent
+            && Passed.Number(exponent, q => q > -1 && q < 1 && q != System.Math.Floor(q), session) is { } passed)
+        {
+            var caller = Passed.Caller(passed.Argument);
+            var name = exponent.Parameter.Name;
+            return (passed.Value, "pow(x, " + name + ") with " + name + " " + Ops.Format(passed.Value) + " (as " + caller + " calls it)", passed.Argument);
+        }
         return null;
     }
 
-    internal override IEnumerable<Location> AdditionalLocations(RootAtBoundaryMatch match) => Explain.Locations(match.Facts);
+    internal override IEnumerable<Location> AdditionalLocations(RootAtBoundaryMatch match) =>
+        match.Passed is { } passed ? new[] { passed }.Concat(Explain.Locations(match.Facts)) : Explain.Locations(match.Facts);
 
     internal override object?[] MessageArguments(RootAtBoundaryMatch match, Session session) => new object?[]
     {
@@ -73,9 +85,10 @@ public sealed class RootAtBoundaryAnalyzer : Rule<RootAtBoundaryMatch>
 /// <summary>NG1018's finding: the root, its base, and whether the base can be negative or only 0.</summary>
 public sealed class RootAtBoundaryMatch : Match
 {
-    internal RootAtBoundaryMatch(TorchCall call, IOperation input, string text, Facts facts, bool negative, bool isReciprocal)
+    internal RootAtBoundaryMatch(TorchCall call, IOperation input, string text, Facts facts, bool negative, bool isReciprocal, Location? passed)
         : base(call.Invocation)
     {
+        Passed = passed;
         Call = call;
         Input = input;
         Text = text;
@@ -92,6 +105,9 @@ public sealed class RootAtBoundaryMatch : Match
 
     internal TorchCall Call { get; }
     internal IOperation Input { get; }
+
+    /// <summary>Where a call passes the exponent, for a pow whose exponent is a parameter; null otherwise.</summary>
+    internal Location? Passed { get; }
 
     /// <summary>How the message names the root: "sqrt", "rsqrt", "pow(x, 0.5)".</summary>
     internal string Text { get; }

@@ -3,7 +3,7 @@ using NanGuard.Analyzers.Numerics;
 namespace NanGuard.Analyzers.Rules;
 
 /// <summary>
-/// NG1019: <c>softmax</c> or <c>log_softmax</c> of a tensor that <c>masked_fill(mask, -inf)</c> filled, or of a sum with such a fill (through locals,
+/// NG1019: <c>softmax</c> or <c>log_softmax</c> of a tensor that <c>masked_fill(mask, -inf)</c> filled, or of a sum with such a fill or with the log of a 0/1 mask (through locals,
 /// scaling by a constant, members: the engine's facts), where a row the mask covers entirely is -inf throughout and
 /// its softmax NaN. The fix fills with the dtype's lowest finite value.
 /// </summary>
@@ -18,15 +18,12 @@ public sealed class FullyMaskedSoftmaxAnalyzer : Rule<FullyMaskedSoftmaxMatch>
     internal override IEnumerable<FullyMaskedSoftmaxMatch> Find(IOperation anchor, Session session)
     {
         var call = new TorchCall((IInvocationOperation)anchor);
-        // A row of -inf only comes from masked_fill(mask, -inf): a compilation that never calls it has no such row, and
-        // the engine is not asked about every softmax's input to learn that.
-        if (!(session.IsOp(call.Method, "softmax") || session.IsOp(call.Method, "log_softmax")) || call.Input is not { } input
-            || !session.Mentions("masked_fill"))
+        if (!(session.IsOp(call.Method, "softmax") || session.IsOp(call.Method, "log_softmax")) || call.Input is not { } input)
             yield break;
         var facts = session.Facts.Of(input);
         if (RowFacts.IsNegativeInfinityFill(facts) && !LeavesEveryRow(facts, call, input, session)
-            && facts.Producer is IInvocationOperation fill && new TorchCall(fill).Argument("value") is { } value)
-            yield return new FullyMaskedSoftmaxMatch(call, new TorchCall(fill), value, facts, anchor.Syntax.SyntaxTree);
+            && facts.Producer is IInvocationOperation fill)
+            yield return new FullyMaskedSoftmaxMatch(call, new TorchCall(fill), new TorchCall(fill).Argument("value"), facts, anchor.Syntax.SyntaxTree);
     }
 
     // A softmax over the last dim of a fill whose mask has a 0 in every row (a causal mask: tril of ones == 0) never sees
@@ -39,13 +36,21 @@ public sealed class FullyMaskedSoftmaxAnalyzer : Rule<FullyMaskedSoftmaxMatch>
         new[] { match.Fill.Invocation.Syntax.GetLocation() }.Concat(Explain.Locations(match.Facts));
 
     internal override object?[] MessageArguments(FullyMaskedSoftmaxMatch match, Session session) =>
-        new object?[] { match.Call.Method.Name, Explain.Via(match.Facts), match.Replacement ?? "the dtype's lowest finite value" };
+        new object?[]
+        {
+            match.Call.Method.Name,
+            match.Value is null ? "the log of a mask" : "masked_fill",
+            Explain.Via(match.Facts),
+            match.Value is null
+                ? "fill the masked places with masked_fill(mask == 0, torch.finfo(dtype).min) instead of adding the mask's log"
+                : "fill with " + (match.Replacement ?? "the dtype's lowest finite value"),
+        };
 }
 
 /// <summary>NG1019's finding: the softmax, the masked_fill that writes -inf, and what the fix fills with instead.</summary>
 public sealed class FullyMaskedSoftmaxMatch : Match
 {
-    internal FullyMaskedSoftmaxMatch(TorchCall call, TorchCall fill, IArgumentOperation value, Facts facts, SyntaxTree tree)
+    internal FullyMaskedSoftmaxMatch(TorchCall call, TorchCall fill, IArgumentOperation? value, Facts facts, SyntaxTree tree)
         : base(call.Invocation)
     {
         Call = call;
@@ -61,7 +66,8 @@ public sealed class FullyMaskedSoftmaxMatch : Match
         Replacement = Receiver is not null ? "torch.finfo(" + Receiver.Syntax + ".dtype).min"
             : facts.Dtype is "float16" or "bfloat16" ? null
             : "float.MinValue";
-        NoFixReason = fill.Invocation.Syntax.SyntaxTree != tree ? "the -inf is filled in another file"
+        NoFixReason = value is null ? "the -inf is the log of a mask, which has no fill value to replace"
+            : fill.Invocation.Syntax.SyntaxTree != tree ? "the -inf is filled in another file"
             : Replacement is null ? "the " + facts.Dtype + " tensor filled is an expression the fix cannot repeat; fill with torch.finfo(dtype).min"
             : null;
     }
@@ -71,8 +77,8 @@ public sealed class FullyMaskedSoftmaxMatch : Match
     /// <summary>The masked_fill that writes -inf.</summary>
     internal TorchCall Fill { get; }
 
-    /// <summary>The -inf argument the fix replaces.</summary>
-    internal IArgumentOperation Value { get; }
+    /// <summary>The -inf argument the fix replaces; null where the -inf is the log of a mask.</summary>
+    internal IArgumentOperation? Value { get; }
 
     /// <summary>The filled tensor, where the fix may read its dtype again; null otherwise.</summary>
     internal IOperation? Receiver { get; }

@@ -13,6 +13,8 @@ public sealed class FullyMaskedSoftmaxCodeFix : RuleFix<FullyMaskedSoftmaxAnalyz
 
     internal override IEnumerable<FixAction?> Fix(FixContext context, FullyMaskedSoftmaxMatch match, Diagnostic diagnostic)
     {
+        if (match.Value is not { } value)
+            yield break;
         ExpressionSyntax lowest = match.Receiver is { } receiver
             ? SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression,
                 TorchSyntax.Call(TorchSyntax.Torch, "finfo", TorchSyntax.Argument(
@@ -20,7 +22,7 @@ public sealed class FullyMaskedSoftmaxCodeFix : RuleFix<FullyMaskedSoftmaxAnalyz
                         TorchSyntax.Expression(receiver), SyntaxFactory.IdentifierName("dtype")))),
                 SyntaxFactory.IdentifierName("min"))
             : SyntaxFactory.ParseExpression("float.MinValue");
-        yield return context.Replace("Fill with the lowest finite value", EquivalenceKey, match.Value.Value.Syntax,
-            lowest.WithTriviaFrom(match.Value.Value.Syntax));
+        yield return context.Replace("Fill with the lowest finite value", EquivalenceKey, value.Value.Syntax,
+            lowest.WithTriviaFrom(value.Value.Syntax));
     }
 }

@@ -74,6 +74,62 @@ public sealed class ValueFactsTests
             """);
 
     [Fact]
+    public Task A_parameter_written_again_has_the_values_of_the_writes_that_reach_the_read() =>
+        LogOfSoftmax.VerifyAnalyzerAsync(Usings + """
+            class Agent
+            {
+                Tensor A(Tensor x)
+                {
+                    x = F.softmax(x, 1);
+                    return -[|torch.log(x)|].mean();
+                }
+                // The value passed reaches the read too: what every caller of a private method passes.
+                private Tensor Nll(Tensor p, bool flat)
+                {
+                    if (flat)
+                        p = p.flatten();
+                    return -[|torch.log(p)|].mean();
+                }
+                Tensor B(Tensor x) => Nll(F.softmax(x, 1), true);
+                // On one path the public method's argument, of which nothing is known: nothing is known of the join.
+                public Tensor D(Tensor x, bool normalise)
+                {
+                    if (normalise)
+                        x = F.softmax(x, 1);
+                    return torch.log(x);
+                }
+                // Written again with a log-softmax: no log of a probability left.
+                Tensor E(Tensor x)
+                {
+                    x = F.softmax(x, 1);
+                    x = F.log_softmax(x, 1);
+                    return x.mean();
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_call_that_passes_a_constant_flag_takes_its_branch_of_the_helpers_return() =>
+        LogOfSigmoid.VerifyNoFixAsync(Usings + """
+            static class Heads
+            {
+                public static Tensor Score(Tensor h, Tensor w, bool probability = true)
+                {
+                    var logit = h.matmul(w).squeeze(-1);
+                    return probability ? logit.sigmoid() : logit;
+                }
+            }
+            class Critic
+            {
+                Tensor A(Tensor h, Tensor w) => [|Heads.Score(h, w, probability: true).log()|];
+                Tensor B(Tensor h, Tensor w) => [|torch.log(Heads.Score(h, w))|].sum();
+                // The other branch, or a flag the call does not fix: nothing is known.
+                Tensor D(Tensor h, Tensor w) => Heads.Score(h, w, probability: false).log();
+                Tensor E(Tensor h, Tensor w, bool p) => torch.log(Heads.Score(h, w, p));
+            }
+            """);
+
+    [Fact]
     public Task Softmax_returned_by_a_modules_forward_is_reported_where_another_class_logs_it() =>
         LogOfSoftmax.VerifyNoFixAsync(Usings + """
             sealed class Classifier : nn.Module<Tensor, Tensor>

@@ -291,6 +291,53 @@ public sealed class ExpOfUnboundedOutputTests
             """);
 
     [Fact]
+    public async Task A_layer_output_a_call_passes_to_a_public_method_is_flagged_at_its_exp()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            using TorchSharp.Modules;
+
+            public sealed class Head : nn.Module<Tensor, Tensor>
+            {
+                private readonly Conv2d pred = nn.Conv2d(8, 4, 1);
+                public Head() : base(nameof(Head)) => RegisterComponents();
+                public override Tensor {|#2:forward|}(Tensor x) => pred.call(x);
+            }
+
+            public static class Boxes
+            {
+                public static Tensor Decode(Tensor anchors, Tensor deltas)
+                {
+                    var dw = deltas[TensorIndex.Colon, 2];
+                    return anchors * {|#0:torch.exp(dw)|};
+                }
+
+                public static Tensor Proposals(Head head, Tensor features, Tensor anchors) =>
+                    Decode(anchors, {|#1:head.call(features).permute(0, 2, 3, 1).reshape(-1, 4)|});
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithLocation(2).WithSeverity(DiagnosticSeverity.Warning)
+                .WithMessage("exp of an unbounded layer output (passed for deltas by Boxes.Proposals, the output of Head.forward) overflows to inf above about 88.7 in float32; clamp the exponent with clamp_max(20.0)"));
+    }
+
+    [Fact]
+    public Task A_public_parameter_no_call_passes_an_unbounded_output_is_not_flagged() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            using TorchSharp.Modules;
+
+            public static class Boxes
+            {
+                // Clamped in the method, passed a clamped output or a value nothing is known of, or never called.
+                public static Tensor Decode(Tensor deltas) => torch.exp(deltas.clamp(max: 4.135));
+                public static Tensor Scale(Tensor logScale) => torch.exp(logScale);
+                public static Tensor Unused(Tensor d) => torch.exp(d);
+                // A value computed from the parameter by more than selections and scaling (erf is in [-1, 1]).
+                public static Tensor Soft(Tensor d) => torch.exp(d.erf());
+                public static Tensor Use(Linear head, Tensor x) =>
+                    Decode(head.call(x)) + Scale(head.call(x).clamp_max(10)) + Scale(x) + Soft(head.call(x));
+            }
+            """);
+
+    [Fact]
     public async Task Nothing_is_registered_without_TorchSharp()
     {
         var test = Verify.Test();

@@ -195,6 +195,58 @@ public sealed class RootAtBoundaryTests
             """);
 
     [Fact]
+    public async Task An_exponent_a_caller_passes_is_the_power_that_call_takes()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            static class Features
+            {
+                public static Tensor SpectralMagnitude(Tensor stft, double power = 1)
+                {
+                    var spectr = stft.pow(2).sum(-1);
+                    if (power < 1)
+                        spectr = {|#0:spectr.pow(power)|};
+                    return spectr;
+                }
+
+                public static Tensor Magnitude(Tensor stft) => SpectralMagnitude(stft, power: {|#1:0.5|});
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Info)
+                .WithMessage("pow(x, power) with power 0.5 (as Features.Magnitude calls it) of a square, which can be 0, has an infinite gradient there; clamp the base with clamp_min(1e-8)"));
+    }
+
+    [Fact]
+    public Task An_exponent_no_caller_passes_below_1_or_that_a_condition_keeps_out_is_not_flagged() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            static class Features
+            {
+                // Every call passes an integer, or leaves the default of 1.
+                public static Tensor A(Tensor x, double power = 1) => x.abs().pow(power);
+                public static Tensor UseA(Tensor x) => A(x) + A(x, 2);
+                // 0.5 is passed, but the pow is taken only above 1, or only after an exit below 1.
+                public static Tensor B(Tensor x, double power)
+                {
+                    if (power > 1)
+                        return x.abs().pow(power);
+                    return x;
+                }
+                public static Tensor D(Tensor x, double power)
+                {
+                    if (power < 1)
+                        return x;
+                    return x.abs().pow(power);
+                }
+                public static Tensor E(Tensor x, double power) => power >= 1 ? x.abs().pow(power) : x.abs();
+                // 0.5 reaches the pow of a base kept from 0, or of a base nothing is known of.
+                public static Tensor G(Tensor x, double power) => (x.abs() + 1e-6).pow(power);
+                public static Tensor H(Tensor x, double power) => x.pow(power);
+                // A condition that reads the power otherwise: nothing is claimed.
+                public static Tensor I(Tensor x, double power) => System.Math.Abs(power) < 1 ? x.abs().pow(power) : x;
+                public static Tensor UseAll(Tensor x) => B(x, 0.5) + D(x, 0.5) + E(x, 0.5) + G(x, 0.5) + H(x, 0.5) + I(x, 0.5);
+            }
+            """);
+
+    [Fact]
     public async Task Nothing_is_registered_without_TorchSharp()
     {
         var test = Verify.Test();

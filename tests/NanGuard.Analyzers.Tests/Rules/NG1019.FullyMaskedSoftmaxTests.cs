@@ -122,6 +122,61 @@ public sealed class FullyMaskedSoftmaxTests
     }
 
     [Fact]
+    public async Task The_log_of_a_mask_added_to_the_scores_is_a_fill_of_minus_inf_with_no_fix()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            static class Util
+            {
+                public static Tensor MaskedLogSoftmax(Tensor vector, Tensor? mask, long dim = -1)
+                {
+                    if (mask is not null)
+                    {
+                        mask = mask.to_type(vector.dtype);
+                        while (mask.dim() < vector.dim())
+                            mask = mask.unsqueeze(1);
+                        vector = vector + {|#1:mask.log()|};
+                    }
+                    return {|#0:F.log_softmax(vector, dim)|};
+                }
+                public static Tensor Attend(Tensor scores, Tensor lengths, long n) =>
+                    {|#2:F.softmax(scores + {|#3:(torch.arange(n).unsqueeze(0) < lengths.unsqueeze(1)).to_type(ScalarType.Float32).log()|}, -1)|};
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Info)
+                .WithMessage("log_softmax of a tensor filled with -inf by the log of a mask: a row the mask covers entirely gives NaN; fill the masked places with masked_fill(mask == 0, torch.finfo(dtype).min) instead of adding the mask's log"),
+            Verify.Diagnostic().WithLocation(2).WithLocation(3).WithArguments("softmax", "the log of a mask", "",
+                "fill the masked places with masked_fill(mask == 0, torch.finfo(dtype).min) instead of adding the mask's log"));
+        await Verify.VerifyNoFixAsync(Usings + """
+            class C
+            {
+                Tensor A(Tensor x, Tensor mask) => [|F.softmax(x + mask.log(), -1)|];
+            }
+            """);
+    }
+
+    [Fact]
+    public Task The_log_of_a_mask_kept_from_0_or_with_a_1_in_every_row_is_not_flagged() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            class C
+            {
+                // An epsilon that survives in float32 keeps the log finite (about -103).
+                Tensor A(Tensor vector, Tensor mask) => F.log_softmax(vector + (mask + 1e-45).log(), -1);
+                // A one-hot and a causal mask have a 1 in every row.
+                Tensor B(Tensor x, Tensor labels) => F.softmax(x + F.one_hot(labels, 10).log(), -1);
+                Tensor D(Tensor x, long n) => F.softmax(x + torch.ones(n, n).tril().log(), -1);
+                // The log of a tensor that is not a mask.
+                Tensor E(Tensor x, Tensor w) => F.softmax(x + w.log(), -1);
+                // A parameter written again with a clamp before the softmax.
+                Tensor G(Tensor x, Tensor mask)
+                {
+                    x = x + mask.log();
+                    x = x.clamp_min(-1e4);
+                    return F.softmax(x, -1);
+                }
+            }
+            """);
+
+    [Fact]
     public Task Safe_look_alikes_are_not_flagged() =>
         Verify.VerifyAnalyzerAsync(Usings + """
             class C

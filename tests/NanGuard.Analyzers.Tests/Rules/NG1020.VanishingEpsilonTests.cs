@@ -90,6 +90,57 @@ public sealed class VanishingEpsilonTests
                 .WithMessage("1e-8 is 0 in float16: the epsilon 1e-8 vanishes next to 0; use 1e-4"));
     }
 
+    // A decoder whose result is computed from z alone, with a sigmoid a flag turns off.
+    private const string Decoder = """
+        sealed class Decoder
+        {
+            public Tensor Forward(Tensor z, Tensor edges, bool sigmoid = true)
+            {
+                var value = (z.index_select(0, edges[0]) * z.index_select(0, edges[1])).sum(1);
+                return sigmoid ? torch.sigmoid(value) : value;
+            }
+        }
+
+        """;
+
+    [Fact]
+    public Task A_helper_computes_in_the_dtype_of_the_tensor_a_call_passes() =>
+        Verify.VerifyCodeFixAsync(Usings + Decoder + """
+            sealed class Gae
+            {
+                private readonly Decoder _decoder = new();
+                Tensor A(Tensor z, Tensor edges) => -torch.log(_decoder.Forward(z.half(), edges) + [|1e-15|]).mean();
+                Tensor B(Tensor z, Tensor edges) => _decoder.Forward(z.to(ScalarType.Float16), edges, sigmoid: false) + [|1e-8|];
+                static Tensor Score(Tensor z) => torch.sigmoid(z.sum(1));
+                Tensor D(Tensor z) => Score(z.half()) + [|1e-8|];
+            }
+            """, Usings + Decoder + """
+            sealed class Gae
+            {
+                private readonly Decoder _decoder = new();
+                Tensor A(Tensor z, Tensor edges) => -torch.log(_decoder.Forward(z.half(), edges) + 1e-4).mean();
+                Tensor B(Tensor z, Tensor edges) => _decoder.Forward(z.to(ScalarType.Float16), edges, sigmoid: false) + 1e-4;
+                static Tensor Score(Tensor z) => torch.sigmoid(z.sum(1));
+                Tensor D(Tensor z) => Score(z.half()) + 1e-4;
+            }
+            """);
+
+    [Fact]
+    public Task A_helper_that_casts_or_mixes_tensors_does_not_pass_the_dtype_on() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            static class Helpers
+            {
+                public static Tensor Same(Tensor z) => torch.sigmoid(z.sum(1));
+                public static Tensor Cast(Tensor z) => torch.sigmoid(z.@float().sum(1));
+                public static Tensor Mixed(Tensor z, Tensor w) => torch.sigmoid(z.matmul(w));
+                public static Tensor Field(Tensor z) => torch.sigmoid(z * Scale);
+                static readonly Tensor Scale = torch.ones(4);
+                // A float32 argument keeps 1e-15; a cast inside, another tensor or a field may set another dtype.
+                public static Tensor Use(Tensor z, Tensor w) =>
+                    Same(z) + 1e-15 + Cast(z.half()) + 1e-15 + Mixed(z.half(), w) + 1e-15 + Field(z.half()) + 1e-15;
+            }
+            """);
+
     [Fact]
     public Task Safe_look_alikes_are_not_flagged() =>
         Verify.VerifyAnalyzerAsync(Usings + """
