@@ -200,6 +200,12 @@ public static class RealBugSuite
 
         text.Append(Line($"{bugs.Count} bugs, {score.Expected} expected findings, {files.Count(f => f.IsFixed)} fixed versions."));
         text.Append(Line(""));
+        // A bug is found where every line it marks is; partly found where some are.
+        var missedFiles = score.Missed.Select(m => m.File).ToHashSet(StringComparer.Ordinal);
+        var partly = missedFiles.Count(file => score.Missed.Count(m => m.File == file) < bugs.Single(b => b.Name == file).Expectations.Length);
+        text.Append(Line($"Bugs found (every marked line reported): {bugs.Count - missedFiles.Count} of {bugs.Count} ({Percent(bugs.Count - missedFiles.Count, bugs.Count)}); "
+            + $"with at least one marked line reported: {bugs.Count - missedFiles.Count + partly} of {bugs.Count} ({Percent(bugs.Count - missedFiles.Count + partly, bugs.Count)})."));
+        text.Append(Line(""));
         text.Append(Line("| source | bugs |"));
         text.Append(Line("|---|---|"));
         foreach (var source in Sources)
