@@ -26,7 +26,7 @@ internal sealed class Findings
     {
         if (_hazards is null || _hazards.Count == 0)
             return null;
-        foreach (var operation in ValueFlow.Unwrap(value, session).DescendantsAndSelf())
+        foreach (var operation in OperationTree.AndSelf(ValueFlow.Unwrap(value, session)))
         {
             if (_hazards.TryGetValue(operation, out var id))
                 return id;

@@ -83,7 +83,7 @@ internal sealed class RuleSet
             Findings? findings = null;
             foreach (var root in block.OperationBlocks)
             {
-                foreach (var operation in root.DescendantsAndSelf())
+                foreach (var operation in OperationTree.AndSelf(root))
                 {
                     // By kind first: one virtual call per operation, where testing each interface in turn costs three casts.
                     var rules = operation.Kind switch

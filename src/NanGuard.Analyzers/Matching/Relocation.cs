@@ -30,7 +30,7 @@ internal static class Relocation
     {
         if (expression.Syntax.SyntaxTree != model.SyntaxTree)
             return false;
-        foreach (var operation in expression.DescendantsAndSelf())
+        foreach (var operation in OperationTree.AndSelf(expression))
         {
             if (!IsMovable(operation, position, model, session))
                 return false;

@@ -253,7 +253,7 @@ internal sealed class TrainingLoop
     private static LoopScan Scan(ILoopOperation loop, Session session)
     {
         var scan = new LoopScan();
-        foreach (var operation in loop.Body.DescendantsAndSelf())
+        foreach (var operation in OperationTree.AndSelf(loop.Body))
         {
             if (operation is IPropertyReferenceOperation { Property.Name: "grad" } grad && session.IsTensor(grad.Property.ContainingType)
                 && WritesGradient(grad))
@@ -431,7 +431,7 @@ internal sealed class TrainingLoop
             if (model.GetOperation(declaration) is not { } root)
                 continue;
             facts ??= new MethodFacts();
-            foreach (var operation in root.DescendantsAndSelf())
+            foreach (var operation in OperationTree.AndSelf(root))
             {
                 if (operation is IPropertyReferenceOperation { Property.Name: "grad" } grad && session.IsTensor(grad.Property.ContainingType)
                     && WritesGradient(grad))

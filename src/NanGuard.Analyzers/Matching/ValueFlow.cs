@@ -176,7 +176,7 @@ internal static class ValueFlow
     /// </summary>
     public static bool IsPure(IOperation operation)
     {
-        foreach (var part in operation.DescendantsAndSelf())
+        foreach (var part in OperationTree.AndSelf(operation))
         {
             switch (part)
             {
@@ -227,7 +227,7 @@ internal static class ValueFlow
 
     private static bool ReadsOnlyUnchanged(IOperation operation, Session session)
     {
-        foreach (var part in operation.DescendantsAndSelf())
+        foreach (var part in OperationTree.AndSelf(operation))
         {
             if (!IsUnchanged(part, session))
                 return false;
@@ -303,7 +303,7 @@ internal static class ValueFlow
         if (member is BaseMethodDeclarationSyntax && member.SyntaxTree == model.SyntaxTree && model.GetOperation(member) is { } body)
         {
             var byVariable = new Dictionary<ISymbol, List<IdentifierNameSyntax>>(SymbolEqualityComparer.Default);
-            foreach (var operation in body.Descendants())
+            foreach (var operation in OperationTree.Under(body))
             {
                 var variable = operation switch
                 {
