@@ -29,6 +29,7 @@ internal sealed class Session
     private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _callsByName = new(System.StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _allCallsByName = new(System.StringComparer.Ordinal);
     private readonly ConcurrentDictionary<SyntaxTree, string> _texts = new();
+    private readonly ConcurrentDictionary<SyntaxTree, ILookup<string, SyntaxNode>> _callsInTree = new();
     private System.Lazy<bool>? _registersForwardHooks;
 
     private Session(Compilation compilation, AnalyzerOptions options, IAssemblySymbol assembly, INamedTypeSymbol torch, INamedTypeSymbol tensor, IAssemblySymbol? runtime)
@@ -196,39 +197,58 @@ internal sealed class Session
     /// <summary>
     /// The invocations and object creations under <paramref name="scope"/> that call a method named
     /// <paramref name="name"/> with arguments (any invocation where <paramref name="withoutArguments"/>), as syntax;
-    /// null where there are more than <see cref="MaxCallsOfName"/>.
+    /// null where there are more than <see cref="MaxCallsOfName"/>. With no name, every such call, unbounded.
     /// </summary>
-    public static List<SyntaxNode>? CallsNamedUnder(SyntaxNode scope, string name, List<SyntaxNode>? calls = null, bool withoutArguments = false)
+    public static List<SyntaxNode>? CallsNamedUnder(SyntaxNode scope, string? name, List<SyntaxNode>? calls = null, bool withoutArguments = false)
     {
         calls ??= new List<SyntaxNode>();
         foreach (var node in scope.DescendantNodes())
         {
-            var called = node switch
-            {
-                InvocationExpressionSyntax invocation when withoutArguments || invocation.ArgumentList.Arguments.Count > 0 => NameOf(invocation.Expression),
-                ObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } creation => NameOf(creation.Type),
-                _ => null,
-            };
-            if (called != name)
+            if (node is InvocationExpressionSyntax invocation && !withoutArguments && invocation.ArgumentList.Arguments.Count == 0
+                || NameCalled(node) is not { } called || name is not null && called != name)
                 continue;
-            if (calls.Count == MaxCallsOfName)
+            if (name is not null && calls.Count == MaxCallsOfName)
                 return null;
             calls.Add(node);
         }
         return calls;
     }
 
+    // The name an invocation calls, or that an object creation with arguments constructs; null for any other node.
+    private static string? NameCalled(SyntaxNode node) => node switch
+    {
+        InvocationExpressionSyntax invocation => NameOf(invocation.Expression),
+        ObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } creation => NameOf(creation.Type),
+        _ => null,
+    };
+
     private ImmutableArray<SyntaxNode> FindCallsNamed(string name, bool withoutArguments)
     {
         var calls = new List<SyntaxNode>();
         foreach (var tree in Compilation.SyntaxTrees)
         {
-            if (TextOf(tree).IndexOf(name, System.StringComparison.Ordinal) >= 0
-                && CallsNamedUnder(tree.GetRoot(), name, calls, withoutArguments) is null)
-                return ImmutableArray<SyntaxNode>.Empty;
+            if (TextOf(tree).IndexOf(name, System.StringComparison.Ordinal) < 0)
+                continue;
+            foreach (var call in CallsIn(tree)[name])
+            {
+                if (!withoutArguments && call is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0 })
+                    continue;
+                if (calls.Count == MaxCallsOfName)
+                    return ImmutableArray<SyntaxNode>.Empty;
+                calls.Add(call);
+            }
         }
         return calls.ToImmutableArray();
     }
+
+    // The invocations (with arguments or not) and the object creations with arguments in a file, by the name called,
+    // in the order of the file: one walk of each file serves every name the rules look for in it.
+    private ILookup<string, SyntaxNode> CallsIn(SyntaxTree tree) =>
+        _callsInTree.GetOrAdd(tree, static t =>
+        {
+            var calls = CallsNamedUnder(t.GetRoot(), name: null, withoutArguments: true) ?? new List<SyntaxNode>();
+            return calls.ToLookup(call => NameCalled(call)!, System.StringComparer.Ordinal);
+        });
 
     private static string? NameOf(SyntaxNode expression) => expression switch
     {
