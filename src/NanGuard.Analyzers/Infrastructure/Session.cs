@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -29,7 +30,6 @@ internal sealed class Session
     private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _callsByName = new(System.StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> _allCallsByName = new(System.StringComparer.Ordinal);
     private readonly ConcurrentDictionary<SyntaxTree, string> _texts = new();
-    private readonly ConcurrentDictionary<SyntaxTree, ILookup<string, SyntaxNode>> _callsInTree = new();
     private System.Lazy<bool>? _registersForwardHooks;
 
     private Session(Compilation compilation, AnalyzerOptions options, IAssemblySymbol assembly, INamedTypeSymbol torch, INamedTypeSymbol tensor, IAssemblySymbol? runtime)
@@ -185,8 +185,8 @@ internal sealed class Session
 
     /// <summary>
     /// The invocations and object creations in the compilation that call a method named <paramref name="name"/>, as
-    /// syntax (to bind with <see cref="ModelOf"/>), found once per name and session and only when a rule asks: a file
-    /// whose text does not hold the name is not walked. Empty where the name is called more than
+    /// syntax (to bind with <see cref="ModelOf"/>), found once per name and session and only when a rule asks, by searching
+    /// each file's text for the name (see <see cref="CallsNamedUnder"/>). Empty where the name is called more than
     /// <see cref="MaxCallsOfName"/> times. Only calls with arguments (what the optimizer's walk reads), unless
     /// <paramref name="withoutArguments"/>.
     /// </summary>
@@ -196,69 +196,72 @@ internal sealed class Session
 
     /// <summary>
     /// The invocations and object creations under <paramref name="scope"/> that call a method named
-    /// <paramref name="name"/> with arguments (any invocation where <paramref name="withoutArguments"/>), as syntax;
-    /// null where there are more than <see cref="MaxCallsOfName"/>. With no name, every such call, unbounded.
+    /// <paramref name="name"/> with arguments (any invocation where <paramref name="withoutArguments"/>), as syntax,
+    /// added to <paramref name="calls"/> in the order a walk of the tree meets them; null where there are more than
+    /// <see cref="MaxCallsOfName"/>. Found where the name occurs in the file's text, not by walking the tree: a walk
+    /// visits every node of every file searched, a text search only the few places that spell the name.
     /// </summary>
-    public static List<SyntaxNode>? CallsNamedUnder(SyntaxNode scope, string? name, List<SyntaxNode>? calls = null, bool withoutArguments = false)
+    public List<SyntaxNode>? CallsNamedUnder(SyntaxNode scope, string name, List<SyntaxNode>? calls = null, bool withoutArguments = false)
     {
         calls ??= new List<SyntaxNode>();
-        foreach (var node in scope.DescendantNodes())
+        var first = calls.Count;
+        var text = TextOf(scope.SyntaxTree);
+        var end = scope.Span.End;
+        for (var at = text.IndexOf(name, scope.SpanStart, scope.Span.Length, System.StringComparison.Ordinal);
+             at >= 0 && at + name.Length <= end;
+             at = text.IndexOf(name, at + name.Length, end - at - name.Length, System.StringComparison.Ordinal))
         {
-            if (node is InvocationExpressionSyntax invocation && !withoutArguments && invocation.ArgumentList.Arguments.Count == 0
-                || NameCalled(node) is not { } called || name is not null && called != name)
+            if (CallNamedAt(scope, at, name) is not { } call
+                || !withoutArguments && call is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0 })
                 continue;
-            if (name is not null && calls.Count == MaxCallsOfName)
+            if (calls.Count == MaxCallsOfName)
                 return null;
-            calls.Add(node);
+            calls.Add(call);
         }
+        // A call comes before the calls inside it (a.F(x).F(y) is the outer F first), as in a walk of the tree.
+        calls.Sort(first, calls.Count - first, TreeOrder);
         return calls;
     }
 
-    // The name an invocation calls, or that an object creation with arguments constructs; null for any other node.
-    private static string? NameCalled(SyntaxNode node) => node switch
+    private static readonly IComparer<SyntaxNode> TreeOrder = Comparer<SyntaxNode>.Create(static (a, b) =>
+        a.SpanStart != b.SpanStart ? a.SpanStart.CompareTo(b.SpanStart) : b.Span.Length.CompareTo(a.Span.Length));
+
+    // The invocation, or object creation with arguments, whose called name is the identifier at position; null where
+    // the text there is not such a name (a longer identifier, a comment, a string, a name used another way).
+    private static SyntaxNode? CallNamedAt(SyntaxNode scope, int position, string name)
     {
-        InvocationExpressionSyntax invocation => NameOf(invocation.Expression),
-        ObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } creation => NameOf(creation.Type),
-        _ => null,
-    };
+        var token = scope.FindToken(position);
+        if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != name
+            || token.SpanStart != position && !(token.SpanStart == position - 1 && token.Text[0] == '@')
+            || token.Parent is not SimpleNameSyntax simple)
+            return null;
+        var called = simple.Parent switch
+        {
+            MemberAccessExpressionSyntax access when access.Name == simple => access,
+            MemberBindingExpressionSyntax binding when binding.Name == simple => binding,
+            QualifiedNameSyntax qualified when qualified.Right == simple => qualified,
+            AliasQualifiedNameSyntax alias when alias.Name == simple => alias,
+            _ => (SyntaxNode)simple,
+        };
+        return called.Parent switch
+        {
+            InvocationExpressionSyntax invocation when invocation.Expression == called => invocation,
+            ObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } creation when creation.Type == called => creation,
+            _ => null,
+        };
+    }
 
     private ImmutableArray<SyntaxNode> FindCallsNamed(string name, bool withoutArguments)
     {
         var calls = new List<SyntaxNode>();
         foreach (var tree in Compilation.SyntaxTrees)
         {
-            if (TextOf(tree).IndexOf(name, System.StringComparison.Ordinal) < 0)
-                continue;
-            foreach (var call in CallsIn(tree)[name])
-            {
-                if (!withoutArguments && call is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0 })
-                    continue;
-                if (calls.Count == MaxCallsOfName)
-                    return ImmutableArray<SyntaxNode>.Empty;
-                calls.Add(call);
-            }
+            if (TextOf(tree).IndexOf(name, System.StringComparison.Ordinal) >= 0
+                && CallsNamedUnder(tree.GetRoot(), name, calls, withoutArguments) is null)
+                return ImmutableArray<SyntaxNode>.Empty;
         }
         return calls.ToImmutableArray();
     }
-
-    // The invocations (with arguments or not) and the object creations with arguments in a file, by the name called,
-    // in the order of the file: one walk of each file serves every name the rules look for in it.
-    private ILookup<string, SyntaxNode> CallsIn(SyntaxTree tree) =>
-        _callsInTree.GetOrAdd(tree, static t =>
-        {
-            var calls = CallsNamedUnder(t.GetRoot(), name: null, withoutArguments: true) ?? new List<SyntaxNode>();
-            return calls.ToLookup(call => NameCalled(call)!, System.StringComparer.Ordinal);
-        });
-
-    private static string? NameOf(SyntaxNode expression) => expression switch
-    {
-        SimpleNameSyntax simple => simple.Identifier.ValueText,
-        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-        MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
-        QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
-        AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
-        _ => null,
-    };
 
     /// <summary>
     /// True for a tensor op named <paramref name="name"/>: a static function of <c>torch</c>,

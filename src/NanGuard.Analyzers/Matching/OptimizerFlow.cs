@@ -284,7 +284,7 @@ internal static class OptimizerFlow
         var calls = new List<SyntaxNode>();
         foreach (var scope in scopes)
         {
-            if (Session.CallsNamedUnder(scope, name, calls, withoutArguments) is null)
+            if (session.CallsNamedUnder(scope, name, calls, withoutArguments) is null)
                 return Enumerable.Empty<SyntaxNode>();
         }
         return calls;
