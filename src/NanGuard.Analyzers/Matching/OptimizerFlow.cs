@@ -228,6 +228,77 @@ internal static class OptimizerFlow
             : ImmutableArray<IOperation>.Empty;
 
     /// <summary>
+    /// The values passed for <paramref name="parameter"/> of a module's <c>forward</c> (an override in the compilation's
+    /// own code) by the calls of the compilation that run it: <c>m.call(...)</c> or <c>m.forward(...)</c> on a receiver
+    /// whose type's forward is this one, with as many arguments as it has parameters. Empty where a type of the
+    /// compilation overrides this forward again (a receiver of this type might run that one instead).
+    /// </summary>
+    internal static ImmutableArray<IOperation> ForwardArgumentsFor(IParameterSymbol parameter, Session session) =>
+        parameter.ContainingSymbol is IMethodSymbol { Name: "forward", IsOverride: true, IsAbstract: false } forward
+            && forward.ContainingType is { } module && session.IsModule(module) && !forward.DeclaringSyntaxReferences.IsEmpty
+            && !SymbolEqualityComparer.Default.Equals(forward.ContainingAssembly, session.Assembly) && !parameter.IsParams
+            // Keyed by a forward's parameter, which ArgumentsFor never keeps (it follows no override).
+            ? session.ArgumentsAtCallSites.GetOrAdd(parameter.OriginalDefinition, p => PassedToForward(forward, p.Ordinal, session))
+            : ImmutableArray<IOperation>.Empty;
+
+    private static ImmutableArray<IOperation> PassedToForward(IMethodSymbol forward, int ordinal, Session session) =>
+        CallsOfForward(forward.OriginalDefinition, session)
+            .SelectMany(call => ((IInvocationOperation)call).Arguments)
+            .Where(a => a.Parameter?.Ordinal == ordinal && a.ArgumentKind == ArgumentKind.Explicit)
+            .Select(a => a.Value)
+            .ToImmutableArray();
+
+    // The calls in the compilation that run a module's forward, bound once per forward (keyed by the forward, which
+    // CallsOf never keeps: it follows no override).
+    private static ImmutableArray<IOperation> CallsOfForward(IMethodSymbol forward, Session session) =>
+        session.CallsOfMethod.GetOrAdd(forward, f =>
+        {
+            if (IsOverriddenAgain(f, session))
+                return ImmutableArray<IOperation>.Empty;
+            var calls = ImmutableArray.CreateBuilder<IOperation>();
+            foreach (var name in new[] { "call", "forward" })
+            {
+                foreach (var syntax in session.CallsNamed(name))
+                {
+                    if (session.ModelOf(syntax.SyntaxTree).GetOperation(syntax) is IInvocationOperation { Instance: { } receiver } call
+                        && call.Arguments.Length == f.Parameters.Length && Runs(call, receiver, f, session))
+                        calls.Add(call);
+                }
+            }
+            return calls.ToImmutable();
+        });
+
+    // Whether a call of call(...) (TorchSharp's, which runs forward) or forward(...) on the receiver runs this forward:
+    // the receiver's type is the forward's type or one below it that does not override forward itself.
+    private static bool Runs(IInvocationOperation call, IOperation receiver, IMethodSymbol forward, Session session)
+    {
+        var target = call.TargetMethod;
+        if (target.Name == "call" ? !SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, session.Assembly)
+            : !SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, forward))
+            return false;
+        for (var type = ValueFlow.SkipConversions(receiver).Type as INamedTypeSymbol; type is not null; type = type.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, forward.ContainingType))
+                return true;
+            if (type.GetMembers("forward").Any(m => m is IMethodSymbol { IsOverride: true }))
+                return false;
+        }
+        return false;
+    }
+
+    // Whether a method of the compilation overrides this forward (directly or further down).
+    private static bool IsOverriddenAgain(IMethodSymbol forward, Session session) =>
+        session.Compilation.GetSymbolsWithName("forward", SymbolFilter.Member).OfType<IMethodSymbol>().Any(m =>
+        {
+            for (var overridden = m.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+            {
+                if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, forward))
+                    return true;
+            }
+            return false;
+        });
+
+    /// <summary>
     /// The values <paramref name="parameter"/> takes at the call sites of its method: the arguments passed, and its
     /// default value where a call leaves it out (<see cref="ArgumentsFor"/> has only the arguments written).
     /// </summary>

@@ -291,6 +291,10 @@ internal static class Arithmetic
                 : ValueKind.Bounded;
             return RowFacts.Scaled(left.Derived().WithKind(kind).WithRange(lo, hi, left.ZeroCause), left, 1 / c);
         }
+        // A non-negative value over a number of at least 1 (a size): non-negative, 0 only where the value is.
+        if (left.IsKnown && left.Lo >= 0 && left.Kind is ValueKind.NonNegative or ValueKind.Count or ValueKind.Probability
+            && right.IsKnown && right.Lo >= 1 && right.ZeroCause is null)
+            return left.Derived().WithKind(ValueKind.NonNegative).WithRange(left.Lo / right.Hi, left.Hi / right.Lo, left.ZeroCause);
         // A dot product over the product of the two norms (an epsilon added or not) is a cosine in [-1, 1].
         if (right.ProducerName == Norms)
             return Facts.Of(ValueKind.Bounded, -1, 1, null, operation, "cosine_similarity");

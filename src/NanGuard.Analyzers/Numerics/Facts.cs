@@ -64,6 +64,13 @@ internal enum RowHolds
 
     /// <summary>The entry the flags speak of is the row's first, so a slice of the row from 0 keeps it.</summary>
     AtFirst = 8,
+
+    /// <summary>
+    /// The rows of a softmax over the last dim: in row-major order the entries come in runs of adjacent entries, each
+    /// run one softmax row (summing to 1). Kept, unlike the other flags, by every op that keeps the row-major order of
+    /// the entries (view, reshape, flatten, squeeze, unsqueeze, copies), whatever sizes they write.
+    /// </summary>
+    Normalised = 16,
 }
 
 /// <summary>One step of the chain that gave a fact: a member it came through, for messages and related locations.</summary>

@@ -8,14 +8,24 @@ internal sealed class Walk
 {
     private const int MaxDepth = 4;
 
-    public static Walk Start { get; } = new(null, 0, null);
+    public static Walk Start { get; } = new(null, 0, null, null);
 
-    private Walk(Chain<ISymbol>? members, int depth, Chain<IOperation>? writes)
+    private Walk(Chain<ISymbol>? members, int depth, Chain<IOperation>? writes, (IParameterSymbol Parameter, Facts Entry)? assumed)
     {
         _members = members;
         _depth = depth;
         _writes = writes;
+        Assumed = assumed;
     }
+
+    /// <summary>
+    /// A walk in which the parameter <paramref name="parameter"/> enters its method holding <paramref name="entry"/>
+    /// (what one call passes): answers in it hold for that call only, and are not kept.
+    /// </summary>
+    public static Walk Assuming(IParameterSymbol parameter, Facts entry) => new(null, 0, null, (parameter, entry));
+
+    /// <summary>The value a parameter is assumed to enter its method with, in this walk only (not in the members it enters).</summary>
+    public (IParameterSymbol Parameter, Facts Entry)? Assumed { get; }
 
     // The members and the writes entered, innermost first: short chains, so a list is searched faster than a set is built.
     private readonly Chain<ISymbol>? _members;
@@ -49,14 +59,14 @@ internal sealed class Walk
     public Walk? Into(ISymbol member) =>
         _depth >= MaxDepth || Chain<ISymbol>.Contains(_members, member, SymbolEqualityComparer.Default)
             ? Cut()
-            : new Walk(new Chain<ISymbol>(member, _members), _depth + 1, _writes);
+            : new Walk(new Chain<ISymbol>(member, _members), _depth + 1, _writes, null);
 
     /// <summary>The walk into the value a local is written, or null where that value is already being worked out (a
     /// loop that writes the local from itself: <c>x = x * 2</c>).</summary>
     public Walk? IntoWrite(IOperation value)
     {
         if (!Chain<IOperation>.Contains(_writes, value, EqualityComparer<IOperation>.Default))
-            return new Walk(_members, _depth, new Chain<IOperation>(value, _writes));
+            return new Walk(_members, _depth, new Chain<IOperation>(value, _writes), Assumed);
         var writes = s_cutWrites ??= new Dictionary<IOperation, int>();
         writes[value] = writes.TryGetValue(value, out var cuts) ? cuts + 1 : 1;
         return Cut();
@@ -121,8 +131,18 @@ internal sealed class FactsEngine
     /// <summary>What the value of <paramref name="operation"/> can be.</summary>
     public Facts Of(IOperation operation) => Of(operation, Walk.Start);
 
+    /// <summary>
+    /// What the value of <paramref name="operation"/> can be where <paramref name="parameter"/> of the method it is in
+    /// enters holding <paramref name="entry"/>: for one call that passes it, through the method's writes of the
+    /// parameter (members the value crosses are asked as usual, without the assumption).
+    /// </summary>
+    public Facts Assuming(IOperation operation, IParameterSymbol parameter, Facts entry) => Of(operation, Walk.Assuming(parameter, entry));
+
     internal Facts Of(IOperation operation, Walk walk)
     {
+        // An answer for one call's value holds for that call only: neither looked up nor kept.
+        if (walk.Assumed is not null)
+            return Evaluate(operation, walk);
         if (_answers.TryGetValue(operation, out var known))
             return known;
         // Inside a walk, an answer is kept only where no cut was made under it (it is then the answer from the start
@@ -177,10 +197,13 @@ internal sealed class FactsEngine
             IBinaryOperation binary => Arithmetic.Binary(binary, this, walk, _session),
             IUnaryOperation { OperatorKind: UnaryOperatorKind.Minus } negation => Arithmetic.Negate(Of(negation.Operand, walk)),
             IConditionalOperation { WhenFalse: { } whenFalse } conditional => Facts.Join(Of(conditional.WhenTrue, walk), Of(whenFalse, walk)),
-            // t.shape[0]: the number of rows, which the code makes known for a boolean selection.
+            // t.shape[0]: the number of rows, which the code makes known for a boolean selection; any other size is a
+            // number of at least 1 (0 only for an empty tensor, which holds no value to be NaN).
             IArrayElementReferenceOperation { ArrayReference: IPropertyReferenceOperation { Property.Name: "shape", Instance: { } tensor }, Indices.Length: 1 } size
-                when _session.IsTensor(tensor.Type) && size.Indices[0].ConstantValue is { HasValue: true, Value: 0 or 0L } =>
-                Ops.SelectionSize(tensor, v => Of(v, walk), _session),
+                when _session.IsTensor(tensor.Type) =>
+                (size.Indices[0].ConstantValue is { HasValue: true, Value: 0 or 0L } ? Ops.SelectionSize(tensor, v => Of(v, walk), _session) : Facts.Unknown) is { IsKnown: true } selected
+                    ? selected
+                    : Facts.Of(ValueKind.Bounded, 1, double.PositiveInfinity, null, size, "size"),
             _ => Facts.Unknown,
         };
     }
@@ -369,14 +392,20 @@ internal sealed class FactsEngine
         if (read.SemanticModel is not { } model)
             return Named(parameter.Name, read.Type, Facts.Unknown);
         if (!ValueFlow.IsReassigned(parameter, model, _session))
-            return Named(parameter.Name, read.Type, Passed(parameter, walk));
+            return Named(parameter.Name, read.Type, Entry(parameter, walk));
         // A parameter the method writes again (x = x.view(...)): the join of the writes that reach the read, and of the
         // value passed where that reaches it too.
         if (!_session.IsTensor(read.Type) || LocalWrites.Reaching(read, model, _session) is not { } reaching)
             return Named(parameter.Name, read.Type, Facts.Unknown);
         var values = reaching.Writes.Select(v => v is not null && walk.IntoWrite(v) is { } inner ? OfWrite(v, inner) : Facts.Unknown);
-        return Named(parameter.Name, read.Type, Facts.JoinAll(reaching.Entry ? values.Append(Passed(parameter, walk)) : values));
+        return Named(parameter.Name, read.Type, Facts.JoinAll(reaching.Entry ? values.Append(Entry(parameter, walk)) : values));
     }
+
+    // The value a parameter enters its method with: the one the walk assumes, or what the callers pass.
+    private Facts Entry(IParameterSymbol parameter, Walk walk) =>
+        walk.Assumed is { } assumed && SymbolEqualityComparer.Default.Equals(assumed.Parameter.OriginalDefinition, parameter.OriginalDefinition)
+            ? assumed.Entry
+            : Passed(parameter, walk);
 
     // What the callers pass for a parameter of a private method or local function (the join of the arguments at every
     // call site); unknown for any other parameter.

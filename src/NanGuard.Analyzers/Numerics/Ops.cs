@@ -63,9 +63,10 @@ public static class Ops
 
     internal static readonly OpRow[] Rows =
     {
-        new("softmax", "a probability in [0, 1]; exactly 0 where it underflows (a logit about 104 below the row's largest, in float32)",
+        new("softmax", "a probability in [0, 1]; exactly 0 where it underflows (a logit about 104 below the row's largest, in float32); over dim -1, its rows are known through the ops that keep the row-major order (view, reshape, flatten, squeeze, unsqueeze, copies)",
             new[] { "softmax" },
-            op => Facts.Of(ValueKind.Probability, 0, 1, "a softmax that underflows", op.Call.Invocation, "softmax").WithDtype(op.Input.Dtype)),
+            op => Facts.Of(ValueKind.Probability, 0, 1, "a softmax that underflows", op.Call.Invocation, "softmax").WithDtype(op.Input.Dtype)
+                .WithRows(op.Call.IntegerArgument("dim") == -1 ? RowHolds.Normalised : RowHolds.None)),
         new("sigmoid", "a probability in [0, 1]; exactly 0 below about -104 in float32, and 1 - sigmoid(x) is 0 above about 17",
             new[] { "sigmoid", "expit" },
             op => Facts.Of(ValueKind.Probability, 0, 1, "a sigmoid that underflows", op.Call.Invocation, "sigmoid").WithDtype(op.Input.Dtype)),
@@ -92,7 +93,7 @@ public static class Ops
                 "var" => "a variance (0 for constant values)",
                 _ => "a norm (0 for a zero vector)",
             }, op.Call.Invocation, op.Call.Method.Name == "vector_norm" ? "norm" : op.Call.Method.Name)),
-        new("sum", "a sum of a mask or comparison is a count, 0 when nothing is counted; a sum of non-negative terms is non-negative and 0 where every term is",
+        new("sum", "a sum of a mask or comparison is a count, 0 when nothing is counted; a sum of non-negative terms is non-negative and 0 where every term is; a sum over one dim of a softmax's rows (over -1), where a dim after it is not written as 1, takes at most one entry of each row: 0 where each underflows (over the last dim or every dim, a whole row: unknown)",
             new[] { "sum", "nansum" },
             op => Sum(op)),
         new("count_nonzero", "a count, 0 where every element is 0, whatever the input",
@@ -390,10 +391,33 @@ public static class Ops
         // The sum of exp(x - x.max(d)) holds exp(0) = 1: a stable softmax's denominator is at least 1.
         if (input.ProducerName == ExpOfShifted)
             return Facts.Of(ValueKind.NonNegative, 1, Inf, null, op.Call.Invocation, "sum").WithDtype(input.Dtype);
+        if (input.Kind == ValueKind.Probability && input.CanBeZero && AcrossRows(op, input))
+            return Facts.Of(ValueKind.NonNegative, 0, Inf, "a sum across softmax rows whose entries underflow", op.Call.Invocation, "sum")
+                .WithDtype(input.Dtype);
         if (!input.IsKnown || input.Lo < 0 || input.Kind == ValueKind.Probability)
             return Facts.Unknown;
         var kind = input.Kind is ValueKind.Mask or ValueKind.Count ? ValueKind.Count : ValueKind.NonNegative;
         return Facts.Of(kind, 0, Inf, input.ZeroCause, op.Call.Invocation, "sum").WithDtype(input.Dtype);
+    }
+
+    // A sum over one dim k of a softmax's rows (over the last dim) as the row-major order keeps them: its terms lie a
+    // stride of the sizes after k apart, so where some dim after k is not one the code makes size 1 (so of size 2 or
+    // more, as a softmax's own dim is), the terms of one sum hold at most one entry of each row, each of which underflows
+    // to 0 on its own. Over the last dim, or over every dim, a sum holds whole rows, and is 1 or more.
+    private static bool AcrossRows(OpInput op, Facts input)
+    {
+        if ((input.Rows & RowHolds.Normalised) == RowHolds.None || op.Call.IntegerArgument("dim") is not { } dim || op.Call.Input is not { } summed)
+            return false;
+        var shape = Shapes.Of(summed, op.Session);
+        var (from, last) = dim < 0 ? (dim + 1, -1L) : shape.Rank is { } rank ? (dim + 1, rank - 1L) : (0, -1);
+        if (from > last)
+            return false;
+        for (var d = from; d <= last; d++)
+        {
+            if (!shape.HasSizeOne(d))
+                return true;
+        }
+        return false;
     }
 
     /// <summary>How a clamp whose bound is 0 reaches 0.</summary>

@@ -10,8 +10,11 @@ namespace NanGuard.Analyzers.Numerics;
 /// a parameter with a default), and every condition on the way from the method's start to the read that compares the
 /// parameter with a constant holds for it (an enclosing <c>if</c> or <c>?:</c>, an <c>if (...) return</c> before it); a
 /// condition that reads the parameter in any other way stops the search. A tensor reaches a value computed from the
-/// parameter by selections, reshapes and scaling by a positive constant. Whatever else the method is called with
-/// outside the compilation, the call found is one that runs the code with that value.
+/// parameter by selections, reshapes and scaling by a positive constant, or, where the value is computed otherwise or
+/// the parameter is written again in its method, the value as the engine follows it with the parameter entering
+/// holding what the call passes (<see cref="FactsEngine.Assuming"/>). A module's <c>forward</c> counts the calls of
+/// <c>call(...)</c> and <c>forward(...)</c> that run it. Whatever else the method is called with outside the
+/// compilation, the call found is one that runs the code with that value.
 /// </summary>
 internal static class Passed
 {
@@ -27,18 +30,56 @@ internal static class Passed
     /// </summary>
     public static Facts? Tensor(IOperation value, System.Func<Facts, bool> wanted, Session session)
     {
-        if (ParameterOf(value, session, 0) is not { } read || read.SemanticModel is not { } model
-            || ValueFlow.IsReassigned(read.Parameter, model, session))
-            return null;
-        foreach (var argument in OptimizerFlow.ArgumentsFor(read.Parameter, session))
+        if (ParameterOf(value, session, 0) is { } read && read.SemanticModel is { } model
+            && !ValueFlow.IsReassigned(read.Parameter, model, session))
         {
-            var facts = session.Facts.Of(argument);
-            if (facts.IsKnown && wanted(facts))
-                return facts.Through(new Evidence(argument.Syntax.GetLocation(),
-                    "passed for " + read.Parameter.Name + " by " + Caller(argument)));
+            foreach (var argument in ArgumentsFor(read.Parameter, session))
+            {
+                var facts = session.Facts.Of(argument);
+                if (facts.IsKnown && wanted(facts))
+                    return facts.Through(PassedBy(read.Parameter, argument));
+            }
+            return null;
+        }
+        return Computed(value, wanted, session);
+    }
+
+    /// <summary>
+    /// The facts of <paramref name="value"/>, computed from a tensor parameter of its method (written again on the way
+    /// or not) as the engine follows it, where the parameter enters holding what one call in the compilation passes:
+    /// every write of the parameter that reaches the value is evaluated with that, and one the engine cannot follow
+    /// leaves the value unknown. The first such value <paramref name="wanted"/> accepts, with the call named.
+    /// </summary>
+    private static Facts? Computed(IOperation value, System.Func<Facts, bool> wanted, Session session)
+    {
+        if (value.SemanticModel?.GetEnclosingSymbol(value.Syntax.SpanStart) is not IMethodSymbol method)
+            return null;
+        foreach (var parameter in method.Parameters)
+        {
+            if (!session.IsTensor(parameter.Type))
+                continue;
+            foreach (var argument in ArgumentsFor(parameter, session))
+            {
+                var passed = session.Facts.Of(argument);
+                if (!passed.IsKnown)
+                    continue;
+                var facts = session.Facts.Assuming(value, parameter, passed);
+                if (facts.IsKnown && wanted(facts))
+                    return facts.Through(PassedBy(parameter, argument));
+            }
         }
         return null;
     }
+
+    // The calls' arguments for a parameter of a method the engine does not follow: a public method's, a module's forward's.
+    private static ImmutableArray<IOperation> ArgumentsFor(IParameterSymbol parameter, Session session)
+    {
+        var arguments = OptimizerFlow.ArgumentsFor(parameter, session);
+        return arguments.IsEmpty ? OptimizerFlow.ForwardArgumentsFor(parameter, session) : arguments;
+    }
+
+    private static Evidence PassedBy(IParameterSymbol parameter, IOperation argument) =>
+        new(argument.Syntax.GetLocation(), "passed for " + parameter.Name + " by " + Caller(argument));
 
     /// <summary>The method a call passing <paramref name="argument"/> is in, as a message names it.</summary>
     public static string Caller(IOperation argument) =>

@@ -131,8 +131,15 @@ internal static class RowFacts
     public static Facts Reshaped(OpInput op)
     {
         var input = op.Input;
-        return input.Rows == RowHolds.None || KeepsRows(op.Call, op.Session) ? input : input.WithoutRows();
+        if (input.Rows == RowHolds.None || KeepsRows(op.Call, op.Session))
+            return input;
+        // The runs of a softmax's rows stay where the row-major order does, whatever sizes a view writes.
+        return input.WithRows(KeepsOrder(op.Call.Method.Name) ? input.Rows & RowHolds.Normalised : RowHolds.None);
     }
+
+    // The ops that leave the entries in their row-major order (a view or reshape regroups sizes; a copy keeps them).
+    private static bool KeepsOrder(string name) => name is "view" or "reshape" or "flatten" or "unflatten" or "squeeze" or "squeeze_"
+        or "unsqueeze" or "unsqueeze_" or "detach" or "detach_" or "contiguous" or "clone" or "cpu" or "cuda" or "requires_grad_" or "alias";
 
     /// <summary>
     /// <c>t[.., .., ..n, ..n]</c>: slices from 0 keep the first entry of every row (what <see cref="RowHolds.AtFirst"/>

@@ -56,6 +56,7 @@ public static class Shapes
         ("shape: unsqueeze", (IReadOnlyList<string>)Unsqueeze, "dim d has size 1; the input's size-1 dims move past it; a new dim d keeps the last dim where the code reads x.shape[k] or x.size(k), k >= d, before it (x has more than d dims)"),
         ("shape: view, reshape", (IReadOnlyList<string>)View, "with every size written out: the rank, and size 1 wherever a literal 1 is written"),
         ("shape: kept", (IReadOnlyList<string>)Keep, "the input's size-1 dims (casts, copies, elementwise ops; also + - * / with a constant)"),
+        ("shape: sizes", (IReadOnlyList<string>)new[] { "shape[k]" }, "a number of at least 1 (a tensor with no elements holds no value to be NaN), unless a boolean selection makes shape[0] a count; a non-negative tensor divided by it stays non-negative, 0 only where it was"),
     };
 
     /// <summary>The dims of <paramref name="operation"/>'s value the code makes size 1.</summary>
@@ -161,6 +162,11 @@ public static class Shapes
                 if (LocalWrites.Reaching(read, model, session) is not { Count: > 0 } writes || writes.Any(w => w is null))
                     return UnitDims.None;
                 return writes.Select(w => Of(w!, session, depth + 1)).Aggregate((a, b) => a.Meet(b));
+            // A parameter written again before the read (x = x.view(...)), where only those writes reach it.
+            case IParameterReferenceOperation read when read.SemanticModel is { } model:
+                if (LocalWrites.Reaching(read, model, session) is not { Entry: false, Writes: { Count: > 0 } reaching } || reaching.Any(w => w is null))
+                    return UnitDims.None;
+                return reaching.Select(w => Of(w!, session, depth + 1)).Aggregate((a, b) => a.Meet(b));
             case IBinaryOperation binary when binary.OperatorMethod is { } method && session.IsOperator(method):
                 return NumericPatterns.Constant(binary.RightOperand) is not null ? Of(binary.LeftOperand, session, depth + 1)
                     : NumericPatterns.Constant(binary.LeftOperand) is not null ? Of(binary.RightOperand, session, depth + 1)

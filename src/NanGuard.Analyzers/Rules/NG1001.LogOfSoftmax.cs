@@ -21,12 +21,18 @@ public sealed class LogOfSoftmaxAnalyzer : Rule<LogOfSoftmaxMatch>
         if (!Ops.IsLogarithm(log.Method, session) || log.Input is not { } input)
             yield break;
         var facts = session.Facts.Of(input);
-        if (!facts.IsProbabilityFrom("softmax") || !facts.Exact || !facts.CanBeZero)
+        // A parameter of which nothing is known (a public method's, a module's forward's): the softmax a call in the
+        // compilation passes.
+        if (!facts.IsKnown && Passed.Tensor(input, IsSoftmax, session) is { } passed)
+            facts = passed;
+        if (!IsSoftmax(facts))
             yield break;
         yield return log.Method.Name == "log" && LocalSoftmax(facts, input, session) is { } softmax
             ? new LogOfSoftmaxMatch(log, softmax, session)
             : new LogOfSoftmaxMatch(log, facts);
     }
+
+    private static bool IsSoftmax(Facts facts) => facts.IsProbabilityFrom("softmax") && facts.Exact && facts.CanBeZero;
 
     // The softmax call itself where the log reads its result directly (through locals) in the same member: the
     // log_softmax can be written from it.

@@ -19,13 +19,20 @@ public sealed class LogOfSigmoidAnalyzer : Rule<LogOfSigmoidMatch>
         if (!Ops.IsLogarithm(log.Method, session) || log.Input is not { } input)
             yield break;
         var facts = session.Facts.Of(input);
-        var complement = facts.Kind == ValueKind.Complement;
-        if (!(facts.IsProbabilityFrom("sigmoid") || complement && facts.ProducerName == "sigmoid") || !facts.Exact || !facts.CanBeZero)
+        // A parameter of which nothing is known (a public method's, a module's forward's): the sigmoid a call in the
+        // compilation passes.
+        if (!facts.IsKnown && Passed.Tensor(input, IsSigmoid, session) is { } passed)
+            facts = passed;
+        if (!IsSigmoid(facts))
             yield break;
+        var complement = facts.Kind == ValueKind.Complement;
         yield return log.Method.Name == "log" && LocalSigmoid(facts, input, complement, session) is { } sigmoid
             ? new LogOfSigmoidMatch(log, sigmoid, complement, session)
             : new LogOfSigmoidMatch(log, complement, facts);
     }
+
+    private static bool IsSigmoid(Facts facts) =>
+        (facts.IsProbabilityFrom("sigmoid") || facts.Kind == ValueKind.Complement && facts.ProducerName == "sigmoid") && facts.Exact && facts.CanBeZero;
 
     // The sigmoid call itself where the log reads it (or 1 minus it) directly, through locals, in the same member.
     private static TorchCall? LocalSigmoid(Facts facts, IOperation input, bool complement, Session session)

@@ -4,7 +4,9 @@ namespace NanGuard.Analyzers.Rules;
 
 /// <summary>
 /// NG1014: <c>torch.log(v)</c> where v is a relu, an abs, a mask, a count, <c>1 - p</c>, a uniform sample (log(0) = -inf),
-/// an unbounded layer output or parameter, or a difference that can reach 0 (-inf at 0, NaN below), and <c>torch.acos</c> /
+/// an unbounded layer output or parameter, a sum across a softmax's rows, or a difference that can reach 0 (-inf at 0, NaN
+/// below), also where a call in the compilation passes such a value for a parameter of a public method or of a module's
+/// forward (<see cref="Passed"/>), and <c>torch.acos</c> /
 /// <c>asin</c> of a cosine similarity (an infinite gradient at +-1). NG1001, NG1003 and NG1009 outrank it: a log they
 /// report is theirs. The bound the fix clamps with travels in the "bound" property.
 /// </summary>
@@ -38,6 +40,10 @@ public sealed class LogOfZeroableAnalyzer : Rule<LogOfZeroableMatch>
         else if (Ops.IsLogarithm(call.Method, session))
         {
             var facts = session.Facts.Of(input);
+            // A value computed from a parameter of which nothing is known (a public method's, a module's forward's): what
+            // it is for a call in the compilation that passes a known value.
+            if (!facts.IsKnown && Passed.Tensor(input, IsZeroable, session) is { } passed)
+                facts = passed;
             if (IsZeroable(facts) && !Guards.KeepsFromZero(input, anchor, session))
                 yield return new LogOfZeroableMatch(call, input, facts.ZeroCause!, facts, isInverseCosine: false, facts.ZeroCause == "a comparison",
                     IsSigned(facts));

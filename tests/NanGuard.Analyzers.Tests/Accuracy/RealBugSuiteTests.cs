@@ -19,7 +19,7 @@ public sealed class RealBugSuiteTests
     /// The recall measured when the suite was written (14 of 78), before the value-facts engine: a change that loses
     /// a finding fails here. Raise it with the measurement; the target (#22) is 0.9.
     /// </summary>
-    private const double RecallFloor = 0.884;
+    private const double RecallFloor = 0.897;
 
     /// <summary>
     /// Fixed versions today's rules flag: real false positives on the authors' fixes. The test fails when this set

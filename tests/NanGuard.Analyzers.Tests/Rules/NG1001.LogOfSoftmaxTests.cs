@@ -408,4 +408,36 @@ public sealed class LogOfSoftmaxTests
                 }
             }
             """);
+
+    [Fact]
+    public Task A_softmax_a_call_passes_to_a_forward_is_flagged_at_its_log_not_a_log_softmax() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            using TorchSharp.Modules;
+
+            public sealed class Nll : nn.Module<Tensor, Tensor, Tensor>
+            {
+                public Nll() : base(nameof(Nll)) { }
+
+                public override Tensor forward(Tensor probs, Tensor target)
+                {
+                    probs = probs.view(-1, probs.shape[probs.dim() - 1]);
+                    return -({|#0:torch.log(probs)|} * target).sum();
+                }
+            }
+
+            public sealed class Safe : nn.Module<Tensor, Tensor>
+            {
+                public Safe() : base(nameof(Safe)) { }
+
+                public override Tensor forward(Tensor probs) => torch.log(probs);
+            }
+
+            public static class Training
+            {
+                public static Tensor Loss(Nll nll, Safe safe, Tensor logits, Tensor y) =>
+                    nll.call({|#1:F.softmax(logits, -1)|}, y) + safe.call(F.log_softmax(logits, -1).exp().clamp_min(1e-8)) + safe.call(logits);
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning)
+                .WithMessage("log of a softmax gives -inf where a probability underflows to 0; use log_softmax in place of the softmax (passed for probs by Training.Loss)"));
 }

@@ -217,4 +217,29 @@ public sealed class LogOfSigmoidTests
         test.FixedCode = source;
         await test.RunAsync();
     }
+
+    [Fact]
+    public Task A_sigmoid_a_call_passes_to_a_forward_is_flagged_at_its_log() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            using TorchSharp.Modules;
+
+            public sealed class Bce : nn.Module<Tensor, Tensor, Tensor>
+            {
+                public Bce() : base(nameof(Bce)) { }
+
+                public override Tensor forward(Tensor p, Tensor y)
+                {
+                    p = p.flatten();
+                    return -(y * {|#0:torch.log(p)|}).mean();
+                }
+            }
+
+            public static class Training
+            {
+                public static Tensor Loss(Bce bce, Tensor logits, Tensor y) =>
+                    bce.call({|#1:torch.sigmoid(logits)|}, y) + bce.call(torch.sigmoid(logits).clamp(1e-6, 1 - 1e-6), y) + bce.call(logits, y);
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning)
+                .WithMessage("log of sigmoid(x) gives -inf where the sigmoid saturates; use logsigmoid of the sigmoid's input (passed for p by Training.Loss)"));
 }

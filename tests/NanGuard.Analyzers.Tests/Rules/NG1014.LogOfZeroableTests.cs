@@ -327,4 +327,154 @@ public sealed class LogOfZeroableTests
                 Tensor G(Tensor x, Tensor w) => F.log_softmax(F.linear(x, w), 1);
             }
             """);
+
+    // A module whose forward sums a softmax's rows over the dim before the last and takes the log, marked as flagged.
+    private const string PooledModule = """
+        using TorchSharp.Modules;
+
+        public class Pooled : nn.Module<Tensor, Tensor>
+        {
+            public Pooled() : base(nameof(Pooled)) { }
+
+            public override Tensor forward(Tensor p)
+            {
+                p = p.sum(-2);
+                return [|torch.log(p)|];
+            }
+        }
+
+        """;
+
+    [Fact]
+    public async Task A_sum_across_the_rows_of_a_softmax_a_call_passes_to_a_forward_is_flagged_at_its_log()
+    {
+        await Verify.VerifyAnalyzerAsync(Usings + """
+            using TorchSharp.Modules;
+
+            public sealed class Pooled : nn.Module<Tensor, Tensor, Tensor>
+            {
+                public Pooled() : base(nameof(Pooled)) { }
+
+                public override Tensor forward(Tensor scores, Tensor target)
+                {
+                    var n = scores.shape[0];
+                    var steps = scores.shape[1] * scores.shape[2];
+                    scores = scores.reshape(n, steps, -1);
+                    scores = scores.sum(1) / steps;
+                    return -(target * {|#0:scores.log()|}).sum();
+                }
+            }
+
+            public static class Training
+            {
+                public static Tensor Loss(nn.Module<Tensor, Tensor> net, Pooled pooled, Tensor x, Tensor y) =>
+                    pooled.call({|#1:F.softmax(net.call(x), -1)|}, y);
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1)
+                .WithMessage("a sum across softmax rows whose entries underflow (passed for scores by Training.Loss) can be 0, where log is not finite; clamp the input"));
+    }
+
+    [Fact]
+    public Task A_forward_called_directly_with_a_softmax_is_flagged_at_its_log() =>
+        Verify.VerifyAnalyzerAsync(Usings + PooledModule + """
+            public static class Training
+            {
+                public static Tensor Loss(Pooled pooled, Tensor logits) => pooled.forward(logits.softmax(-1));
+            }
+            """);
+
+    [Fact]
+    public Task A_forward_not_passed_a_value_that_reaches_0_is_not_flagged() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            using TorchSharp.Modules;
+
+            public sealed class Pooled : nn.Module<Tensor, Tensor>
+            {
+                public Pooled() : base(nameof(Pooled)) { }
+
+                public override Tensor forward(Tensor p)
+                {
+                    var n = p.shape[0];
+                    p = p.view(n, p.shape[1], -1);
+                    p = p.sum(1) / p.shape[1];
+                    return torch.log(p);
+                }
+            }
+
+            // Kept from 0 before the sum, summed over whole rows, or over a last dim of size 1; a write the engine
+            // does not follow; never called.
+            public sealed class Guarded : nn.Module<Tensor, Tensor>
+            {
+                public Guarded() : base(nameof(Guarded)) { }
+
+                public override Tensor forward(Tensor p)
+                {
+                    p = p + 1e-10;
+                    p = p.sum(1);
+                    return torch.log(p);
+                }
+            }
+
+            public sealed class WholeRows : nn.Module<Tensor, Tensor>
+            {
+                public WholeRows() : base(nameof(WholeRows)) { }
+
+                public override Tensor forward(Tensor p) => torch.log(p.sum(-1)) + torch.log(p.view(p.shape[0], -1, 1).sum(1));
+            }
+
+            public sealed class Unfollowed : nn.Module<Tensor, Tensor>
+            {
+                public Unfollowed() : base(nameof(Unfollowed)) { }
+
+                public override Tensor forward(Tensor p)
+                {
+                    var rows = p.transpose(-1, -2).sum(-2);
+                    p = p.cumsum(1);
+                    p = p.sum(-2);
+                    return torch.log(p) + torch.log(rows);
+                }
+            }
+
+            // The log of the softmax itself is NG1001's.
+            public sealed class Direct : nn.Module<Tensor, Tensor>
+            {
+                public Direct() : base(nameof(Direct)) { }
+
+                public override Tensor forward(Tensor p) => torch.log(p);
+            }
+
+            public sealed class Unused : nn.Module<Tensor, Tensor>
+            {
+                public Unused() : base(nameof(Unused)) { }
+
+                public override Tensor forward(Tensor p) => torch.log(p.sum(1));
+            }
+
+            public static class Training
+            {
+                // log_softmax, logits, a clamped softmax, a value nothing is known of.
+                public static Tensor Loss(Pooled pooled, Tensor logits, Tensor q) =>
+                    pooled.call(F.log_softmax(logits, -1)) + pooled.call(logits) + pooled.call(F.softmax(logits, -1).clamp_min(1e-8))
+                    + pooled.call(q);
+
+                public static Tensor Others(Guarded guarded, WholeRows rows, Unfollowed unfollowed, Direct direct, Tensor logits) =>
+                    guarded.call(F.softmax(logits, -1)) + rows.call(F.softmax(logits, -1)) + unfollowed.call(F.softmax(logits, -1))
+                    + direct.call(F.softmax(logits, -1));
+            }
+            """);
+
+    [Fact]
+    public Task A_forward_a_type_below_overrides_again_is_not_followed() =>
+        Verify.VerifyAnalyzerAsync(Usings + PooledModule.Replace("[|torch.log(p)|]", "torch.log(p)") + """
+            public sealed class Smoothed : Pooled
+            {
+                public override Tensor forward(Tensor p) => base.forward(p + 1e-6);
+            }
+
+            public static class Training
+            {
+                public static Tensor Loss(Pooled pooled, Tensor logits) => pooled.call(F.softmax(logits, -1));
+            }
+            """);
 }

@@ -320,6 +320,45 @@ public sealed class ExpOfUnboundedOutputTests
     }
 
     [Fact]
+    public Task A_layer_output_a_call_passes_to_a_forward_that_rewrites_it_is_flagged_at_its_exp() =>
+        Verify.VerifyAnalyzerAsync(Usings + """
+            using TorchSharp.Modules;
+
+            public sealed class Gaussian : nn.Module<Tensor, Tensor>
+            {
+                public Gaussian() : base(nameof(Gaussian)) { }
+
+                public override Tensor forward(Tensor h)
+                {
+                    h = h.view(-1, 2, h.shape[1] / 2);
+                    h = h.select(1, 1);
+                    return {|#0:h.exp()|};
+                }
+            }
+
+            // The same forward, its input bounded by a write on the way, or passed a clamped output.
+            public sealed class Bounded : nn.Module<Tensor, Tensor>
+            {
+                public Bounded() : base(nameof(Bounded)) { }
+
+                public override Tensor forward(Tensor h)
+                {
+                    h = h.view(-1, 2, h.shape[1] / 2);
+                    h = 3 * h.tanh();
+                    return h.exp();
+                }
+            }
+
+            public static class Model
+            {
+                public static Tensor Scale(Linear head, Gaussian gaussian, Bounded bounded, Tensor x) =>
+                    gaussian.call({|#1:head.call(x)|}) + bounded.call(head.call(x)) + gaussian.call(head.call(x).clamp_max(10));
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning)
+                .WithMessage("exp of an unbounded layer output (passed for h by Model.Scale) overflows to inf above about 88.7 in float32; clamp the exponent with clamp_max(20.0)"));
+
+    [Fact]
     public Task A_public_parameter_no_call_passes_an_unbounded_output_is_not_flagged() =>
         Verify.VerifyAnalyzerAsync(Usings + """
             using TorchSharp.Modules;
