@@ -463,6 +463,32 @@ public sealed class RuleProofs
     }
 
     [Fact]
+    public async Task NG1014_log_of_a_sum_across_softmax_rows()
+    {
+        var proof = await Proof.CreateAsync(new LogOfZeroableAnalyzer(), new LogOfZeroableCodeFix(),
+            DiagnosticIds.LogOfZeroable, LogOfZeroableCodeFix.EquivalenceKey, """
+            public static class Snippet
+            {
+                public static Tensor Compute(Tensor x) => torch.log(F.softmax(x, -1).sum(-2));
+            }
+            """);
+        using var scope = torch.NewDisposeScope();
+
+        // Two steps whose second class is 200 below the first: each softmax row is [1, 0] (the 0 an underflow), the sum
+        // over the steps is [2, 0], and log gives -inf for the class no step holds. Its backward 1 / 0 = inf meets the
+        // softmax's backward, p * (g - sum(p * g)) with 0 * inf in the sum: NaN. Clamped, the log is ln(1e-8) = -18.42.
+        var (original, @fixed) = proof.Run(new[] { Inputs.Of(0f, -200f, 0f, -200f).reshape(2, 2) });
+        Values.AssertNear(Math.Log(2), original.Value[0], "log of the class every step holds");
+        Assert.Equal(double.NegativeInfinity, original.Value[1]);
+        Assert.True(original.GradientHasNaN, "gradient: " + Values.Show(original.Gradient));
+        @fixed.AssertFinite("log(softmax(x, -1).sum(-2).clamp_min(1e-8)) at [[0, -200], [0, -200]]");
+        Values.AssertNear(Math.Log(1e-8f), @fixed.Value[1], "log of the clamp");
+
+        // Ordinary logits: every sum is far above eps and the clamp changes nothing at all.
+        proof.AssertAgree(new[] { Inputs.Randn(41, 1, 4, 3, 5) }, relative: 0, absolute: 0);
+    }
+
+    [Fact]
     public async Task NG1014_acos_of_cosine_similarity()
     {
         var proof = await Proof.CreateAsync(new LogOfZeroableAnalyzer(), new LogOfZeroableCodeFix(),
