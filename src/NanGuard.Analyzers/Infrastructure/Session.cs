@@ -95,6 +95,10 @@ internal sealed class Session
     /// <c>OptimizerOrigin</c>), found once per parameter.</summary>
     public ConcurrentDictionary<IParameterSymbol, ImmutableArray<IOperation>> ArgumentsAtCallSites { get; } = new(SymbolEqualityComparer.Default);
 
+    /// <summary>What the calls in the compilation passing a tensor parameter make of a value computed from it (see
+    /// <c>Passed.Tensor</c>), worked out once per value for every rule that asks.</summary>
+    public ConcurrentDictionary<IOperation, ImmutableArray<(Numerics.Facts Facts, Numerics.Evidence Evidence)>> PassedFacts { get; } = new();
+
     /// <summary>The calls of a user method in the compilation, bound, found once per method.</summary>
     public ConcurrentDictionary<IMethodSymbol, ImmutableArray<IOperation>> CallsOfMethod { get; } = new(SymbolEqualityComparer.Default);
 

@@ -23,52 +23,52 @@ internal static class Passed
         "detach", "index_select", "select", "narrow", "gather", "flip", "roll");
 
     /// <summary>
-    /// The facts of the first tensor a call in the compilation passes for the parameter <paramref name="value"/> is
-    /// computed from that <paramref name="wanted"/> accepts, with the call's argument named as the place it came
-    /// through; null where there is none, or where the value is not computed from a parameter by selections, reshapes
-    /// and positive scaling.
+    /// The facts of <paramref name="value"/>, computed from a tensor parameter, where a call in the compilation passes
+    /// that parameter: the first that <paramref name="wanted"/> accepts, with the call's argument named as the place it
+    /// came through; null where there is none. Worked out once per value: the rules on one log each ask.
     /// </summary>
     public static Facts? Tensor(IOperation value, System.Func<Facts, bool> wanted, Session session)
     {
+        foreach (var (facts, evidence) in session.PassedFacts.GetOrAdd(value, v => Candidates(v, session)))
+        {
+            if (wanted(facts))
+                return facts.Through(evidence);
+        }
+        return null;
+    }
+
+    // What each call in the compilation passing a tensor parameter makes of the value, in the order of the parameters
+    // and the calls, where the engine knows it; each with the call's argument, named as the place it came through.
+    private static ImmutableArray<(Facts, Evidence)> Candidates(IOperation value, Session session)
+    {
+        var found = ImmutableArray.CreateBuilder<(Facts, Evidence)>();
         if (ParameterOf(value, session, 0) is { } read && read.SemanticModel is { } model
             && !ValueFlow.IsReassigned(read.Parameter, model, session))
         {
             foreach (var argument in ArgumentsFor(read.Parameter, session))
             {
-                var facts = session.Facts.Of(argument);
-                if (facts.IsKnown && wanted(facts))
-                    return facts.Through(PassedBy(read.Parameter, argument));
+                if (session.Facts.Of(argument) is { IsKnown: true } facts)
+                    found.Add((facts, PassedBy(read.Parameter, argument)));
             }
-            return null;
+            return found.ToImmutable();
         }
-        return Computed(value, wanted, session);
-    }
-
-    /// <summary>
-    /// The facts of <paramref name="value"/>, computed from a tensor parameter of its method (written again on the way
-    /// or not) as the engine follows it, where the parameter enters holding what one call in the compilation passes:
-    /// every write of the parameter that reaches the value is evaluated with that, and one the engine cannot follow
-    /// leaves the value unknown. The first such value <paramref name="wanted"/> accepts, with the call named.
-    /// </summary>
-    private static Facts? Computed(IOperation value, System.Func<Facts, bool> wanted, Session session)
-    {
+        // The value as the engine follows it, with the parameter entering holding what one call passes: every write of
+        // the parameter that reaches the value is evaluated with that, and one the engine cannot follow leaves the
+        // value unknown.
         if (value.SemanticModel?.GetEnclosingSymbol(value.Syntax.SpanStart) is not IMethodSymbol method)
-            return null;
+            return found.ToImmutable();
         foreach (var parameter in method.Parameters)
         {
             if (!session.IsTensor(parameter.Type))
                 continue;
             foreach (var argument in ArgumentsFor(parameter, session))
             {
-                var passed = session.Facts.Of(argument);
-                if (!passed.IsKnown)
-                    continue;
-                var facts = session.Facts.Assuming(value, parameter, passed);
-                if (facts.IsKnown && wanted(facts))
-                    return facts.Through(PassedBy(parameter, argument));
+                if (session.Facts.Of(argument) is { IsKnown: true } passed
+                    && session.Facts.Assuming(value, parameter, passed) is { IsKnown: true } facts)
+                    found.Add((facts, PassedBy(parameter, argument)));
             }
         }
-        return null;
+        return found.ToImmutable();
     }
 
     // The calls' arguments for a parameter of a method the engine does not follow: a public method's, a module's forward's.
