@@ -114,8 +114,8 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor UnsafeWhere = Create(
         DiagnosticIds.UnsafeWhere, Numerics, DiagnosticSeverity.Warning,
         "torch.where does not stop NaN in the gradient",
-        "the branch torch.where discards still computes {0}, and its NaN reaches the gradient; make its input safe inside the where",
-        "torch.where selects values in the forward pass, but the backward pass multiplies the discarded branch's gradient by 0, and 0 * inf is NaN. Make the input safe before the unsafe op (double where).");
+        "the branch torch.where discards still computes {0}, and its NaN reaches the gradient of every input of it that requires grad; make its input safe inside the where",
+        "torch.where selects values in the forward pass, but the backward pass multiplies the discarded branch's gradient by 0, and 0 * inf is NaN. Make the input safe before the unsafe op (double where). Only gradients are affected: where nothing in the branch requires grad (data preprocessing), the where alone is enough.");
 
     /// <summary>NG2001.</summary>
     public static readonly DiagnosticDescriptor UnclippedStep = Create(

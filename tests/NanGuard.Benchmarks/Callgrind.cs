@@ -24,6 +24,10 @@ internal static class Callgrind
         ["DOTNET_TieredCompilation"] = "0",
         ["DOTNET_TieredPGO"] = "0",
         ["DOTNET_gcConcurrent"] = "0",
+        // A gen0 budget of 1 GiB: no collection starts inside a measured compilation, only the full ones the harness
+        // makes between runs. Otherwise whether a gen1 or gen2 collection lands inside the warm runs decides tens of
+        // millions of instructions, more than NanGuard's whole cost (allocations are measured on their own).
+        ["DOTNET_GCgen0size"] = "40000000",
         ["DOTNET_PROCESSOR_COUNT"] = "1",
         // The runtime maps its JIT code twice (writable and executable) by default; valgrind cannot follow that
         // and the process dies with an access violation.
