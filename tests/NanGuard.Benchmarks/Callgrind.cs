@@ -25,7 +25,7 @@ internal static class Callgrind
         ["DOTNET_TieredPGO"] = "0",
         ["DOTNET_gcConcurrent"] = "0",
         // A gen0 budget of 1 GiB: no collection starts inside a measured compilation, only the full ones the harness
-        // makes between runs. Otherwise whether a gen1 or gen2 collection lands inside the warm runs decides tens of
+        // makes between runs. Otherwise whether a collection lands inside the warm runs or not decides tens of
         // millions of instructions, more than NanGuard's whole cost. Each run's allocations are printed instead.
         ["DOTNET_GCgen0size"] = "40000000",
         ["DOTNET_PROCESSOR_COUNT"] = "1",

@@ -260,8 +260,7 @@ internal sealed class Session
         var calls = new List<SyntaxNode>();
         foreach (var tree in Compilation.SyntaxTrees)
         {
-            if (TextOf(tree).IndexOf(name, System.StringComparison.Ordinal) >= 0
-                && CallsNamedUnder(tree.GetRoot(), name, calls, withoutArguments) is null)
+            if (CallsNamedUnder(tree.GetRoot(), name, calls, withoutArguments) is null)
                 return ImmutableArray<SyntaxNode>.Empty;
         }
         return calls.ToImmutableArray();

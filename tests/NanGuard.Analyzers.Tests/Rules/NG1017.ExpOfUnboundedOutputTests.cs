@@ -359,6 +359,25 @@ public sealed class ExpOfUnboundedOutputTests
                 .WithMessage("exp of an unbounded layer output (passed for h by Model.Scale) overflows to inf above about 88.7 in float32; clamp the exponent with clamp_max(20.0)"));
 
     [Fact]
+    public Task The_calls_of_a_public_method_are_found_where_its_name_is_written_as_a_call() =>
+        // The name is also in a comment, a string, a longer name, a nameof and the declaration, none of them a call;
+        // the call itself spells it verbatim.
+        Verify.VerifyAnalyzerAsync(Usings + """
+            using TorchSharp.Modules;
+
+            public static class Boxes
+            {
+                // Decode(deltas) takes the deltas a head predicts.
+                public static Tensor Decode(Tensor deltas) => {|#0:torch.exp(deltas)|};
+                public static Tensor DecodeAll(Tensor d) => d;
+                public static string Name() => nameof(Decode) + "Decode(";
+                public static Tensor Use(Linear head, Tensor x) => DecodeAll(x) + Boxes.@Decode({|#1:head.call(x)|});
+            }
+            """,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithSeverity(DiagnosticSeverity.Warning)
+                .WithMessage("exp of an unbounded layer output (passed for deltas by Boxes.Use) overflows to inf above about 88.7 in float32; clamp the exponent with clamp_max(20.0)"));
+
+    [Fact]
     public Task A_public_parameter_no_call_passes_an_unbounded_output_is_not_flagged() =>
         Verify.VerifyAnalyzerAsync(Usings + """
             using TorchSharp.Modules;
