@@ -334,9 +334,13 @@ internal sealed class FactsEngine
             return Named(read.Local.Name, read.Type, Facts.Unknown);
         if (LocalWrites.Reaching(read, model, _session) is not { } values)
             return Named(read.Local.Name, read.Type, Deconstructed(read.Local, model, walk));
-        return Named(read.Local.Name, read.Type, Facts.JoinAll(values.Select(v =>
-            v is not null && walk.IntoWrite(v) is { } inner ? OfWrite(v, inner) : Facts.Unknown)));
+        return Named(read.Local.Name, read.Type, Facts.JoinAll(values.Select(v => Written(v, walk))));
     }
+
+    // What one write that reaches a read gives the variable, in the walk into that write: unknown for a write the
+    // engine cannot follow (null) or one already being worked out (a loop that writes the variable from itself).
+    private Facts Written(IOperation? value, Walk walk) =>
+        value is not null && walk.IntoWrite(value) is { } inner ? OfWrite(value, inner) : Facts.Unknown;
 
     // A local a deconstruction declares and nothing writes again, var (mu, logvar) = encoder.call(x): the element of
     // the value deconstructed (nested designations and (var a, var b) = ... included).
@@ -397,7 +401,7 @@ internal sealed class FactsEngine
         // value passed where that reaches it too.
         if (!_session.IsTensor(read.Type) || LocalWrites.Reaching(read, model, _session) is not { } reaching)
             return Named(parameter.Name, read.Type, Facts.Unknown);
-        var values = reaching.Writes.Select(v => v is not null && walk.IntoWrite(v) is { } inner ? OfWrite(v, inner) : Facts.Unknown);
+        var values = reaching.Writes.Select(v => Written(v, walk));
         return Named(parameter.Name, read.Type, Facts.JoinAll(reaching.Entry ? values.Append(Entry(parameter, walk)) : values));
     }
 
