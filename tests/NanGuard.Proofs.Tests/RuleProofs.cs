@@ -533,6 +533,12 @@ public sealed class RuleProofs
         @fixed.AssertFinite("the double where at [0, 1]");
         Assert.Equal(0.0, @fixed.Gradient[0]);
 
+        // Where the input requires no grad (data), nothing is differentiated: the where alone is finite.
+        var (data, _) = proof.Run(new[] { Inputs.Of(0f, 1f) }, grad: new[] { false });
+        data.AssertFinite("the where on data at [0, 1]");
+        Assert.Equal(new[] { 0.0, 0 }, data.Value);
+        Assert.Empty(data.Gradient);
+
         // Both signs: the forward value is exactly the same, and so is the gradient.
         proof.AssertAgree(new[] { Inputs.Randn(18, 2, 32) }, relative: 0, absolute: 0);
     }

@@ -238,15 +238,8 @@ internal static class OptimizerFlow
             && forward.ContainingType is { } module && session.IsModule(module) && !forward.DeclaringSyntaxReferences.IsEmpty
             && !SymbolEqualityComparer.Default.Equals(forward.ContainingAssembly, session.Assembly) && !parameter.IsParams
             // Keyed by a forward's parameter, which ArgumentsFor never keeps (it follows no override).
-            ? session.ArgumentsAtCallSites.GetOrAdd(parameter.OriginalDefinition, p => PassedToForward(forward, p.Ordinal, session))
+            ? session.ArgumentsAtCallSites.GetOrAdd(parameter.OriginalDefinition, p => ArgumentsAt(CallsOfForward(forward.OriginalDefinition, session), p.Ordinal, withDefaults: false))
             : ImmutableArray<IOperation>.Empty;
-
-    private static ImmutableArray<IOperation> PassedToForward(IMethodSymbol forward, int ordinal, Session session) =>
-        CallsOfForward(forward.OriginalDefinition, session)
-            .SelectMany(call => ((IInvocationOperation)call).Arguments)
-            .Where(a => a.Parameter?.Ordinal == ordinal && a.ArgumentKind == ArgumentKind.Explicit)
-            .Select(a => a.Value)
-            .ToImmutableArray();
 
     // The calls in the compilation that run a module's forward, bound once per forward (keyed by the forward, which
     // CallsOf never keeps: it follows no override).
@@ -309,14 +302,17 @@ internal static class OptimizerFlow
             : ImmutableArray<IOperation>.Empty;
 
     private static ImmutableArray<IOperation> Passed(IMethodSymbol method, IParameterSymbol parameter, Session session, bool withDefaults) =>
-        CallsOf(method, session)
-            .SelectMany(call => call switch
+        ArgumentsAt(CallsOf(method, session), parameter.Ordinal, withDefaults);
+
+    // What the calls pass for the parameter at ordinal: the arguments written, and the defaults where asked for.
+    private static ImmutableArray<IOperation> ArgumentsAt(ImmutableArray<IOperation> calls, int ordinal, bool withDefaults) =>
+        calls.SelectMany(call => call switch
             {
                 IInvocationOperation invocation => invocation.Arguments,
                 IObjectCreationOperation creation => creation.Arguments,
                 _ => ImmutableArray<IArgumentOperation>.Empty,
             })
-            .Where(a => a.Parameter?.Ordinal == parameter.Ordinal
+            .Where(a => a.Parameter?.Ordinal == ordinal
                 && (a.ArgumentKind == ArgumentKind.Explicit || withDefaults && a.ArgumentKind == ArgumentKind.DefaultValue))
             .Select(a => a.Value)
             .ToImmutableArray();
